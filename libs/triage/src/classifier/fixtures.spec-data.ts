@@ -1,0 +1,47 @@
+import type { LabelledText } from './text-classifier';
+
+/** A small three-class, two-language training set for the unit specs. */
+export const SMALL_TRAINING_SET: LabelledText[] = [
+  ...[
+    'ho un problema con la fattura',
+    'la fattura è sbagliata',
+    'mi avete addebitato due volte',
+    'vorrei un rimborso del pagamento',
+    'quando scade il pagamento della bolletta',
+    'non ho ricevuto la fattura di marzo',
+    'I have a question about my invoice',
+    'you charged me twice',
+    'I want a refund for the payment',
+    'my bill is wrong',
+    'when is the payment due',
+    'the invoice amount is not correct',
+  ].map((text) => ({ text, label: 'billing' })),
+  ...[
+    'il router non funziona',
+    'non riesco ad accedere al mio account',
+    'internet non va da ieri',
+    'la stampante dà errore',
+    'il programma si blocca sempre',
+    'ho dimenticato la password',
+    'my router is not working',
+    'I cannot log in to my account',
+    'the internet connection keeps dropping',
+    'the printer shows an error',
+    'the app crashes every time',
+    'I forgot my password',
+  ].map((text) => ({ text, label: 'technical_support' })),
+  ...[
+    'dov è il mio ordine',
+    'il pacco non è ancora arrivato',
+    'quando arriva la spedizione',
+    'il corriere non è passato',
+    'vorrei tracciare la consegna',
+    'l ordine è arrivato danneggiato',
+    'where is my order',
+    'my parcel has not arrived yet',
+    'when will the delivery come',
+    'the courier never showed up',
+    'I want to track my shipment',
+    'the package arrived damaged',
+  ].map((text) => ({ text, label: 'orders' })),
+];
