@@ -143,6 +143,7 @@ export class FeatureExtractor {
 
   private static eachTerm(tokens: string[], options: FeatureOptions, emit: (term: string) => void): void {
     const { wordNgramMax, charNgramMin, charNgramMax, stemLength } = options;
+    const charWithinWords = charNgramMax >= charNgramMin && charNgramMin >= 1;
     for (let i = 0; i < tokens.length; i++) {
       const token = tokens[i];
       if (wordNgramMax >= 1) {
@@ -154,7 +155,7 @@ export class FeatureExtractor {
         }
       }
       if (stemLength > 0 && token.length > stemLength) emit(STEM + token.slice(0, stemLength));
-      if (charNgramMax >= charNgramMin && charNgramMin >= 1) {
+      if (charWithinWords) {
         const padded = ' ' + token + ' ';
         for (let n = charNgramMin; n <= charNgramMax; n++) {
           for (let start = 0; start + n <= padded.length; start++)

@@ -1,0 +1,2 @@
+export { LanguageDetector } from './language-detector';
+export type { DetectedLanguage } from './language-detector';
