@@ -1,0 +1,42 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import { AuthModule } from '@centralino/auth';
+import { AppConfig, ConfigModule } from '@centralino/config';
+import { IntakeModule } from '@centralino/intake';
+import { loggerOptions } from '@centralino/observability';
+import { PersistenceModule } from '@centralino/persistence';
+import { QueueingModule, TimersWorker } from '@centralino/queueing';
+import { RealtimeModule } from '@centralino/realtime';
+import { RedisModule, RedisOptions } from '@centralino/redis';
+import { RoutingModule } from '@centralino/routing';
+import { TriageModule } from '@centralino/triage';
+import { HealthController } from './health.controller';
+
+/**
+ * Composes the libraries for the roles this process runs: `http` (webhooks, REST, socket.io gateways)
+ * and/or `worker` (dispatcher, timers, reconciler). Both by default.
+ */
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, redisUrl: string): DynamicModule {
+    const http = config.hasRole('http');
+    const worker = config.hasRole('worker');
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule.forRoot(loggerOptions(config.env.LOG_LEVEL, config.env.LOG_PRETTY)),
+        RedisModule.forRoot(new RedisOptions(redisUrl, config.env.REDIS_PREFIX)),
+        PersistenceModule,
+        QueueingModule,
+        TriageModule,
+        RoutingModule.forRoot({ worker }),
+        RealtimeModule.forRoot({ http }),
+        AuthModule.forRoot({ http }),
+        IntakeModule.forRoot({ http }),
+      ],
+      controllers: http ? [HealthController] : [],
+      providers: worker ? [TimersWorker] : [],
+    };
+  }
+}

@@ -1,0 +1,8 @@
+export type Role = 'operator' | 'supervisor' | 'admin';
+
+/** The claims of a centralino access token. */
+export interface AccessTokenClaims {
+  sub: string;
+  username: string;
+  role: Role;
+}

@@ -1,0 +1,28 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { JwtModule } from '@nestjs/jwt';
+import { AppConfig } from '@centralino/config';
+import { AuthController } from './auth.controller';
+import { AuthService } from './auth.service';
+import { OperatorSyncService } from './operator-sync.service';
+
+@Global()
+@Module({})
+export class AuthModule {
+  static forRoot(options: { http: boolean }): DynamicModule {
+    return {
+      module: AuthModule,
+      imports: [
+        JwtModule.registerAsync({
+          inject: [AppConfig],
+          useFactory: (config: AppConfig) => ({
+            secret: config.jwtSecret,
+            signOptions: { expiresIn: config.env.JWT_TTL_SECONDS },
+          }),
+        }),
+      ],
+      controllers: options.http ? [AuthController] : [],
+      providers: [AuthService, OperatorSyncService],
+      exports: [AuthService],
+    };
+  }
+}

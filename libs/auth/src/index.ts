@@ -1,0 +1,3 @@
+export * from './access-token';
+export * from './auth.module';
+export * from './auth.service';

@@ -1,0 +1,24 @@
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { FrontOfficeConfig } from '@centralino/config';
+import { OperatorRepository } from '@centralino/persistence';
+
+/** Operators listed in the front-office file are created or updated at start-up. */
+@Injectable()
+export class OperatorSyncService implements OnModuleInit {
+  private readonly logger = new Logger(OperatorSyncService.name);
+
+  constructor(
+    private readonly operators: OperatorRepository,
+    private readonly frontOffice: FrontOfficeConfig,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    const profiles = this.frontOffice.data.operators;
+    try {
+      await this.operators.upsertProfiles(profiles);
+    } catch (error) {
+      // Several processes starting together race on the same rows; the winner's write is identical.
+      this.logger.warn(`Operator sync raced with another process: ${(error as Error).message}`);
+    }
+  }
+}

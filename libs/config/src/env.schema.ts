@@ -1,0 +1,41 @@
+import { z } from 'zod';
+
+const csv = z
+  .string()
+  .transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean));
+
+/**
+ * Every environment variable centralino reads, in one place. Anything else in the environment is ignored.
+ * Bad values stop the process at start-up with the variable's name.
+ */
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  /** Which roles this process runs: `all` (default), or `http`, `worker`, or `http,worker`. */
+  CENTRALINO_ROLES: csv.pipe(z.array(z.enum(['all', 'http', 'worker'])).min(1)).default(['all']),
+  DATA_DIR: z.string().default('./var'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// URL')
+    .optional(),
+  /** Key prefix for everything centralino keeps in Redis, so several deployments can share one server. */
+  REDIS_PREFIX: z.string().regex(/^[a-z0-9_-]+$/i).default('centralino'),
+  FRONT_OFFICE_CONFIG: z.string().default('./config/front-office.yaml'),
+  PUBLIC_BASE_URL: z.url().optional(),
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  JWT_TTL_SECONDS: z.coerce.number().int().positive().default(3600),
+  /** Secrets for the generic signed webhook; several are accepted at once so a secret can be rotated. */
+  GENERIC_WEBHOOK_SECRETS: csv.pipe(z.array(z.string().min(16, 'each secret needs 16+ characters'))).optional(),
+  WEBHOOK_TOLERANCE_SECONDS: z.coerce.number().int().positive().default(300),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_PRETTY: z.stringbool().default(false),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10000),
+  REDIS_SERVER_BIN: z.string().default('redis-server'),
+});
+
+export type Env = z.infer<typeof envSchema>;

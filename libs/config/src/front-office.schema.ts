@@ -1,0 +1,135 @@
+import { z } from 'zod';
+
+const language = z.string().regex(/^[a-z]{2}$/, 'a two-letter language code such as it or en');
+const localized = z.record(language, z.string().min(1));
+const localizedList = z.record(language, z.array(z.string().min(1)));
+const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM');
+const id = z.string().regex(/^[a-z][a-z0-9_-]*$/, 'lowercase letters, digits, _ and -');
+
+const dayHours = z.array(z.tuple([time, time])).default([]);
+
+export const businessHoursSchema = z.object({
+  timezone: z.string().default('Europe/Rome'),
+  weekly: z
+    .object({
+      mon: dayHours,
+      tue: dayHours,
+      wed: dayHours,
+      thu: dayHours,
+      fri: dayHours,
+      sat: dayHours,
+      sun: dayHours,
+    })
+    .partial()
+    .default({}),
+  holidays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD')).default([]),
+  /** When true (the default) the switchboard is always open: business hours are informational only. */
+  alwaysOpen: z.boolean().default(true),
+});
+
+export const problemTypeSchema = z.object({
+  id,
+  name: localized,
+  /** IVR menu digit that selects this problem type. */
+  digit: z.string().regex(/^[0-9*#]$/).optional(),
+  /** Keywords for the simple rule classifier and speech hints for providers. */
+  keywords: localizedList.default({}),
+  /** Example utterances used to train the classifier. */
+  examples: localizedList.default({}),
+  /** The skill an operator needs to take contacts of this type; defaults to the id. */
+  skill: id.optional(),
+  /** Higher first across queues; within a queue the oldest waiting contact goes first. */
+  priority: z.number().int().min(0).max(100).default(0),
+  serviceLevel: z
+    .object({ targetSeconds: z.number().int().positive().default(20), percent: z.number().min(1).max(100).default(80) })
+    .default({ targetSeconds: 20, percent: 80 }),
+});
+
+export const operatorSchema = z.object({
+  username: z.string().regex(/^[a-z0-9._-]{2,64}$/, 'lowercase username'),
+  displayName: z.string().min(1),
+  /** An argon2id hash (`npm run hash-password`); the operator cannot log in without one. */
+  passwordHash: z.string().startsWith('$argon2', 'an argon2 hash from npm run hash-password').optional(),
+  role: z.enum(['operator', 'supervisor', 'admin']).default('operator'),
+  /** Skill id -> level 1..10 (10 best). */
+  skills: z.record(id, z.number().int().min(1).max(10)).default({}),
+  languages: z.array(language).min(1),
+  team: id.optional(),
+  /** Where the call is connected when this operator accepts: a SIP URI, phone number or client identity. */
+  endpoint: z.string().optional(),
+});
+
+export const directoryEntrySchema = z.object({
+  id,
+  kind: z.enum(['person', 'department']),
+  name: z.string().min(1),
+  aliases: z.array(z.string().min(1)).default([]),
+  department: id.optional(),
+  phone: z.string().optional(),
+  email: z.email().optional(),
+});
+
+export const frontOfficeSchema = z
+  .object({
+    company: z.object({
+      name: z.string().min(1),
+      defaultLanguage: language,
+      languages: z.array(language).min(1),
+    }),
+    routing: z
+      .object({
+        offerTimeoutSeconds: z.number().int().min(3).max(300).default(15),
+        wrapUpSeconds: z.number().int().min(0).max(3600).default(10),
+        /** The queue for contacts triage cannot place. Must be one of problemTypes. */
+        receptionQueue: id.default('reception'),
+      })
+      .default({ offerTimeoutSeconds: 15, wrapUpSeconds: 10, receptionQueue: 'reception' }),
+    businessHours: businessHoursSchema.default({ timezone: 'Europe/Rome', weekly: {}, holidays: [], alwaysOpen: true }),
+    prompts: z
+      .object({ greeting: localized, queued: localized, clarify: localized.optional() })
+      .partial()
+      .default({}),
+    problemTypes: z.array(problemTypeSchema).min(1),
+    /** Extra training examples, `{ <problemTypeId>: { <lang>: [...] } }`, in a file beside this one. */
+    triageExamplesFile: z.string().optional(),
+    teams: z.array(z.object({ id, name: z.string().min(1) })).default([]),
+    operators: z.array(operatorSchema).default([]),
+    directory: z.array(directoryEntrySchema).default([]),
+  })
+  .superRefine((config, ctx) => {
+    const ids = new Set<string>();
+    const digits = new Map<string, string>();
+    config.problemTypes.forEach((type, index) => {
+      if (ids.has(type.id)) {
+        ctx.addIssue({ code: 'custom', path: ['problemTypes', index, 'id'], message: `duplicate id ${type.id}` });
+      }
+      ids.add(type.id);
+      if (type.digit && digits.has(type.digit)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['problemTypes', index, 'digit'],
+          message: `digit ${type.digit} is already used by ${digits.get(type.digit)}`,
+        });
+      }
+      if (type.digit) digits.set(type.digit, type.id);
+    });
+    if (!ids.has(config.routing.receptionQueue)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['routing', 'receptionQueue'],
+        message: `${config.routing.receptionQueue} is not one of the problemTypes`,
+      });
+    }
+    const usernames = new Set<string>();
+    config.operators.forEach((operator, index) => {
+      if (usernames.has(operator.username)) {
+        ctx.addIssue({ code: 'custom', path: ['operators', index, 'username'], message: 'duplicate username' });
+      }
+      usernames.add(operator.username);
+    });
+  });
+
+export type FrontOfficeConfigData = z.infer<typeof frontOfficeSchema>;
+export type ProblemTypeConfig = z.infer<typeof problemTypeSchema>;
+export type OperatorConfig = z.infer<typeof operatorSchema>;
+export type DirectoryEntryConfig = z.infer<typeof directoryEntrySchema>;

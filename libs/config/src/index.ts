@@ -1,0 +1,6 @@
+export * from './app-config';
+export * from './config-error';
+export * from './config.module';
+export * from './env.schema';
+export * from './front-office-config';
+export * from './front-office.schema';

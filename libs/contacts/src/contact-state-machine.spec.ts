@@ -1,0 +1,47 @@
+import { CONTACT_STATES, FINAL_STATES } from './contact-state';
+import { ContactStateMachine } from './contact-state-machine';
+import { DomainError } from './domain-error';
+
+describe('ContactStateMachine', () => {
+  it('allows the happy path received -> triaged -> queued -> offered -> connected -> completed', () => {
+    const path = ['received', 'triaged', 'queued', 'offered', 'connected', 'completed'] as const;
+    for (let i = 1; i < path.length; i++) {
+      expect(ContactStateMachine.canTransition(path[i - 1], path[i])).toBe(true);
+    }
+  });
+
+  it('lets a rejected or timed-out offer go back to the queue', () => {
+    expect(ContactStateMachine.canTransition('offered', 'queued')).toBe(true);
+  });
+
+  it('refuses illegal transitions with a coded domain error', () => {
+    expect(() => ContactStateMachine.assertTransition('queued', 'completed')).toThrow(DomainError);
+    try {
+      ContactStateMachine.assertTransition('connected', 'abandoned');
+      throw new Error('expected a refusal');
+    } catch (error) {
+      expect(error).toBeInstanceOf(DomainError);
+      expect((error as DomainError).code).toBe('illegal_transition');
+      expect((error as DomainError).details).toEqual({ from: 'connected', to: 'abandoned' });
+    }
+  });
+
+  it('never leaves a final state', () => {
+    for (const final of FINAL_STATES) {
+      for (const to of CONTACT_STATES) {
+        expect(ContactStateMachine.canTransition(final, to)).toBe(false);
+      }
+    }
+  });
+
+  it('gives every non-final state a way to a final state', () => {
+    const reachesFinal = (state: (typeof CONTACT_STATES)[number], seen = new Set<string>()): boolean => {
+      if (ContactStateMachine.isFinal(state)) return true;
+      seen.add(state);
+      return CONTACT_STATES.some(
+        (next) => !seen.has(next) && ContactStateMachine.canTransition(state, next) && reachesFinal(next, seen),
+      );
+    };
+    for (const state of CONTACT_STATES) expect(reachesFinal(state)).toBe(true);
+  });
+});

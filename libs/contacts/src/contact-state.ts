@@ -1,0 +1,40 @@
+/** Every state a contact can be in. Final states end a contact's journey; each is recorded once. */
+export const CONTACT_STATES = [
+  'received',
+  'triaged',
+  'queued',
+  'offered',
+  'connected',
+  'completed',
+  'abandoned',
+  'message_taken',
+  'overflowed',
+  'failed',
+] as const;
+
+export type ContactState = (typeof CONTACT_STATES)[number];
+
+export const FINAL_STATES: ReadonlySet<ContactState> = new Set([
+  'completed',
+  'abandoned',
+  'message_taken',
+  'overflowed',
+  'failed',
+]);
+
+/**
+ * The legal moves of a contact. `offered -> queued` is a reject or an offer timeout: the contact goes
+ * back to the head of its queue, keeping its place. Anything not listed is refused by the state machine.
+ */
+export const CONTACT_TRANSITIONS: Readonly<Record<ContactState, readonly ContactState[]>> = {
+  received: ['triaged', 'abandoned', 'failed'],
+  triaged: ['queued', 'abandoned', 'message_taken', 'failed'],
+  queued: ['offered', 'abandoned', 'message_taken', 'overflowed', 'failed'],
+  offered: ['queued', 'connected', 'abandoned', 'failed'],
+  connected: ['completed', 'failed'],
+  completed: [],
+  abandoned: [],
+  message_taken: [],
+  overflowed: [],
+  failed: [],
+};

@@ -1,0 +1,28 @@
+/**
+ * An error the domain raises on purpose. `code` is stable and machine-readable; the one exception filter
+ * maps codes to HTTP statuses and socket error payloads, so the domain never knows about transports.
+ */
+export class DomainError extends Error {
+  constructor(
+    readonly code: DomainErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+export type DomainErrorCode =
+  | 'validation_failed'
+  | 'signature_missing'
+  | 'signature_invalid'
+  | 'signature_expired'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'not_found'
+  | 'illegal_transition'
+  | 'conflict'
+  | 'offer_not_pending'
+  | 'operator_not_available'
+  | 'unknown_call';

@@ -1,0 +1,85 @@
+import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { DataSource, DataSourceOptions, EntityManager } from 'typeorm';
+import { PGliteDriver } from 'typeorm-pglite';
+import { AppConfig } from '@centralino/config';
+import { ENTITIES } from './entities';
+import { MIGRATIONS } from './migrations';
+
+/** Arbitrary constant: the advisory lock that keeps two processes from migrating at once. */
+const MIGRATION_LOCK_ID = 7_240_311;
+
+/**
+ * The database connection: PostgreSQL when DATABASE_URL is set, otherwise an embedded PGlite under
+ * DATA_DIR. Migrations run at start-up (never `synchronize`).
+ *
+ * PGlite is one session shared by every query, so two transactions would interleave on it; on PGlite
+ * every unit of work therefore runs one at a time. PostgreSQL runs them concurrently.
+ */
+@Injectable()
+export class DatabaseService implements OnModuleInit, OnApplicationShutdown {
+  readonly dataSource: DataSource;
+  readonly embedded: boolean;
+  private readonly logger = new Logger(DatabaseService.name);
+  private tail: Promise<unknown> = Promise.resolve();
+
+  constructor(config: AppConfig) {
+    this.embedded = !config.env.DATABASE_URL;
+    const common = { entities: ENTITIES, migrations: MIGRATIONS, synchronize: false, logging: false } as const;
+    let options: DataSourceOptions;
+    if (config.env.DATABASE_URL) {
+      options = { type: 'postgres', url: config.env.DATABASE_URL, ...common, extra: { max: 20 } };
+    } else {
+      const dataDir = join(config.dataDir, 'pglite');
+      mkdirSync(dataDir, { recursive: true });
+      options = { type: 'postgres', driver: new PGliteDriver({ dataDir }).driver, ...common };
+    }
+    this.dataSource = new DataSource(options);
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.dataSource.initialize();
+    await this.migrate();
+    this.logger.log(`Database ready (${this.embedded ? 'embedded PGlite' : 'PostgreSQL'})`);
+  }
+
+  private async migrate(): Promise<void> {
+    if (this.embedded) {
+      await this.dataSource.runMigrations({ transaction: 'each' });
+      return;
+    }
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_ID]);
+      await this.dataSource.runMigrations({ transaction: 'each' });
+    } finally {
+      await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_ID]).catch(() => undefined);
+      await runner.release();
+    }
+  }
+
+  /** Runs `work` in a transaction. */
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.exclusive(() => this.dataSource.transaction(work));
+  }
+
+  /** Runs read-only `work` outside a transaction. */
+  read<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.exclusive(() => work(this.dataSource.manager));
+  }
+
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    if (!this.embedded) return work();
+    const run = this.tail.then(work, work);
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.dataSource.isInitialized) {
+      await this.tail.catch(() => undefined);
+      await this.dataSource.destroy();
+    }
+  }
+}

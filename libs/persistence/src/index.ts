@@ -1,0 +1,5 @@
+export * from './database.service';
+export * from './entities';
+export * from './persistence.module';
+export * from './repositories/contact.repository';
+export * from './repositories/operator.repository';

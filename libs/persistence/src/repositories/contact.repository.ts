@@ -1,0 +1,150 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { Contact, ContactEvent, ContactState, ContactStateMachine, DomainError } from '@centralino/contacts';
+import { DatabaseService } from '../database.service';
+import { ContactEntity, ContactEventEntity, WebhookReceiptEntity } from '../entities';
+
+/** A free-form jsonb object (event data, stored responses). */
+export type JsonObject = ContactEventEntity['data'];
+
+export type ContactPatch = Partial<
+  Pick<Contact, 'problemType' | 'language' | 'triage' | 'operatorId' | 'queuedAt' | 'connectedAt' | 'endedAt'>
+>;
+
+export interface NewContact extends Omit<Contact, 'state' | 'queuedAt' | 'connectedAt' | 'endedAt'> {
+  state: ContactState;
+  queuedAt?: Date | null;
+}
+
+export interface Receipt {
+  provider: string;
+  eventKey: string;
+  response: JsonObject;
+}
+
+/** All reads and writes of contacts, their append-only event log and webhook receipts. */
+@Injectable()
+export class ContactRepository {
+  constructor(private readonly database: DatabaseService) {}
+
+  findById(id: string): Promise<Contact | null> {
+    return this.database.read((manager) => manager.findOneBy(ContactEntity, { id }));
+  }
+
+  findByExternalId(provider: string, externalId: string): Promise<Contact | null> {
+    return this.database.read((manager) => manager.findOneBy(ContactEntity, { provider, externalId }));
+  }
+
+  findReceipt(provider: string, eventKey: string): Promise<WebhookReceiptEntity | null> {
+    return this.database.read((manager) => manager.findOneBy(WebhookReceiptEntity, { provider, eventKey }));
+  }
+
+  listByState(state: ContactState): Promise<Contact[]> {
+    return this.database.read((manager) => manager.find(ContactEntity, { where: { state }, order: { queuedAt: 'ASC' } }));
+  }
+
+  events(contactId: string): Promise<ContactEvent[]> {
+    return this.database.read((manager) =>
+      manager.find(ContactEventEntity, { where: { contactId }, order: { at: 'ASC', id: 'ASC' } }),
+    ) as Promise<ContactEvent[]>;
+  }
+
+  /**
+   * Creates a contact with its event history and the receipt of the webhook that created it, in one
+   * transaction. If another delivery of the same event (or the same call) won the race, nothing is written
+   * and the existing receipt or contact is returned instead.
+   */
+  async createFromWebhook(
+    contact: NewContact,
+    history: { type: ContactState; at: Date; data?: JsonObject }[],
+    receipt: Receipt,
+  ): Promise<{ created: true; contact: Contact } | { created: false; contact: Contact | null; response: JsonObject | null }> {
+    return this.database.transaction(async (manager) => {
+      const existingReceipt = await manager.findOneBy(WebhookReceiptEntity, {
+        provider: receipt.provider,
+        eventKey: receipt.eventKey,
+      });
+      if (existingReceipt) {
+        const existing = existingReceipt.contactId
+          ? await manager.findOneBy(ContactEntity, { id: existingReceipt.contactId })
+          : null;
+        return { created: false, contact: existing, response: existingReceipt.response };
+      }
+      const sameCall = await manager.findOneBy(ContactEntity, {
+        provider: contact.provider,
+        externalId: contact.externalId,
+      });
+      if (sameCall) return { created: false, contact: sameCall, response: null };
+
+      const inserted = await manager
+        .createQueryBuilder()
+        .insert()
+        .into(WebhookReceiptEntity)
+        .values({ ...receipt, contactId: contact.id, receivedAt: new Date() })
+        .orIgnore()
+        .returning(['provider'])
+        .execute();
+      if (inserted.raw.length === 0) {
+        // A concurrent delivery committed first; our transaction writes nothing.
+        return { created: false, contact: null, response: null };
+      }
+      const entity = manager.create(ContactEntity, {
+        connectedAt: null,
+        endedAt: null,
+        queuedAt: null,
+        ...contact,
+      });
+      await manager.insert(ContactEntity, entity);
+      await manager.insert(
+        ContactEventEntity,
+        history.map((event) => ({ contactId: contact.id, type: event.type, at: event.at, data: event.data ?? {} })),
+      );
+      return { created: true, contact: entity };
+    });
+  }
+
+  /** Records the receipt of a later event about an existing contact (e.g. a hang-up). False if seen before. */
+  async recordReceipt(receipt: Receipt, contactId: string | null): Promise<boolean> {
+    return this.database.transaction(async (manager) => {
+      const inserted = await manager
+        .createQueryBuilder()
+        .insert()
+        .into(WebhookReceiptEntity)
+        .values({ ...receipt, contactId, receivedAt: new Date() })
+        .orIgnore()
+        .returning(['provider'])
+        .execute();
+      return inserted.raw.length > 0;
+    });
+  }
+
+  /**
+   * Moves a contact to `to` if its current state is one of `from` and the move is legal, appending the
+   * event in the same transaction. Returns null (and writes nothing) when the contact is not in `from`,
+   * so concurrent actors (a hang-up racing an accept) settle on exactly one outcome.
+   */
+  async transition(
+    id: string,
+    from: readonly ContactState[],
+    to: ContactState,
+    patch: ContactPatch = {},
+    data: JsonObject = {},
+    at = new Date(),
+  ): Promise<Contact | null> {
+    return this.database.transaction(async (manager) => {
+      const contact = await this.lock(manager, id);
+      if (!from.includes(contact.state)) return null;
+      ContactStateMachine.assertTransition(contact.state, to);
+      Object.assign(contact, patch, { state: to });
+      await manager.update(ContactEntity, { id }, { ...patch, state: to } as Partial<ContactEntity>);
+      await manager.insert(ContactEventEntity, { contactId: id, type: to, at, data });
+      return contact;
+    });
+  }
+
+  private async lock(manager: EntityManager, id: string): Promise<ContactEntity> {
+    const contact = await manager.findOne(ContactEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
+    if (!contact) throw new DomainError('not_found', `Contact ${id} does not exist`);
+    return contact;
+  }
+}

@@ -1,0 +1,6 @@
+export * from './job-contracts';
+export * from './queue-registry.service';
+export * from './queueing.module';
+export * from './timer-handler';
+export * from './timer-handler-registry';
+export * from './timers.worker';

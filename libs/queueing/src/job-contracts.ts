@@ -1,0 +1,28 @@
+import { z } from 'zod';
+
+/**
+ * The one source of truth for background jobs: name -> payload schema. Every timer job has exactly one
+ * handler (the registry refuses to boot otherwise) and every payload is validated before it is handled.
+ */
+export const TIMER_JOBS = {
+  /** An offer was not answered in time: put the contact back at the head of its queue. */
+  'offer.expire': z.object({ offerId: z.string().min(1) }),
+  /** The operator's wrap-up time is over: make them available again. */
+  'operator.wrap-up-end': z.object({ operatorId: z.uuid(), contactId: z.uuid() }),
+  /** A console disconnected: if it has not come back, log the operator out and hand back their offer. */
+  'operator.presence-check': z.object({ operatorId: z.uuid() }),
+} as const;
+
+export type TimerJobName = keyof typeof TIMER_JOBS;
+export type TimerJobPayload<N extends TimerJobName> = z.infer<(typeof TIMER_JOBS)[N]>;
+
+/** A waiting contact: one job in its problem type's queue, taken by the dispatcher when it is offered. */
+export const waitingContactSchema = z.object({
+  contactId: z.uuid(),
+  queue: z.string().min(1),
+  /** The original enqueue time (ms); kept through re-offers and transfers. */
+  enqueuedAt: z.number().int().positive(),
+  language: z.string().nullable(),
+});
+
+export type WaitingContact = z.infer<typeof waitingContactSchema>;

@@ -1,0 +1,96 @@
+import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Job, Queue, Worker } from 'bullmq';
+import { FrontOfficeConfig } from '@centralino/config';
+import { RedisService } from '@centralino/redis';
+import { TimerJobName, TimerJobPayload, WaitingContact } from './job-contracts';
+
+export const TIMERS_QUEUE = 'timers';
+
+/**
+ * The BullMQ queues of centralino: one waiting line per problem type (`contacts.<type>`), whose jobs are
+ * waiting contacts taken by the dispatcher, and one `timers` queue for delayed work.
+ */
+@Injectable()
+export class QueueRegistry implements OnApplicationShutdown {
+  private readonly waiting = new Map<string, Queue<WaitingContact>>();
+  private readonly timers: Queue;
+  readonly prefix: string;
+
+  constructor(
+    private readonly redis: RedisService,
+    frontOffice: FrontOfficeConfig,
+  ) {
+    this.prefix = redis.key('bull');
+    for (const type of frontOffice.queueIds) {
+      this.waiting.set(type, new Queue<WaitingContact>(QueueRegistry.waitingLineName(type), this.options()));
+    }
+    this.timers = new Queue(TIMERS_QUEUE, this.options());
+  }
+
+  static waitingLineName(problemType: string): string {
+    return `contacts.${problemType}`;
+  }
+
+  options() {
+    return { connection: this.redis.client, prefix: this.prefix };
+  }
+
+  /** A fresh connection for a Worker, which blocks on Redis. */
+  workerOptions() {
+    return { connection: this.redis.create(), prefix: this.prefix };
+  }
+
+  get queueIds(): string[] {
+    return [...this.waiting.keys()];
+  }
+
+  waitingLine(problemType: string): Queue<WaitingContact> {
+    const queue = this.waiting.get(problemType);
+    if (!queue) throw new Error(`No queue for problem type ${problemType}`);
+    return queue;
+  }
+
+  /** Adds a waiting contact; its job id is the contact id, so adding twice is harmless. */
+  async addWaiting(contact: WaitingContact, priority = 0): Promise<void> {
+    await this.waitingLine(contact.queue).add('contact', contact, {
+      jobId: contact.contactId,
+      priority: priority > 0 ? Math.max(1, 100 - priority) : undefined,
+      removeOnComplete: true,
+      removeOnFail: 1000,
+    });
+  }
+
+  /** The next `count` waiting contacts of a queue, head first. */
+  async peekWaiting(problemType: string, count = 1): Promise<Job<WaitingContact>[]> {
+    const jobs = await this.waitingLine(problemType).getJobs(['prioritized', 'wait'], 0, count - 1, true);
+    return jobs.filter(Boolean) as Job<WaitingContact>[];
+  }
+
+  async schedule<N extends TimerJobName>(
+    name: N,
+    payload: TimerJobPayload<N>,
+    options: { delayMs: number; jobId: string },
+  ): Promise<void> {
+    await this.timers.add(name, payload, {
+      delay: Math.max(0, options.delayMs),
+      jobId: options.jobId,
+      removeOnComplete: true,
+      removeOnFail: 1000,
+      attempts: 5,
+      backoff: { type: 'exponential', delay: 500 },
+    });
+  }
+
+  /** Cancels a scheduled timer; a timer already running or gone is left alone. */
+  async cancel(jobId: string): Promise<void> {
+    await this.timers.remove(jobId).catch(() => undefined);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all([...this.waiting.values(), this.timers].map((queue) => queue.close()));
+  }
+
+  createTimersWorker(processor: (job: Job) => Promise<void>, concurrency = 20): Worker {
+    return new Worker(TIMERS_QUEUE, processor, { ...this.workerOptions(), concurrency, autorun: false });
+  }
+}

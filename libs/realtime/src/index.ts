@@ -1,0 +1,3 @@
+export * from './operator-events.contract';
+export * from './realtime.module';
+export * from './redis-io.adapter';

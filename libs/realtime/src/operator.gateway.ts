@@ -1,0 +1,136 @@
+import { Logger } from '@nestjs/common';
+import {
+  ConnectedSocket,
+  MessageBody,
+  OnGatewayConnection,
+  OnGatewayDisconnect,
+  OnGatewayInit,
+  SubscribeMessage,
+  WebSocketGateway,
+} from '@nestjs/websockets';
+import type { Namespace, Socket } from 'socket.io';
+import { AccessTokenClaims, AuthService } from '@centralino/auth';
+import { ContactRepository } from '@centralino/persistence';
+import { OfferService, OfferStore, OperatorPresenceService, toContactPayload, toOfferPayload } from '@centralino/routing';
+import { OperatorRepository } from '@centralino/persistence';
+import { toErrorBody } from '@centralino/observability';
+import {
+  Ack,
+  OperatorClientEvent,
+  operatorClientSchemas,
+  OperatorServerEvents,
+  OPERATORS_NAMESPACE,
+  operatorRoom,
+} from './operator-events.contract';
+
+type Listeners<T> = { [K in keyof T]: (payload: T[K]) => void };
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- client events are validated by zod, not typed by socket.io
+type OperatorSocket = Socket<Record<string, any>, Listeners<OperatorServerEvents>, Record<string, never>, { claims: AccessTokenClaims }>;
+
+/**
+ * The operator console's socket.io endpoint. The JWT is checked in the handshake (a socket without a
+ * valid token never connects); each console joins only its own operator's room.
+ */
+@WebSocketGateway({ namespace: OPERATORS_NAMESPACE, cors: { origin: true } })
+export class OperatorGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
+  private readonly logger = new Logger(OperatorGateway.name);
+
+  constructor(
+    private readonly auth: AuthService,
+    private readonly presence: OperatorPresenceService,
+    private readonly offerService: OfferService,
+    private readonly offers: OfferStore,
+    private readonly contacts: ContactRepository,
+    private readonly operators: OperatorRepository,
+  ) {}
+
+  afterInit(namespace: Namespace): void {
+    namespace.use((socket, next) => {
+      const header = socket.handshake.headers.authorization;
+      const token = (socket.handshake.auth?.token as string | undefined) ?? header?.replace(/^Bearer /i, '');
+      this.auth
+        .verify(token)
+        .then((claims) => {
+          socket.data.claims = claims;
+          next();
+        })
+        .catch((error: Error) => next(new Error(error.message)));
+    });
+  }
+
+  async handleConnection(socket: OperatorSocket): Promise<void> {
+    const { sub: operatorId } = socket.data.claims;
+    await socket.join(operatorRoom(operatorId));
+    await this.presence.consoleConnected(operatorId);
+    const snapshot = await this.snapshot(operatorId);
+    socket.emit('snapshot', snapshot);
+  }
+
+  async handleDisconnect(socket: OperatorSocket): Promise<void> {
+    const claims = socket.data.claims;
+    if (claims) await this.presence.consoleDisconnected(claims.sub);
+  }
+
+  /** Everything a (re)connecting console must show, so nothing is missed after a blip or a reload. */
+  private async snapshot(operatorId: string): Promise<OperatorServerEvents['snapshot']> {
+    const [operator, state] = await Promise.all([this.operators.findById(operatorId), this.presence.state(operatorId)]);
+    const live = await this.offers.get((await this.presenceOfferId(operatorId)) ?? '');
+    let offer = null;
+    if (live && live.status === 'pending') {
+      const contact = await this.contacts.findById(live.contactId);
+      if (contact) offer = toOfferPayload(live, contact);
+    }
+    const currentId = await this.currentContactId(operatorId);
+    const current = currentId ? await this.contacts.findById(currentId) : null;
+    return {
+      operator: { id: operatorId, username: operator?.username ?? '', displayName: operator?.displayName ?? '' },
+      state,
+      offer,
+      contact: current && current.state === 'connected' ? toContactPayload(current) : null,
+    };
+  }
+
+  private async presenceOfferId(operatorId: string): Promise<string | undefined> {
+    return (await this.presence.live(operatorId)).offerId;
+  }
+
+  private async currentContactId(operatorId: string): Promise<string | undefined> {
+    return (await this.presence.live(operatorId)).contactId;
+  }
+
+  @SubscribeMessage('state.set')
+  setState(@ConnectedSocket() socket: OperatorSocket, @MessageBody() body: unknown) {
+    return this.handle('state.set', body, ({ state, reason }) =>
+      this.presence.setState(socket.data.claims.sub, state, reason),
+    );
+  }
+
+  @SubscribeMessage('offer.accept')
+  accept(@ConnectedSocket() socket: OperatorSocket, @MessageBody() body: unknown) {
+    return this.handle('offer.accept', body, ({ offerId }) => this.offerService.accept(socket.data.claims.sub, offerId));
+  }
+
+  @SubscribeMessage('offer.reject')
+  reject(@ConnectedSocket() socket: OperatorSocket, @MessageBody() body: unknown) {
+    return this.handle('offer.reject', body, async ({ offerId }) => {
+      await this.offerService.reject(socket.data.claims.sub, offerId);
+      return { offerId };
+    });
+  }
+
+  /** Validates a console message and turns the outcome into an acknowledgement; never throws to socket.io. */
+  private async handle<E extends OperatorClientEvent, T>(
+    event: E,
+    body: unknown,
+    work: (payload: ReturnType<(typeof operatorClientSchemas)[E]['parse']>) => Promise<T>,
+  ): Promise<Ack<T>> {
+    try {
+      const payload = operatorClientSchemas[event].parse(body ?? {}) as ReturnType<(typeof operatorClientSchemas)[E]['parse']>;
+      return { ok: true, data: await work(payload) };
+    } catch (error) {
+      const body = toErrorBody(error);
+      if (body.statusCode >= 500) this.logger.error({ err: error, event }, 'Socket handler failed');
+      return { ok: false, error: { code: body.error, message: body.message } };
+    }
+  }
+}

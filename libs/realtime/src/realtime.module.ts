@@ -1,0 +1,17 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { OperatorNotifier } from '@centralino/routing';
+import { OperatorGateway } from './operator.gateway';
+import { SocketIoOperatorNotifier } from './socket-io-operator.notifier';
+
+/** The only module that touches socket.io: gateways (http role) and the notifier every role uses. */
+@Global()
+@Module({})
+export class RealtimeModule {
+  static forRoot(options: { http: boolean }): DynamicModule {
+    return {
+      module: RealtimeModule,
+      providers: [{ provide: OperatorNotifier, useClass: SocketIoOperatorNotifier }, ...(options.http ? [OperatorGateway] : [])],
+      exports: [OperatorNotifier],
+    };
+  }
+}

@@ -1,0 +1,4 @@
+export * from './embedded-redis-server';
+export * from './redis-options';
+export * from './redis.module';
+export * from './redis.service';

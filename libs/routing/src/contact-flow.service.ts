@@ -1,0 +1,159 @@
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Contact } from '@centralino/contacts';
+import { FrontOfficeConfig } from '@centralino/config';
+import { ContactRepository } from '@centralino/persistence';
+import { QueueRegistry, TimerHandlerRegistry } from '@centralino/queueing';
+import { DispatchSignal } from './dispatch-signal.service';
+import { OfferService } from './offer.service';
+import { OperatorNotifier } from './operator-notifier';
+import { OperatorStateStore } from './store/operator-state.store';
+
+export function wrapUpJobId(operatorId: string, contactId: string): string {
+  return `wrap-up-end.${operatorId}.${contactId}`;
+}
+
+/** A contact's life after intake: it waits in its queue, and it ends (hang-up, completion). */
+@Injectable()
+export class ContactFlowService implements OnModuleInit {
+  private readonly logger = new Logger(ContactFlowService.name);
+
+  constructor(
+    private readonly contacts: ContactRepository,
+    private readonly queues: QueueRegistry,
+    private readonly offers: OfferService,
+    private readonly operators: OperatorStateStore,
+    private readonly notifier: OperatorNotifier,
+    private readonly signal: DispatchSignal,
+    private readonly timers: TimerHandlerRegistry,
+    private readonly frontOffice: FrontOfficeConfig,
+  ) {}
+
+  onModuleInit(): void {
+    this.timers.register('operator.wrap-up-end', async ({ operatorId }) => {
+      if (await this.operators.transition(operatorId, ['wrap_up'], 'available', { contactId: null, idleSince: Date.now() })) {
+        await this.notifyState(operatorId);
+        await this.signal.notify();
+      }
+    });
+  }
+
+  /**
+   * Makes sure a queued contact has its job in the waiting line. Idempotent (the job id is the contact
+   * id), so intake retries and the reconciler can call it freely.
+   */
+  async ensureWaiting(contact: Contact): Promise<void> {
+    if (contact.state !== 'queued' || !contact.problemType) return;
+    const priority = this.frontOffice.problemType(contact.problemType)?.priority ?? 0;
+    await this.queues.addWaiting(
+      {
+        contactId: contact.id,
+        queue: contact.problemType,
+        enqueuedAt: (contact.queuedAt ?? contact.receivedAt).getTime(),
+        language: contact.language,
+      },
+      priority,
+    );
+    await this.signal.notify();
+  }
+
+  /** Like ensureWaiting, but only when the job is missing: never re-adds a contact being offered. */
+  async ensureWaitingIfMissing(contact: Contact): Promise<boolean> {
+    if (contact.state !== 'queued' || !contact.problemType) return false;
+    if (await this.queues.waitingLine(contact.problemType).getJob(contact.id)) return false;
+    await this.ensureWaiting(contact);
+    return true;
+  }
+
+  /** 1-based position of a waiting contact in its queue, or null when it is not waiting. */
+  async position(contact: Contact): Promise<number | null> {
+    if (contact.state !== 'queued' || !contact.problemType) return null;
+    const queue = this.queues.waitingLine(contact.problemType);
+    const job = await queue.getJob(contact.id);
+    if (!job) return null;
+    const state = await job.getState();
+    if (state !== 'waiting' && state !== 'prioritized') return null;
+    const ids = await queue.getRanges(['prioritized', 'wait'], 0, -1, true);
+    const index = ids.indexOf(contact.id);
+    return index < 0 ? null : index + 1;
+  }
+
+  /**
+   * The call or chat ended on the customer's side. Waiting or offered -> abandoned (with the wait
+   * recorded); connected -> completed and the operator goes to wrap-up. Already final: nothing happens.
+   */
+  async end(contactId: string, reason: string, at = new Date()): Promise<Contact | null> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const contact = await this.contacts.findById(contactId);
+      if (!contact) return null;
+      switch (contact.state) {
+        case 'received':
+        case 'triaged':
+        case 'queued': {
+          if (contact.state === 'queued' && contact.problemType) {
+            const job = await this.queues.waitingLine(contact.problemType).getJob(contactId);
+            // A job locked by a dispatcher right now is dropped by it once it sees the final state.
+            await job?.remove().catch(() => undefined);
+          }
+          const ended = await this.contacts.transition(contactId, [contact.state], 'abandoned', { endedAt: at }, {
+            reason,
+            waitSeconds: this.waitSeconds(contact, at),
+          });
+          if (ended) return ended;
+          break;
+        }
+        case 'offered': {
+          await this.offers.withdrawForHangUp(contactId);
+          const ended = await this.contacts.transition(contactId, ['offered', 'queued'], 'abandoned', { endedAt: at }, {
+            reason,
+            waitSeconds: this.waitSeconds(contact, at),
+          });
+          if (ended) return ended;
+          break;
+        }
+        case 'connected': {
+          const ended = await this.contacts.transition(contactId, ['connected'], 'completed', { endedAt: at }, {
+            reason,
+            talkSeconds: contact.connectedAt ? Math.round((at.getTime() - contact.connectedAt.getTime()) / 1000) : 0,
+          });
+          if (ended) {
+            await this.startWrapUp(ended);
+            return ended;
+          }
+          break;
+        }
+        default:
+          return contact;
+      }
+    }
+    this.logger.error({ contactId }, 'Could not settle the end of a contact after 5 attempts');
+    return this.contacts.findById(contactId);
+  }
+
+  private async startWrapUp(contact: Contact): Promise<void> {
+    if (!contact.operatorId) return;
+    const wrapUpSeconds = this.frontOffice.data.routing.wrapUpSeconds;
+    await this.notifier.emit(contact.operatorId, 'contact.ended', {
+      contactId: contact.id,
+      state: contact.state,
+      wrapUpSeconds,
+    });
+    if (await this.operators.transition(contact.operatorId, ['busy'], 'wrap_up', { contactId: contact.id })) {
+      await this.notifyState(contact.operatorId);
+      await this.queues.schedule(
+        'operator.wrap-up-end',
+        { operatorId: contact.operatorId, contactId: contact.id },
+        { delayMs: wrapUpSeconds * 1000, jobId: wrapUpJobId(contact.operatorId, contact.id) },
+      );
+    }
+  }
+
+  private async notifyState(operatorId: string): Promise<void> {
+    const state = await this.operators.get(operatorId);
+    await this.notifier.emit(operatorId, 'operator.state', { state: state.state, since: state.since, reason: state.reason });
+  }
+
+  private waitSeconds(contact: Contact, at: Date): number {
+    const start = contact.queuedAt ?? contact.receivedAt;
+    return Math.max(0, Math.round((at.getTime() - start.getTime()) / 1000));
+  }
+}

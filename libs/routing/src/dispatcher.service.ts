@@ -1,0 +1,205 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { Job, Worker } from 'bullmq';
+import { FrontOfficeConfig } from '@centralino/config';
+import { ContactRepository } from '@centralino/persistence';
+import { QueueRegistry, WaitingContact } from '@centralino/queueing';
+import { toOfferPayload } from './contact-view';
+import { DispatchSignal } from './dispatch-signal.service';
+import { queueUrgency, rankOperators, WaitingHead } from './domain/select-operator';
+import { RoutableOperator } from './domain/operator-state';
+import { offerExpiryJobId } from './offer.service';
+import { OperatorDirectory } from './operator-directory.service';
+import { OperatorNotifier } from './operator-notifier';
+import { Offer, OfferStore } from './store/offer.store';
+import { OperatorStateStore } from './store/operator-state.store';
+import { WaitingLineService } from './waiting-line.service';
+
+/** Safety net: a dispatch round runs at least this often even without signals. */
+const SWEEP_INTERVAL_MS = 1000;
+
+/**
+ * Matches waiting contacts with available operators (worker role). Several dispatchers may run against
+ * the same Redis: an operator is reserved by an atomic compare-and-set and a contact is taken with
+ * BullMQ's atomic getNextJob, so neither can be given twice. The job stays locked while it is offered;
+ * if this process dies, BullMQ's stalled check returns it to the waiting line and the offer's durable
+ * expiry timer frees the operator.
+ */
+@Injectable()
+export class DispatcherService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(DispatcherService.name);
+  private readonly workers = new Map<string, Worker<WaitingContact>>();
+  private readonly token = randomUUID();
+  private running = false;
+  private again = false;
+  private stopped = false;
+  private sweep: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly queues: QueueRegistry,
+    private readonly operators: OperatorStateStore,
+    private readonly directory: OperatorDirectory,
+    private readonly offers: OfferStore,
+    private readonly contacts: ContactRepository,
+    private readonly waitingLine: WaitingLineService,
+    private readonly notifier: OperatorNotifier,
+    private readonly signal: DispatchSignal,
+    private readonly frontOffice: FrontOfficeConfig,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const offerTimeoutMs = this.frontOffice.data.routing.offerTimeoutSeconds * 1000;
+    for (const queue of this.queues.queueIds) {
+      const worker = new Worker<WaitingContact>(QueueRegistry.waitingLineName(queue), null, {
+        ...this.queues.workerOptions(),
+        autorun: false,
+        // The lock outlives the offer, so only a dead dispatcher's jobs are seen as stalled.
+        lockDuration: offerTimeoutMs + 15_000,
+        stalledInterval: 5_000,
+        // A waiting contact must never be failed for stalling: it just goes back to the line.
+        maxStalledCount: Number.MAX_SAFE_INTEGER,
+      });
+      await worker.startStalledCheckTimer();
+      this.workers.set(queue, worker);
+    }
+    await this.signal.listen(() => this.kick());
+    this.sweep = setInterval(() => this.kick(), SWEEP_INTERVAL_MS);
+    this.kick();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    if (this.sweep) clearInterval(this.sweep);
+    while (this.running) await new Promise((resolve) => setTimeout(resolve, 10));
+    await Promise.all([...this.workers.values()].map((worker) => worker.close(true)));
+  }
+
+  /** Runs a dispatch round now, or right after the current one. */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = true;
+    void (async () => {
+      try {
+        do {
+          this.again = false;
+          while (!this.stopped && (await this.round()) > 0) {
+            /* keep matching while progress is made */
+          }
+        } while (this.again && !this.stopped);
+      } catch (error) {
+        this.logger.error({ err: (error as Error).message }, 'Dispatch round failed');
+      } finally {
+        this.running = false;
+      }
+    })();
+  }
+
+  /** One pass over the queues, most urgent first. Returns how many offers it made. */
+  async round(): Promise<number> {
+    const availableIds = await this.operators.availableIds();
+    if (availableIds.length === 0) return 0;
+    const [profiles, idle] = await Promise.all([
+      this.directory.profiles(availableIds),
+      this.operators.idleSince(availableIds),
+    ]);
+    let available: RoutableOperator[] = profiles.map((profile) => ({
+      id: profile.id,
+      skills: profile.skills,
+      languages: profile.languages,
+      idleSince: idle.get(profile.id) ?? 0,
+    }));
+
+    const now = Date.now();
+    const heads = (
+      await Promise.all(
+        this.queues.queueIds.map(async (queue) => {
+          const [job] = await this.queues.peekWaiting(queue, 1);
+          if (!job) return null;
+          const type = this.frontOffice.problemType(queue)!;
+          const head: WaitingHead = {
+            contactId: job.data.contactId,
+            queue,
+            skill: this.frontOffice.skillFor(queue),
+            language: job.data.language,
+            enqueuedAt: job.data.enqueuedAt,
+          };
+          return { head, urgency: queueUrgency(head, now, type.serviceLevel.targetSeconds, type.priority) };
+        }),
+      )
+    )
+      .filter((entry): entry is { head: WaitingHead; urgency: number } => entry !== null)
+      .sort((a, b) => b.urgency - a.urgency);
+
+    let made = 0;
+    for (const { head } of heads) {
+      if (available.length === 0) break;
+      const ranked = rankOperators(head, available, await this.offers.declined(head.contactId));
+      const operator = await this.reserveFirst(ranked);
+      if (!operator) continue;
+      available = available.filter((candidate) => candidate.id !== operator.id);
+      if (await this.offerHead(head.queue, operator.id)) made++;
+    }
+    return made;
+  }
+
+  private async reserveFirst(ranked: RoutableOperator[]): Promise<RoutableOperator | null> {
+    for (const operator of ranked) {
+      if (await this.operators.transition(operator.id, ['available'], 'reserved')) return operator;
+    }
+    return null;
+  }
+
+  /** Takes the head of `queue` and offers it to the reserved operator. */
+  private async offerHead(queue: string, operatorId: string): Promise<boolean> {
+    const worker = this.workers.get(queue)!;
+    const job = (await worker.getNextJob(this.token, { block: false })) as Job<WaitingContact> | undefined;
+    if (!job) {
+      await this.release(operatorId);
+      return false;
+    }
+    const offerId = randomUUID();
+    const contact = await this.contacts.transition(job.data.contactId, ['queued'], 'offered', { operatorId }, {
+      offerId,
+      operatorId,
+      queue,
+    });
+    if (!contact) {
+      await this.release(operatorId);
+      const current = await this.contacts.findById(job.data.contactId);
+      if (!current || ['completed', 'abandoned', 'message_taken', 'overflowed', 'failed', 'connected'].includes(current.state)) {
+        // A leftover job for a contact that already ended: drop it.
+        await this.waitingLine.finish(queue, job.id!, this.token, 'stale');
+      } else {
+        // Still offered elsewhere (e.g. recovered from a dead dispatcher): its offer's expiry returns it.
+        await this.waitingLine.putBack(queue, job.id!, this.token);
+      }
+      return false;
+    }
+    const now = Date.now();
+    const offer: Offer = {
+      id: offerId,
+      contactId: contact.id,
+      operatorId,
+      queue,
+      jobId: job.id!,
+      token: this.token,
+      status: 'pending',
+      createdAt: now,
+      expiresAt: now + this.frontOffice.data.routing.offerTimeoutSeconds * 1000,
+    };
+    await this.offers.save(offer);
+    await this.operators.transition(operatorId, ['reserved'], 'reserved', { offerId });
+    await this.queues.schedule('offer.expire', { offerId }, { delayMs: offer.expiresAt - now, jobId: offerExpiryJobId(offerId) });
+    await this.notifier.emit(operatorId, 'offer', toOfferPayload(offer, contact, now));
+    this.logger.log({ contactId: contact.id, operatorId, queue, offerId }, 'Offered');
+    return true;
+  }
+
+  private async release(operatorId: string): Promise<void> {
+    await this.operators.transition(operatorId, ['reserved'], 'available', { offerId: null });
+  }
+}

@@ -1,0 +1,41 @@
+import { RoutableOperator } from './operator-state';
+
+export interface WaitingHead {
+  contactId: string;
+  queue: string;
+  skill: string;
+  language: string | null;
+  enqueuedAt: number;
+}
+
+/**
+ * Longest-idle strategy: among operators who have the queue's skill and have not just declined this
+ * contact, those who speak the caller's language come first, then the one idle the longest. Speaking the
+ * language is a preference, not a requirement: nobody waits forever because of it.
+ */
+export function rankOperators(
+  head: WaitingHead,
+  operators: readonly RoutableOperator[],
+  declined: ReadonlySet<string> = new Set(),
+): RoutableOperator[] {
+  return operators
+    .filter((operator) => (operator.skills[head.skill] ?? 0) > 0 && !declined.has(operator.id))
+    .sort((a, b) => {
+      if (head.language) {
+        const speaksA = a.languages.includes(head.language) ? 0 : 1;
+        const speaksB = b.languages.includes(head.language) ? 0 : 1;
+        if (speaksA !== speaksB) return speaksA - speaksB;
+      }
+      return a.idleSince - b.idleSince || a.id.localeCompare(b.id);
+    });
+}
+
+/**
+ * The fairness rule across queues: queues are served in order of their head's wait measured against the
+ * queue's service-level target (`waited / target`), plus one target's worth per priority point. A queue
+ * with a short target climbs quickly; a long-waiting head always climbs, so no queue starves.
+ */
+export function queueUrgency(head: WaitingHead, now: number, targetSeconds: number, priority: number): number {
+  const waitedSeconds = Math.max(0, (now - head.enqueuedAt) / 1000);
+  return waitedSeconds / Math.max(1, targetSeconds) + priority;
+}

@@ -1,0 +1,144 @@
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { DomainError } from '@centralino/contacts';
+import { FrontOfficeConfig } from '@centralino/config';
+import { ContactRepository } from '@centralino/persistence';
+import { QueueRegistry, TimerHandlerRegistry } from '@centralino/queueing';
+import { toContactPayload } from './contact-view';
+import { DispatchSignal } from './dispatch-signal.service';
+import { OperatorNotifier } from './operator-notifier';
+import { Offer, OfferStore } from './store/offer.store';
+import { OperatorStateStore } from './store/operator-state.store';
+import { WaitingLineService } from './waiting-line.service';
+
+/** How long an operator who declined a contact is skipped for it. */
+const DECLINED_MEMORY_SECONDS = 120;
+/** Offers missed in a row before an operator is set away ("auto-pause"). */
+const MAX_MISSED_OFFERS = 3;
+
+export function offerExpiryJobId(offerId: string): string {
+  return `offer-expire.${offerId}`;
+}
+
+/**
+ * What happens to an offer after the dispatcher makes it: accept, reject, timeout, or withdrawal when the
+ * caller hangs up. Every path settles the offer exactly once (OfferStore.settle) before touching anything.
+ */
+@Injectable()
+export class OfferService implements OnModuleInit {
+  private readonly logger = new Logger(OfferService.name);
+
+  constructor(
+    private readonly offers: OfferStore,
+    private readonly operators: OperatorStateStore,
+    private readonly contacts: ContactRepository,
+    private readonly waitingLine: WaitingLineService,
+    private readonly queues: QueueRegistry,
+    private readonly timers: TimerHandlerRegistry,
+    private readonly notifier: OperatorNotifier,
+    private readonly signal: DispatchSignal,
+    private readonly frontOffice: FrontOfficeConfig,
+  ) {}
+
+  onModuleInit(): void {
+    this.timers.register('offer.expire', async ({ offerId }) => {
+      const offer = await this.offers.get(offerId);
+      if (offer) await this.handBack(offer, 'expired');
+    });
+  }
+
+  private async pendingOffer(operatorId: string, offerId: string): Promise<Offer> {
+    const offer = await this.offers.get(offerId);
+    if (!offer || offer.operatorId !== operatorId || offer.status !== 'pending') {
+      throw new DomainError('offer_not_pending', 'This offer is no longer pending', { offerId });
+    }
+    return offer;
+  }
+
+  async accept(operatorId: string, offerId: string) {
+    const offer = await this.pendingOffer(operatorId, offerId);
+    if (!(await this.offers.settle(offer, 'accepted'))) {
+      throw new DomainError('offer_not_pending', 'This offer is no longer pending', { offerId });
+    }
+    await this.queues.cancel(offerExpiryJobId(offerId));
+    const contact = await this.contacts.transition(
+      offer.contactId,
+      ['offered'],
+      'connected',
+      { connectedAt: new Date() },
+      { offerId, operatorId },
+    );
+    if (!contact) {
+      // The caller hung up between the offer and the click.
+      await this.operators.transition(operatorId, ['reserved'], 'available', { offerId: null });
+      await this.signal.notify();
+      throw new DomainError('conflict', 'The caller is no longer waiting', { offerId });
+    }
+    await this.waitingLine.finish(offer.queue, offer.jobId, offer.token, 'accepted');
+    await this.operators.transition(operatorId, ['reserved'], 'busy', {
+      offerId: null,
+      contactId: contact.id,
+      missed: 0,
+    });
+    const payload = toContactPayload(contact);
+    await this.notifier.emit(operatorId, 'contact.connected', payload);
+    return payload;
+  }
+
+  async reject(operatorId: string, offerId: string): Promise<void> {
+    const offer = await this.pendingOffer(operatorId, offerId);
+    await this.handBack(offer, 'rejected');
+  }
+
+  /**
+   * Puts the contact back at the head of its queue and frees the operator. Used for rejects, timeouts
+   * and an operator who went offline with an offer on screen.
+   */
+  async handBack(offer: Offer, reason: 'rejected' | 'expired' | 'operator_offline'): Promise<void> {
+    if (!(await this.offers.settle(offer, reason === 'rejected' ? 'rejected' : 'expired'))) return;
+    if (reason !== 'expired') await this.queues.cancel(offerExpiryJobId(offer.id));
+    await this.waitingLine.putBack(offer.queue, offer.jobId, offer.token);
+    await this.contacts.transition(offer.contactId, ['offered'], 'queued', { operatorId: null }, {
+      offerId: offer.id,
+      operatorId: offer.operatorId,
+      reason,
+    });
+    await this.offers.addDeclined(offer.contactId, offer.operatorId, DECLINED_MEMORY_SECONDS);
+    if (reason === 'expired') {
+      const missed = await this.operators.incrementMissed(offer.operatorId);
+      if (missed >= MAX_MISSED_OFFERS) {
+        await this.operators.transition(offer.operatorId, ['reserved'], 'away', {
+          offerId: null,
+          reason: 'missed_offers',
+        });
+        this.logger.warn({ operatorId: offer.operatorId, missed }, 'Operator set away after missed offers');
+      }
+    }
+    if (reason !== 'operator_offline') {
+      await this.operators.transition(offer.operatorId, ['reserved'], 'available', { offerId: null });
+    }
+    await this.notifier.emit(offer.operatorId, 'offer.withdrawn', { offerId: offer.id, reason });
+    const state = await this.operators.get(offer.operatorId);
+    await this.notifier.emit(offer.operatorId, 'operator.state', {
+      state: state.state,
+      since: state.since,
+      reason: state.reason,
+    });
+    await this.signal.notify();
+  }
+
+  /** The caller hung up while an offer was on an operator's screen. Returns false if nothing was pending. */
+  async withdrawForHangUp(contactId: string): Promise<boolean> {
+    const offer = await this.offers.pendingForContact(contactId);
+    if (!offer || !(await this.offers.settle(offer, 'withdrawn'))) return false;
+    await this.queues.cancel(offerExpiryJobId(offer.id));
+    await this.waitingLine.finish(offer.queue, offer.jobId, offer.token, 'abandoned');
+    await this.operators.transition(offer.operatorId, ['reserved'], 'available', { offerId: null });
+    await this.notifier.emit(offer.operatorId, 'offer.withdrawn', { offerId: offer.id, reason: 'caller_hung_up' });
+    await this.signal.notify();
+    return true;
+  }
+
+  get offerTimeoutMs(): number {
+    return this.frontOffice.data.routing.offerTimeoutSeconds * 1000;
+  }
+}

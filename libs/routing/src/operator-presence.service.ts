@@ -1,0 +1,93 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { DomainError } from '@centralino/contacts';
+import { QueueRegistry, TimerHandlerRegistry } from '@centralino/queueing';
+import type { OperatorStatePayload } from '@centralino/realtime/operator-events.contract';
+import { DispatchSignal } from './dispatch-signal.service';
+import { OfferService } from './offer.service';
+import { OperatorNotifier } from './operator-notifier';
+import { OfferStore } from './store/offer.store';
+import { OperatorStateStore } from './store/operator-state.store';
+
+/** A console that disconnects and does not come back within this time is logged out. */
+export const RECONNECT_GRACE_MS = 20_000;
+
+/** Operator states driven by the console: available/away, connect/disconnect, presence. */
+@Injectable()
+export class OperatorPresenceService implements OnModuleInit {
+  constructor(
+    private readonly operators: OperatorStateStore,
+    private readonly offers: OfferStore,
+    private readonly offerService: OfferService,
+    private readonly queues: QueueRegistry,
+    private readonly timers: TimerHandlerRegistry,
+    private readonly notifier: OperatorNotifier,
+    private readonly signal: DispatchSignal,
+  ) {}
+
+  onModuleInit(): void {
+    this.timers.register('operator.presence-check', async ({ operatorId }) => {
+      if ((await this.operators.connections(operatorId)) > 0) return;
+      await this.logOut(operatorId);
+    });
+  }
+
+  async state(operatorId: string): Promise<OperatorStatePayload> {
+    const state = await this.operators.get(operatorId);
+    return { state: state.state, since: state.since, reason: state.reason };
+  }
+
+  async live(operatorId: string) {
+    return this.operators.get(operatorId);
+  }
+
+  async setState(operatorId: string, state: 'available' | 'away', reason?: string): Promise<OperatorStatePayload> {
+    const changed =
+      state === 'available'
+        ? await this.operators.transition(operatorId, ['offline', 'away', 'available'], 'available', {
+            idleSince: Date.now(),
+            reason: null,
+            missed: 0,
+          })
+        : await this.operators.transition(operatorId, ['offline', 'available', 'away'], 'away', {
+            reason: reason ?? 'away',
+          });
+    if (!changed) {
+      const current = await this.operators.get(operatorId);
+      throw new DomainError('conflict', `Cannot become ${state} while ${current.state}`, { state: current.state });
+    }
+    const payload = await this.state(operatorId);
+    await this.notifier.emit(operatorId, 'operator.state', payload);
+    if (state === 'available') await this.signal.notify();
+    return payload;
+  }
+
+  async consoleConnected(operatorId: string): Promise<void> {
+    await this.operators.connectionOpened(operatorId);
+    await this.queues.cancel(`presence-check.${operatorId}`);
+    // A fresh login starts "away: not ready" so nobody is offered a contact before they choose to be.
+    await this.operators.transition(operatorId, ['offline'], 'away', { reason: 'not_ready' });
+  }
+
+  async consoleDisconnected(operatorId: string): Promise<void> {
+    const remaining = await this.operators.connectionClosed(operatorId);
+    if (remaining > 0) return;
+    await this.queues.schedule(
+      'operator.presence-check',
+      { operatorId },
+      { delayMs: RECONNECT_GRACE_MS, jobId: `presence-check.${operatorId}` },
+    );
+  }
+
+  /** Logs an operator out; a pending offer goes back to the queue for someone else. */
+  async logOut(operatorId: string): Promise<void> {
+    const state = await this.operators.get(operatorId);
+    if (state.state === 'reserved' && state.offerId) {
+      const offer = await this.offers.get(state.offerId);
+      if (offer) await this.offerService.handBack(offer, 'operator_offline');
+    }
+    await this.operators.transition(operatorId, ['available', 'reserved', 'away', 'wrap_up'], 'offline', {
+      offerId: null,
+      reason: null,
+    });
+  }
+}

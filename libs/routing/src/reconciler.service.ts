@@ -1,0 +1,71 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { FrontOfficeConfig } from '@centralino/config';
+import { ContactRepository } from '@centralino/persistence';
+import { ContactFlowService } from './contact-flow.service';
+import { DispatchSignal } from './dispatch-signal.service';
+import { OfferStore } from './store/offer.store';
+import { OperatorStateStore } from './store/operator-state.store';
+
+const INTERVAL_MS = 5_000;
+
+/**
+ * Repairs what a crash between two writes can leave behind (worker role), so no contact is lost and no
+ * operator stays reserved: a queued contact without its job gets it back; an offered contact or a
+ * reserved operator whose offer vanished is released once the offer's time is well past.
+ */
+@Injectable()
+export class ReconcilerService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(ReconcilerService.name);
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+
+  constructor(
+    private readonly contacts: ContactRepository,
+    private readonly flow: ContactFlowService,
+    private readonly offers: OfferStore,
+    private readonly operators: OperatorStateStore,
+    private readonly signal: DispatchSignal,
+    private readonly frontOffice: FrontOfficeConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => {
+      if (!this.running) this.running = this.reconcile().catch((error: Error) => this.logger.error(error.message)).finally(() => (this.running = null));
+    }, INTERVAL_MS);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+
+  private get staleAfterMs(): number {
+    return this.frontOffice.data.routing.offerTimeoutSeconds * 1000 + 30_000;
+  }
+
+  async reconcile(): Promise<void> {
+    const now = Date.now();
+    for (const contact of await this.contacts.listByState('queued')) {
+      if (await this.flow.ensureWaitingIfMissing(contact)) {
+        this.logger.warn({ contactId: contact.id }, 'Queued contact had no job: re-added');
+      }
+    }
+    for (const contact of await this.contacts.listByState('offered')) {
+      const offer = await this.offers.pendingForContact(contact.id);
+      const since = contact.queuedAt?.getTime() ?? contact.receivedAt.getTime();
+      if (!offer && now - since > this.staleAfterMs) {
+        const requeued = await this.contacts.transition(contact.id, ['offered'], 'queued', { operatorId: null }, { reason: 'offer_lost' });
+        if (requeued) await this.flow.ensureWaiting(requeued);
+      }
+    }
+    for (const operatorId of await this.operators.onlineIds()) {
+      const state = await this.operators.get(operatorId);
+      if (state.state !== 'reserved' || now - state.since < this.staleAfterMs) continue;
+      const offer = state.offerId ? await this.offers.get(state.offerId) : null;
+      if (!offer || offer.status !== 'pending') {
+        await this.operators.transition(operatorId, ['reserved'], 'available', { offerId: null });
+        await this.signal.notify();
+      }
+    }
+  }
+}

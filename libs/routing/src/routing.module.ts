@@ -1,0 +1,34 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { ContactFlowService } from './contact-flow.service';
+import { DispatchSignal } from './dispatch-signal.service';
+import { DispatcherService } from './dispatcher.service';
+import { OfferService } from './offer.service';
+import { OperatorDirectory } from './operator-directory.service';
+import { OperatorPresenceService } from './operator-presence.service';
+import { ReconcilerService } from './reconciler.service';
+import { OfferStore } from './store/offer.store';
+import { OperatorStateStore } from './store/operator-state.store';
+import { WaitingLineService } from './waiting-line.service';
+
+const shared = [
+  ContactFlowService,
+  DispatchSignal,
+  OfferService,
+  OfferStore,
+  OperatorDirectory,
+  OperatorPresenceService,
+  OperatorStateStore,
+  WaitingLineService,
+];
+
+/**
+ * Routing services every role uses (accept, reject, hang-up, presence), plus the dispatcher and the
+ * reconciler when this process runs the worker role. Expects an OperatorNotifier from the realtime module.
+ */
+@Module({})
+export class RoutingModule {
+  static forRoot(options: { worker: boolean }): DynamicModule {
+    const providers = options.worker ? [...shared, DispatcherService, ReconcilerService] : shared;
+    return { module: RoutingModule, global: true, providers, exports: shared };
+  }
+}

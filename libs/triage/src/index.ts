@@ -1,0 +1,3 @@
+export * from './triage-decision';
+export * from './triage.module';
+export * from './triage.service';
