@@ -76,7 +76,8 @@ export class DirectoryMatcher {
     }
     const ranked = [...best.entries()].sort((a, b) => b[1] - a[1]);
     if (ranked.length === 0) return null;
-    let [id, score] = ranked[0];
+    const id = ranked[0][0];
+    let score = ranked[0][1];
     if (ranked.length > 1 && ranked[1][1] >= score - 0.02) score *= AMBIGUITY_FACTOR;
     if (score < this.options.minScore) return null;
     const entry = this.candidates.find((c) => c.entry.id === id)?.entry;
