@@ -13,16 +13,19 @@ export interface FeatureOptions {
   charWeight: number;
   /** Also add a truncated "stem" (first N characters) of each longer word; 0 turns it off. */
   stemLength: number;
+  /** Also pair each word with the words up to this many positions ahead, skipping those between (0: off). */
+  skipWindow: number;
 }
 
 export const DEFAULT_FEATURE_OPTIONS: FeatureOptions = {
-  wordNgramMax: 2,
+  wordNgramMax: 3,
   charNgramMin: 2,
   charNgramMax: 5,
   minDf: 1,
   wordWeight: 1,
   charWeight: 1,
   stemLength: 0,
+  skipWindow: 10,
 };
 
 /** Prefixes that keep the feature families apart (normalised text holds only letters, digits, spaces). */
@@ -142,7 +145,7 @@ export class FeatureExtractor {
   }
 
   private static eachTerm(tokens: string[], options: FeatureOptions, emit: (term: string) => void): void {
-    const { wordNgramMax, charNgramMin, charNgramMax, stemLength } = options;
+    const { wordNgramMax, charNgramMin, charNgramMax, stemLength, skipWindow } = options;
     const charWithinWords = charNgramMax >= charNgramMin && charNgramMin >= 1;
     for (let i = 0; i < tokens.length; i++) {
       const token = tokens[i];
@@ -154,6 +157,8 @@ export class FeatureExtractor {
           emit(WORD + gram);
         }
       }
+      for (let gap = 2; gap <= skipWindow && i + gap < tokens.length; gap++)
+        emit(WORD + token + ' _ ' + tokens[i + gap]);
       if (stemLength > 0 && token.length > stemLength) emit(STEM + token.slice(0, stemLength));
       if (charWithinWords) {
         const padded = ' ' + token + ' ';

@@ -87,6 +87,13 @@ export class TextClassifier {
     return this.extractor.size;
   }
 
+  /** Approximate memory held by the model: weights, idf and vocabulary strings. */
+  get modelBytes(): number {
+    let chars = 0;
+    for (const term of this.extractor.terms) chars += term.length;
+    return this.model.weights.byteLength + this.extractor.size * (8 + 8 + 40) + chars * 2;
+  }
+
   static train(examples: LabelledText[], options: TrainOptions = {}): TextClassifier {
     const maxInputChars = options.maxInputChars ?? MAX_INPUT_CHARS;
     const normalizer = new TextNormalizer(maxInputChars);
