@@ -6,7 +6,10 @@ export interface FeatureOptions {
   /** Character n-grams inside word boundaries (each word padded with a space on both sides). */
   charNgramMin: number;
   charNgramMax: number;
-  /** A feature must occur in at least this many training texts. */
+  /**
+   * A feature must occur in at least this many training texts; 0 means automatic: 2 from
+   * 2,000 texts up (a rare n-gram there is mostly noise and memory), otherwise 1.
+   */
   minDf: number;
   /** Weight of the word block and of the character block; each block is L2-normalised first. */
   wordWeight: number;
@@ -21,7 +24,7 @@ export const DEFAULT_FEATURE_OPTIONS: FeatureOptions = {
   wordNgramMax: 3,
   charNgramMin: 2,
   charNgramMax: 5,
-  minDf: 1,
+  minDf: 0,
   wordWeight: 1,
   charWeight: 1,
   stemLength: 0,
@@ -32,6 +35,8 @@ export const DEFAULT_FEATURE_OPTIONS: FeatureOptions = {
 const WORD = '=';
 const STEM = '^';
 const CHAR = '~';
+/** Distinct words whose character n-gram features are kept ready. */
+const CHAR_CACHE_SIZE = 50_000;
 
 export interface SerializedFeatures {
   options: FeatureOptions;
@@ -49,6 +54,7 @@ export class FeatureExtractor {
   private readonly isChar: Uint8Array;
   // Scratch space for transform(): slot of each feature in the current vector, -1 when absent.
   private readonly slot: Int32Array;
+  private readonly charCache = new Map<string, Int32Array>();
 
   private constructor(
     readonly options: FeatureOptions,
@@ -78,8 +84,9 @@ export class FeatureExtractor {
     const terms: string[] = [];
     const idf: number[] = [];
     const n = documents.length;
+    const minDf = options.minDf > 0 ? options.minDf : n >= 2000 ? 2 : 1;
     for (const [term, count] of df) {
-      if (count < options.minDf) continue;
+      if (count < minDf) continue;
       terms.push(term);
       idf.push(Math.log((1 + n) / (1 + count)) + 1);
     }
@@ -105,9 +112,7 @@ export class FeatureExtractor {
   transform(tokens: string[]): SparseVector {
     const touched: number[] = [];
     const counts: number[] = [];
-    FeatureExtractor.eachTerm(tokens, this.options, (term) => {
-      const index = this.vocabulary.get(term);
-      if (index === undefined) return;
+    const add = (index: number): void => {
       const at = this.slot[index];
       if (at >= 0) {
         counts[at]++;
@@ -116,8 +121,14 @@ export class FeatureExtractor {
         touched.push(index);
         counts.push(1);
       }
+    };
+    FeatureExtractor.eachWordTerm(tokens, this.options, (term) => {
+      const index = this.vocabulary.get(term);
+      if (index !== undefined) add(index);
     });
-    touched.sort((a, b) => a - b);
+    for (const token of tokens) {
+      for (const index of this.charFeatures(token)) add(index);
+    }
     const indices = Int32Array.from(touched);
     const values = new Float64Array(indices.length);
     let normWord = 0;
@@ -136,6 +147,21 @@ export class FeatureExtractor {
     return { indices, values };
   }
 
+  /** Known character n-gram features of one word (with repeats), cached: words recur a lot. */
+  private charFeatures(token: string): Int32Array {
+    const cached = this.charCache.get(token);
+    if (cached) return cached;
+    const found: number[] = [];
+    FeatureExtractor.eachCharTerm(token, this.options, (term) => {
+      const index = this.vocabulary.get(term);
+      if (index !== undefined) found.push(index);
+    });
+    const result = Int32Array.from(found);
+    if (this.charCache.size >= CHAR_CACHE_SIZE) this.charCache.clear();
+    if (token.length <= 40) this.charCache.set(token, result);
+    return result;
+  }
+
   /** A short human-readable form of a feature, for "why this queue" displays. */
   describe(index: number): string {
     const term = this.terms[index] ?? '';
@@ -145,8 +171,12 @@ export class FeatureExtractor {
   }
 
   private static eachTerm(tokens: string[], options: FeatureOptions, emit: (term: string) => void): void {
-    const { wordNgramMax, charNgramMin, charNgramMax, stemLength, skipWindow } = options;
-    const charWithinWords = charNgramMax >= charNgramMin && charNgramMin >= 1;
+    FeatureExtractor.eachWordTerm(tokens, options, emit);
+    for (const token of tokens) FeatureExtractor.eachCharTerm(token, options, emit);
+  }
+
+  private static eachWordTerm(tokens: string[], options: FeatureOptions, emit: (term: string) => void): void {
+    const { wordNgramMax, stemLength, skipWindow } = options;
     for (let i = 0; i < tokens.length; i++) {
       const token = tokens[i];
       if (wordNgramMax >= 1) {
@@ -160,13 +190,15 @@ export class FeatureExtractor {
       for (let gap = 2; gap <= skipWindow && i + gap < tokens.length; gap++)
         emit(WORD + token + ' _ ' + tokens[i + gap]);
       if (stemLength > 0 && token.length > stemLength) emit(STEM + token.slice(0, stemLength));
-      if (charWithinWords) {
-        const padded = ' ' + token + ' ';
-        for (let n = charNgramMin; n <= charNgramMax; n++) {
-          for (let start = 0; start + n <= padded.length; start++)
-            emit(CHAR + padded.slice(start, start + n));
-        }
-      }
+    }
+  }
+
+  private static eachCharTerm(token: string, options: FeatureOptions, emit: (term: string) => void): void {
+    const { charNgramMin, charNgramMax } = options;
+    if (charNgramMin < 1 || charNgramMax < charNgramMin) return;
+    const padded = ' ' + token + ' ';
+    for (let n = charNgramMin; n <= charNgramMax; n++) {
+      for (let start = 0; start + n <= padded.length; start++) emit(CHAR + padded.slice(start, start + n));
     }
   }
 }

@@ -161,7 +161,7 @@ export class TextClassifier {
     }
     const scores = TextClassifier.scores(this.model, vector);
     const probabilities = this.calibrator.probabilities(scores);
-    const order = Array.from(probabilities.keys()).sort((a, b) => probabilities[b] - probabilities[a]);
+    const order = TextClassifier.topIndices(probabilities, 4);
     const best = order[0];
     return {
       label: this.labels[best],
@@ -230,20 +230,33 @@ export class TextClassifier {
 
   private explain(vector: SparseVector, label: number): string[] {
     const { weights, classes } = this.model;
-    const contributions: { index: number; value: number }[] = [];
+    const contributions = new Float64Array(vector.indices.length);
     for (let p = 0; p < vector.indices.length; p++) {
-      const index = vector.indices[p];
-      const value = vector.values[p] * weights[index * classes + label];
-      if (value > 0) contributions.push({ index, value });
+      contributions[p] = vector.values[p] * weights[vector.indices[p] * classes + label];
     }
-    contributions.sort((a, b) => b.value - a.value);
     const out: string[] = [];
-    for (const { index } of contributions) {
-      const description = this.extractor.describe(index);
+    for (const p of TextClassifier.topIndices(contributions, this.explainFeatures * 2)) {
+      if (contributions[p] <= 0) break;
+      const description = this.extractor.describe(vector.indices[p]);
       if (!out.includes(description)) out.push(description);
       if (out.length >= this.explainFeatures) break;
     }
     return out;
+  }
+
+  /** Indices of the `count` largest values, largest first (partial selection, no full sort). */
+  private static topIndices(values: ArrayLike<number>, count: number): number[] {
+    const top: number[] = [];
+    for (let i = 0; i < values.length; i++) {
+      if (top.length === count && values[i] <= values[top[count - 1]]) continue;
+      let at = top.length < count ? top.length : count - 1;
+      top[at] = i;
+      while (at > 0 && values[top[at - 1]] < values[i]) {
+        top[at] = top[at - 1];
+        top[--at] = i;
+      }
+    }
+    return top;
   }
 
   private static fitParts(
