@@ -9,6 +9,7 @@ import { QueueingModule, TimersWorker } from '@centralino/queueing';
 import { RealtimeModule } from '@centralino/realtime';
 import { RedisModule, RedisOptions } from '@centralino/redis';
 import { RoutingModule } from '@centralino/routing';
+import { SupervisionModule } from '@centralino/supervision';
 import { TriageModule } from '@centralino/triage';
 import { HealthController } from './health.controller';
 
@@ -34,6 +35,7 @@ export class AppModule {
         RealtimeModule.forRoot({ http }),
         AuthModule.forRoot({ http }),
         IntakeModule.forRoot({ http }),
+        ...(http ? [SupervisionModule] : []),
       ],
       controllers: http ? [HealthController] : [],
       providers: worker ? [TimersWorker] : [],

@@ -3,6 +3,7 @@ import { JwtModule } from '@nestjs/jwt';
 import { AppConfig } from '@centralino/config';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
+import { JwtAuthGuard } from './jwt-auth.guard';
 import { OperatorSyncService } from './operator-sync.service';
 
 @Global()
@@ -21,8 +22,8 @@ export class AuthModule {
         }),
       ],
       controllers: options.http ? [AuthController] : [],
-      providers: [AuthService, OperatorSyncService],
-      exports: [AuthService],
+      providers: [AuthService, OperatorSyncService, JwtAuthGuard],
+      exports: [AuthService, JwtAuthGuard],
     };
   }
 }

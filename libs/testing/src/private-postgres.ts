@@ -1,0 +1,88 @@
+import { ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EmbeddedRedisServer } from '../../redis/src/embedded-redis-server';
+
+/** Finds initdb/pg_ctl on PATH or in Debian's /usr/lib/postgresql/<version>/bin. */
+function findPostgresBin(): string | null {
+  if (spawnSync('pg_ctl', ['--version'], { stdio: 'ignore' }).status === 0) return '';
+  const root = '/usr/lib/postgresql';
+  if (!existsSync(root)) return null;
+  const versions = readdirSync(root).sort((a, b) => Number(b) - Number(a));
+  for (const version of versions) {
+    const bin = join(root, version, 'bin');
+    if (existsSync(join(bin, 'pg_ctl'))) return bin;
+  }
+  return null;
+}
+
+/**
+ * A private PostgreSQL cluster on a free port for the test run. initdb refuses to run as root, so as
+ * root the cluster belongs to the `postgres` user and the binaries run through runuser.
+ */
+export class PrivatePostgres {
+  private dir = '';
+  private runAs: string[] = [];
+  private bin = '';
+  url = '';
+  private child: ChildProcess | null = null;
+
+  static isInstalled(): boolean {
+    return findPostgresBin() !== null;
+  }
+
+  private command(name: string): [string, string[]] {
+    const path = this.bin ? join(this.bin, name) : name;
+    return this.runAs.length ? ['runuser', [...this.runAs, '--', path]] : [path, []];
+  }
+
+  private run(name: string, args: string[]): void {
+    const [command, prefix] = this.command(name);
+    execFileSync(command, [...prefix, ...args], { stdio: 'pipe' });
+  }
+
+  async start(): Promise<string> {
+    const bin = findPostgresBin();
+    if (bin === null) throw new Error('PostgreSQL server binaries (initdb, pg_ctl) are not installed: apt-get install postgresql');
+    this.bin = bin;
+    this.dir = mkdtempSync(join(tmpdir(), 'centralino-pg-'));
+    if (process.getuid?.() === 0) {
+      this.runAs = ['-u', 'postgres'];
+      const uid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
+      const gid = Number(execFileSync('id', ['-g', 'postgres']).toString().trim());
+      chownSync(this.dir, uid, gid);
+    }
+    this.run('initdb', ['-D', this.dir, '-A', 'trust', '-U', 'postgres', '--no-sync']);
+    const port = await EmbeddedRedisServer.freePort();
+    const [command, prefix] = this.command('postgres');
+    this.child = spawn(
+      command,
+      [...prefix, '-D', this.dir, '-p', String(port), '-k', this.dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'max_connections=300'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    await new Promise<void>((ready, fail) => {
+      let output = '';
+      const onData = (chunk: Buffer) => {
+        output += chunk.toString();
+        if (output.includes('ready to accept connections')) ready();
+      };
+      this.child!.stdout!.on('data', onData);
+      this.child!.stderr!.on('data', onData);
+      this.child!.once('exit', (code) => fail(new Error(`postgres exited with code ${code}: ${output.slice(-500)}`)));
+    });
+    this.url = `postgres://postgres@127.0.0.1:${port}/postgres`;
+    return this.url;
+  }
+
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (child && child.exitCode === null) {
+      await new Promise<void>((done) => {
+        child.once('exit', () => done());
+        child.kill('SIGINT');
+      });
+    }
+    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
+  }
+}
