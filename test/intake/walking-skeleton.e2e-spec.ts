@@ -52,7 +52,12 @@ describe.each<TestDatabase>(['pglite', 'postgres'])('walking skeleton on %s', (d
 
     const started = await postGenericWebhook(service.url, call);
     expect(started.status).toBe(200);
-    expect(started.body).toMatchObject({ state: 'queued', queue: 'billing', language: 'it', duplicate: false });
+    expect(started.body).toMatchObject({
+      state: 'queued',
+      queue: 'billing',
+      language: 'it',
+      duplicate: false,
+    });
     expect(started.body.actions).toEqual(
       expect.arrayContaining([expect.objectContaining({ type: 'enqueue', queue: 'billing' })]),
     );
@@ -62,7 +67,9 @@ describe.each<TestDatabase>(['pglite', 'postgres'])('walking skeleton on %s', (d
     expect(offer).toMatchObject({ queue: 'billing', caller: '+39***567', language: 'it' });
     expect(offer.expiresAt).toBeGreaterThan(Date.now());
 
-    const accepted = await anna.send<{ contactId: string; state: string }>('offer.accept', { offerId: offer.offerId });
+    const accepted = await anna.send<{ contactId: string; state: string }>('offer.accept', {
+      offerId: offer.offerId,
+    });
     expect(accepted).toMatchObject({ ok: true, data: { contactId, state: 'connected' } });
     await expect(anna.next('contact.connected')).resolves.toMatchObject({ contactId });
 
@@ -90,7 +97,9 @@ describe.each<TestDatabase>(['pglite', 'postgres'])('walking skeleton on %s', (d
 
     // Wrap-up (1 s in the test config), then available again.
     await expect(anna.next('operator.state', (state) => state.state === 'wrap_up')).resolves.toBeDefined();
-    await expect(anna.next('operator.state', (state) => state.state === 'available', 5000)).resolves.toBeDefined();
+    await expect(
+      anna.next('operator.state', (state) => state.state === 'available', 5000),
+    ).resolves.toBeDefined();
   });
 
   it('records a caller who hangs up while waiting as abandoned and takes them out of the queue', async () => {
@@ -137,7 +146,9 @@ describe.each<TestDatabase>(['pglite', 'postgres'])('walking skeleton on %s', (d
     expect(unsigned).toMatchObject({ status: 401, body: { error: 'signature_missing' } });
     const forged = await postGenericWebhook(service.url, call, { secret: 'whsec_someone_else_000000000000' });
     expect(forged).toMatchObject({ status: 403, body: { error: 'signature_invalid' } });
-    const stale = await postGenericWebhook(service.url, call, { timestamp: Math.floor(Date.now() / 1000) - 301 });
+    const stale = await postGenericWebhook(service.url, call, {
+      timestamp: Math.floor(Date.now() / 1000) - 301,
+    });
     expect(stale).toMatchObject({ status: 401, body: { error: 'signature_expired' } });
     const garbage = await postGenericWebhook(service.url, call, { signature: 'nonsense' });
     expect(garbage.status).toBe(403);
@@ -164,8 +175,12 @@ describe.each<TestDatabase>(['pglite', 'postgres'])('walking skeleton on %s', (d
   });
 
   it('refuses a console without a valid token', async () => {
-    await expect(OperatorClient.connectWithToken(service.url, undefined)).rejects.toThrow(/access token is required/);
-    await expect(OperatorClient.connectWithToken(service.url, 'not-a-jwt')).rejects.toThrow(/Invalid access token/);
+    await expect(OperatorClient.connectWithToken(service.url, undefined)).rejects.toThrow(
+      /access token is required/,
+    );
+    await expect(OperatorClient.connectWithToken(service.url, 'not-a-jwt')).rejects.toThrow(
+      /Invalid access token/,
+    );
     const login = await fetch(`${service.url}/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -188,7 +203,9 @@ describe.each<TestDatabase>(['pglite', 'postgres'])('walking skeleton on %s', (d
     const offer = await carla.next('offer', (payload) => payload.contactId === contactId);
     expect(offer.queue).toBe('legal');
     await postGenericWebhook(service.url, callEnded(call.callId));
-    await expect(carla.next('offer.withdrawn', (payload) => payload.offerId === offer.offerId)).resolves.toMatchObject({
+    await expect(
+      carla.next('offer.withdrawn', (payload) => payload.offerId === offer.offerId),
+    ).resolves.toMatchObject({
       reason: 'caller_hung_up',
     });
     expect((await getContact(service.url, contactId)).state).toBe('abandoned');

@@ -14,7 +14,9 @@ export default async function globalSetup(): Promise<void> {
   globalThis.__centralinoTestServers = servers;
   if (!process.env.CENTRALINO_TEST_REDIS_URL) {
     if (!EmbeddedRedisServer.isInstalled()) {
-      process.stderr.write('\nredis-server is not installed: apt-get install redis-server (or set CENTRALINO_TEST_REDIS_URL)\n');
+      process.stderr.write(
+        '\nredis-server is not installed: apt-get install redis-server (or set CENTRALINO_TEST_REDIS_URL)\n',
+      );
       process.exit(1);
     }
     servers.redis = new EmbeddedRedisServer();
@@ -22,7 +24,9 @@ export default async function globalSetup(): Promise<void> {
   }
   if (!process.env.CENTRALINO_TEST_DATABASE_URL) {
     if (!PrivatePostgres.isInstalled()) {
-      process.stderr.write('\nPostgreSQL (initdb, pg_ctl) is not installed: apt-get install postgresql (or set CENTRALINO_TEST_DATABASE_URL)\n');
+      process.stderr.write(
+        '\nPostgreSQL (initdb, pg_ctl) is not installed: apt-get install postgresql (or set CENTRALINO_TEST_DATABASE_URL)\n',
+      );
       process.exit(1);
     }
     servers.postgres = new PrivatePostgres();

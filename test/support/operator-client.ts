@@ -30,7 +30,11 @@ export class OperatorClient {
     });
   }
 
-  static async login(baseUrl: string, username: string, password = TEST_PASSWORD): Promise<{ token: string; operatorId: string }> {
+  static async login(
+    baseUrl: string,
+    username: string,
+    password = TEST_PASSWORD,
+  ): Promise<{ token: string; operatorId: string }> {
     const { status, body } = await postJson(baseUrl, '/auth/login', { username, password });
     if (status !== 200) throw new Error(`login ${username} failed: ${status} ${JSON.stringify(body)}`);
     return { token: body.accessToken as string, operatorId: (body.operator as { id: string }).id };
@@ -41,8 +45,17 @@ export class OperatorClient {
     return OperatorClient.connectWithToken(baseUrl, token, operatorId);
   }
 
-  static async connectWithToken(baseUrl: string, token: string | undefined, operatorId = ''): Promise<OperatorClient> {
-    const socket = io(`${baseUrl}/operators`, { auth: token ? { token } : {}, transports: ['websocket'], reconnection: false, forceNew: true });
+  static async connectWithToken(
+    baseUrl: string,
+    token: string | undefined,
+    operatorId = '',
+  ): Promise<OperatorClient> {
+    const socket = io(`${baseUrl}/operators`, {
+      auth: token ? { token } : {},
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+    });
     const client = new OperatorClient(socket, operatorId);
     const snapshot = client.next('snapshot');
     snapshot.catch(() => undefined);
@@ -65,7 +78,9 @@ export class OperatorClient {
     predicate: (payload: OperatorServerEvents[E]) => boolean = () => true,
     timeoutMs = 10_000,
   ): Promise<OperatorServerEvents[E]> {
-    const seen = this.received.find((entry) => entry.event === event && predicate(entry.payload as OperatorServerEvents[E]));
+    const seen = this.received.find(
+      (entry) => entry.event === event && predicate(entry.payload as OperatorServerEvents[E]),
+    );
     if (seen) {
       this.received.splice(this.received.indexOf(seen), 1);
       return Promise.resolve(seen.payload as OperatorServerEvents[E]);
@@ -78,7 +93,10 @@ export class OperatorClient {
         predicate: predicate as (payload: unknown) => boolean,
         resolve: (payload) => {
           clearTimeout(timer);
-          this.received.splice(this.received.findIndex((entry) => entry.payload === payload), 1);
+          this.received.splice(
+            this.received.findIndex((entry) => entry.payload === payload),
+            1,
+          );
           resolve(payload as OperatorServerEvents[E]);
         },
       });

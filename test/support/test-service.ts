@@ -20,7 +20,8 @@ export interface TestService {
 /** A fresh, isolated database name on the shared test PostgreSQL. */
 async function createDatabase(): Promise<string> {
   const adminUrl = process.env.CENTRALINO_TEST_DATABASE_URL;
-  if (!adminUrl) throw new Error('CENTRALINO_TEST_DATABASE_URL is not set: run the tests through jest (global setup)');
+  if (!adminUrl)
+    throw new Error('CENTRALINO_TEST_DATABASE_URL is not set: run the tests through jest (global setup)');
   const name = `centralino_${randomBytes(6).toString('hex')}`;
   const client = new Client({ connectionString: adminUrl });
   await client.connect();
@@ -40,7 +41,8 @@ export async function startTestService(
   env: Record<string, string> = {},
 ): Promise<TestService> {
   const redisUrl = process.env.CENTRALINO_TEST_REDIS_URL;
-  if (!redisUrl) throw new Error('CENTRALINO_TEST_REDIS_URL is not set: run the tests through jest (global setup)');
+  if (!redisUrl)
+    throw new Error('CENTRALINO_TEST_REDIS_URL is not set: run the tests through jest (global setup)');
   const dataDir = mkdtempSync(join(tmpdir(), 'centralino-test-'));
   const databaseUrl = database === 'postgres' ? await createDatabase() : undefined;
   const running = await startCentralino({

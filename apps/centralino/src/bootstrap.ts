@@ -22,12 +22,15 @@ export interface RunningCentralino {
  * Starts centralino with the given environment: the embedded Redis when REDIS_URL is unset, then the
  * roles of this process. Used by `main.ts` and by the end-to-end tests.
  */
-export async function startCentralino(env: Record<string, string | undefined> = process.env): Promise<RunningCentralino> {
+export async function startCentralino(env: Record<string, string | undefined>): Promise<RunningCentralino> {
   const config = new AppConfig(env);
   let embedded: EmbeddedRedisServer | null = null;
   let redisUrl = config.env.REDIS_URL;
   if (!redisUrl) {
-    embedded = new EmbeddedRedisServer({ binary: config.env.REDIS_SERVER_BIN, dataDir: join(config.dataDir, 'redis') });
+    embedded = new EmbeddedRedisServer({
+      binary: config.env.REDIS_SERVER_BIN,
+      dataDir: join(config.dataDir, 'redis'),
+    });
     redisUrl = await embedded.start();
   }
   const module = AppModule.forRoot(config, redisUrl);

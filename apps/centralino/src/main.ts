@@ -1,10 +1,14 @@
 import { ConfigError } from '@centralino/config';
 import { startCentralino } from './bootstrap';
 
-startCentralino()
+// The one place the process environment enters centralino; AppConfig validates it.
+// eslint-disable-next-line no-restricted-properties
+startCentralino(process.env)
   .then(({ url, config, stop }) => {
     const roles = [...config.roles].join(', ');
-    process.stdout.write(`centralino is running (${roles})${url ? ` on ${url.replace('127.0.0.1', 'localhost')}` : ''}\n`);
+    process.stdout.write(
+      `centralino is running (${roles})${url ? ` on ${url.replace('127.0.0.1', 'localhost')}` : ''}\n`,
+    );
     let stopping = false;
     const shutdown = (signal: string) => {
       if (stopping) return;
@@ -22,6 +26,8 @@ startCentralino()
     process.on('SIGINT', () => shutdown('SIGINT'));
   })
   .catch((error: Error) => {
-    process.stderr.write(`${error instanceof ConfigError ? error.message : (error.stack ?? error.message)}\n`);
+    process.stderr.write(
+      `${error instanceof ConfigError ? error.message : (error.stack ?? error.message)}\n`,
+    );
     process.exit(1);
   });

@@ -6,7 +6,8 @@ import { OperatorRepository } from '@centralino/persistence';
 import { AccessTokenClaims } from './access-token';
 
 /** A fixed argon2id hash, verified when the username is unknown so timing does not reveal accounts. */
-const DUMMY_HASH = '$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$1rAUf0qHfMxl0wlqWKnE5qN1y0sZk+e0V2D0SU2Ow7U';
+const DUMMY_HASH =
+  '$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$1rAUf0qHfMxl0wlqWKnE5qN1y0sZk+e0V2D0SU2Ow7U';
 
 @Injectable()
 export class AuthService {
@@ -24,7 +25,12 @@ export class AuthService {
     const claims: AccessTokenClaims = { sub: operator.id, username: operator.username, role: operator.role };
     return {
       accessToken: await this.jwt.signAsync(claims),
-      operator: { id: operator.id, username: operator.username, displayName: operator.displayName, role: operator.role },
+      operator: {
+        id: operator.id,
+        username: operator.username,
+        displayName: operator.displayName,
+        role: operator.role,
+      },
     };
   }
 

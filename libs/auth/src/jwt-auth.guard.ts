@@ -25,7 +25,10 @@ export class JwtAuthGuard implements CanActivate {
     const header = request.headers.authorization;
     const token = header?.startsWith('Bearer ') ? header.slice(7) : undefined;
     request.user = await this.auth.verify(token);
-    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, [context.getHandler(), context.getClass()]);
+    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
     if (roles && !roles.includes(request.user.role)) {
       throw new DomainError('forbidden', `This needs one of the roles: ${roles.join(', ')}`);
     }

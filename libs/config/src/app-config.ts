@@ -36,7 +36,8 @@ export class AppConfig {
     const roles = this.env.CENTRALINO_ROLES;
     this.roles = new Set<Role>(roles.includes('all') ? ['http', 'worker'] : (roles as Role[]));
     this.frontOffice = FrontOfficeConfig.load(resolve(cwd, this.env.FRONT_OFFICE_CONFIG));
-    const generated = this.env.JWT_SECRET && this.env.GENERIC_WEBHOOK_SECRETS ? null : this.generatedSecrets();
+    const generated =
+      this.env.JWT_SECRET && this.env.GENERIC_WEBHOOK_SECRETS ? null : this.generatedSecrets();
     this.jwtSecret = this.env.JWT_SECRET ?? generated!.jwtSecret;
     this.genericWebhookSecrets = this.env.GENERIC_WEBHOOK_SECRETS ?? [generated!.genericWebhookSecret];
     this.publicBaseUrl = (this.env.PUBLIC_BASE_URL ?? `http://localhost:${this.env.PORT}`).replace(/\/$/, '');
@@ -46,7 +47,9 @@ export class AppConfig {
       );
     }
     if (this.env.NODE_ENV === 'production' && (!this.env.JWT_SECRET || !this.env.GENERIC_WEBHOOK_SECRETS)) {
-      throw new ConfigError('Invalid environment:\nJWT_SECRET and GENERIC_WEBHOOK_SECRETS are required in production');
+      throw new ConfigError(
+        'Invalid environment:\nJWT_SECRET and GENERIC_WEBHOOK_SECRETS are required in production',
+      );
     }
   }
 

@@ -1,8 +1,11 @@
 import { z } from 'zod';
 
-const csv = z
-  .string()
-  .transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean));
+const csv = z.string().transform((value) =>
+  value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean),
+);
 
 /**
  * Every environment variable centralino reads, in one place. Anything else in the environment is ignored.
@@ -24,13 +27,18 @@ export const envSchema = z.object({
     .regex(/^rediss?:\/\//, 'must be a redis:// URL')
     .optional(),
   /** Key prefix for everything centralino keeps in Redis, so several deployments can share one server. */
-  REDIS_PREFIX: z.string().regex(/^[a-z0-9_-]+$/i).default('centralino'),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[a-z0-9_-]+$/i)
+    .default('centralino'),
   FRONT_OFFICE_CONFIG: z.string().default('./config/front-office.yaml'),
   PUBLIC_BASE_URL: z.url().optional(),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   JWT_TTL_SECONDS: z.coerce.number().int().positive().default(3600),
   /** Secrets for the generic signed webhook; several are accepted at once so a secret can be rotated. */
-  GENERIC_WEBHOOK_SECRETS: csv.pipe(z.array(z.string().min(16, 'each secret needs 16+ characters'))).optional(),
+  GENERIC_WEBHOOK_SECRETS: csv
+    .pipe(z.array(z.string().min(16, 'each secret needs 16+ characters')))
+    .optional(),
   WEBHOOK_TOLERANCE_SECONDS: z.coerce.number().int().positive().default(300),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_PRETTY: z.stringbool().default(false),

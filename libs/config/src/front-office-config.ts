@@ -50,7 +50,8 @@ export class FrontOfficeConfig {
     } catch (error) {
       throw new ConfigError(`Cannot read triage examples ${file}: ${(error as Error).message}`);
     }
-    if (!parsed.success) throw new ConfigError(`Invalid triage examples ${file}:\n${formatZodIssues(parsed.error)}`);
+    if (!parsed.success)
+      throw new ConfigError(`Invalid triage examples ${file}:\n${formatZodIssues(parsed.error)}`);
     for (const [typeId, byLanguage] of Object.entries(parsed.data)) {
       const type = data.problemTypes.find((candidate) => candidate.id === typeId);
       if (!type) throw new ConfigError(`Triage examples ${file}: ${typeId} is not one of the problemTypes`);
@@ -89,6 +90,8 @@ export class FrontOfficeConfig {
   prompt(kind: 'greeting' | 'queued' | 'clarify', language: string | null | undefined): string | undefined {
     const texts = this.data.prompts[kind];
     if (!texts) return undefined;
-    return (language && texts[language]) || texts[this.data.company.defaultLanguage] || Object.values(texts)[0];
+    return (
+      (language && texts[language]) || texts[this.data.company.defaultLanguage] || Object.values(texts)[0]
+    );
   }
 }

@@ -31,7 +31,10 @@ export const problemTypeSchema = z.object({
   id,
   name: localized,
   /** IVR menu digit that selects this problem type. */
-  digit: z.string().regex(/^[0-9*#]$/).optional(),
+  digit: z
+    .string()
+    .regex(/^[0-9*#]$/)
+    .optional(),
   /** Keywords for the simple rule classifier and speech hints for providers. */
   keywords: localizedList.default({}),
   /** Example utterances used to train the classifier. */
@@ -41,7 +44,10 @@ export const problemTypeSchema = z.object({
   /** Higher first across queues; within a queue the oldest waiting contact goes first. */
   priority: z.number().int().min(0).max(100).default(0),
   serviceLevel: z
-    .object({ targetSeconds: z.number().int().positive().default(20), percent: z.number().min(1).max(100).default(80) })
+    .object({
+      targetSeconds: z.number().int().positive().default(20),
+      percent: z.number().min(1).max(100).default(80),
+    })
     .default({ targetSeconds: 20, percent: 80 }),
 });
 
@@ -84,7 +90,12 @@ export const frontOfficeSchema = z
         receptionQueue: id.default('reception'),
       })
       .default({ offerTimeoutSeconds: 15, wrapUpSeconds: 10, receptionQueue: 'reception' }),
-    businessHours: businessHoursSchema.default({ timezone: 'Europe/Rome', weekly: {}, holidays: [], alwaysOpen: true }),
+    businessHours: businessHoursSchema.default({
+      timezone: 'Europe/Rome',
+      weekly: {},
+      holidays: [],
+      alwaysOpen: true,
+    }),
     prompts: z
       .object({ greeting: localized, queued: localized, clarify: localized.optional() })
       .partial()
@@ -101,7 +112,11 @@ export const frontOfficeSchema = z
     const digits = new Map<string, string>();
     config.problemTypes.forEach((type, index) => {
       if (ids.has(type.id)) {
-        ctx.addIssue({ code: 'custom', path: ['problemTypes', index, 'id'], message: `duplicate id ${type.id}` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['problemTypes', index, 'id'],
+          message: `duplicate id ${type.id}`,
+        });
       }
       ids.add(type.id);
       if (type.digit && digits.has(type.digit)) {
@@ -123,7 +138,11 @@ export const frontOfficeSchema = z
     const usernames = new Set<string>();
     config.operators.forEach((operator, index) => {
       if (usernames.has(operator.username)) {
-        ctx.addIssue({ code: 'custom', path: ['operators', index, 'username'], message: 'duplicate username' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['operators', index, 'username'],
+          message: 'duplicate username',
+        });
       }
       usernames.add(operator.username);
     });

@@ -39,7 +39,8 @@ describe('ContactStateMachine', () => {
       if (ContactStateMachine.isFinal(state)) return true;
       seen.add(state);
       return CONTACT_STATES.some(
-        (next) => !seen.has(next) && ContactStateMachine.canTransition(state, next) && reachesFinal(next, seen),
+        (next) =>
+          !seen.has(next) && ContactStateMachine.canTransition(state, next) && reachesFinal(next, seen),
       );
     };
     for (const state of CONTACT_STATES) expect(reachesFinal(state)).toBe(true);

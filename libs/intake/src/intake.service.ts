@@ -27,7 +27,11 @@ export class IntakeService {
     if (receipt?.contactId) return this.resultFor(receipt.contactId, true);
 
     const now = new Date();
-    const decision = this.triage.classify({ text: inbound.text, digits: inbound.digits, languageHint: inbound.language });
+    const decision = this.triage.classify({
+      text: inbound.text,
+      digits: inbound.digits,
+      languageHint: inbound.language,
+    });
     const language = decision.language ?? this.frontOffice.data.company.defaultLanguage;
     const contact: Contact = {
       id: randomUUID(),
@@ -57,18 +61,34 @@ export class IntakeService {
       contact,
       [
         { type: 'received', at: now, data: { provider: inbound.provider, channel: inbound.channel } },
-        { type: 'triaged', at: now, data: { problemType: decision.problemType, confidence: decision.confidence, source: decision.source } },
+        {
+          type: 'triaged',
+          at: now,
+          data: {
+            problemType: decision.problemType,
+            confidence: decision.confidence,
+            source: decision.source,
+          },
+        },
         { type: 'queued', at: now, data: { queue: decision.problemType } },
       ],
       { provider: inbound.provider, eventKey: inbound.eventKey, response: { contactId: contact.id } },
     );
     if (!outcome.created) {
-      const existingId = outcome.contact?.id ?? (await this.contacts.findReceipt(inbound.provider, inbound.eventKey))?.contactId;
-      if (!existingId) throw new DomainError('conflict', 'A concurrent delivery of this event is in progress; retry');
+      const existingId =
+        outcome.contact?.id ??
+        (await this.contacts.findReceipt(inbound.provider, inbound.eventKey))?.contactId;
+      if (!existingId)
+        throw new DomainError('conflict', 'A concurrent delivery of this event is in progress; retry');
       return this.resultFor(existingId, true);
     }
     this.logger.log(
-      { contactId: contact.id, provider: inbound.provider, from: maskPhone(inbound.from), queue: decision.problemType },
+      {
+        contactId: contact.id,
+        provider: inbound.provider,
+        from: maskPhone(inbound.from),
+        queue: decision.problemType,
+      },
       'Contact queued',
     );
     await this.flow.ensureWaiting(outcome.contact);
@@ -94,7 +114,10 @@ export class IntakeService {
   async ended(provider: string, eventKey: string, externalId: string, reason: string): Promise<IntakeResult> {
     const contact = await this.contacts.findByExternalId(provider, externalId);
     if (!contact) throw new DomainError('unknown_call', `No contact for call ${externalId}`);
-    await this.contacts.recordReceipt({ provider, eventKey, response: { contactId: contact.id } }, contact.id);
+    await this.contacts.recordReceipt(
+      { provider, eventKey, response: { contactId: contact.id } },
+      contact.id,
+    );
     const ended = await this.flow.end(contact.id, reason);
     this.logger.log({ contactId: contact.id, state: ended?.state, reason }, 'Contact ended');
     return {

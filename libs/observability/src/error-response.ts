@@ -30,7 +30,12 @@ const STATUS_BY_CODE: Record<DomainErrorCode, number> = {
  */
 export function toErrorBody(error: unknown): ErrorBody {
   if (error instanceof DomainError) {
-    return { statusCode: STATUS_BY_CODE[error.code], error: error.code, message: error.message, details: error.details };
+    return {
+      statusCode: STATUS_BY_CODE[error.code],
+      error: error.code,
+      message: error.message,
+      details: error.details,
+    };
   }
   if (error instanceof ZodError) {
     const first = error.issues[0];
@@ -39,14 +44,22 @@ export function toErrorBody(error: unknown): ErrorBody {
       statusCode: 400,
       error: 'validation_failed',
       message: `${path}: ${first?.message ?? 'invalid'}`,
-      details: error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })),
+      details: error.issues.map((issue) => ({
+        path: issue.path.map(String).join('.'),
+        message: issue.message,
+      })),
     };
   }
   if (error instanceof HttpException) {
     const status = error.getStatus();
     const response = error.getResponse();
-    const message = typeof response === 'string' ? response : ((response as { message?: string }).message ?? error.message);
-    return { statusCode: status, error: status >= 500 ? 'internal_error' : 'http_error', message: String(message) };
+    const message =
+      typeof response === 'string' ? response : ((response as { message?: string }).message ?? error.message);
+    return {
+      statusCode: status,
+      error: status >= 500 ? 'internal_error' : 'http_error',
+      message: String(message),
+    };
   }
   return { statusCode: 500, error: 'internal_error', message: 'Internal server error' };
 }

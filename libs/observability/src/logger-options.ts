@@ -24,7 +24,11 @@ export function loggerOptions(level: string, pretty: boolean): Params {
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       transport: pretty ? { target: 'pino/file', options: { destination: 1 } } : undefined,
       serializers: {
-        req: (req: { method: string; url: string; id: unknown }) => ({ id: req.id, method: req.method, url: req.url }),
+        req: (req: { method: string; url: string; id: unknown }) => ({
+          id: req.id,
+          method: req.method,
+          url: req.url,
+        }),
       },
       formatters: {
         log: (object: Record<string, unknown>) => {

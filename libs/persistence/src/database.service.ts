@@ -26,7 +26,12 @@ export class DatabaseService implements OnModuleInit, OnApplicationShutdown {
 
   constructor(config: AppConfig) {
     this.embedded = !config.env.DATABASE_URL;
-    const common = { entities: ENTITIES, migrations: MIGRATIONS, synchronize: false, logging: false } as const;
+    const common = {
+      entities: ENTITIES,
+      migrations: MIGRATIONS,
+      synchronize: false,
+      logging: false,
+    } as const;
     let options: DataSourceOptions;
     if (config.env.DATABASE_URL) {
       options = { type: 'postgres', url: config.env.DATABASE_URL, ...common, extra: { max: 20 } };

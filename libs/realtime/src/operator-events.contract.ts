@@ -38,11 +38,19 @@ export interface OperatorStatePayload {
 
 export interface OperatorServerEvents {
   /** Sent once after the handshake and after every reconnect: everything the console must show. */
-  snapshot: { operator: { id: string; username: string; displayName: string }; state: OperatorStatePayload; offer: OfferPayload | null; contact: ContactPayload | null };
+  snapshot: {
+    operator: { id: string; username: string; displayName: string };
+    state: OperatorStatePayload;
+    offer: OfferPayload | null;
+    contact: ContactPayload | null;
+  };
   /** A contact is offered to this operator; answer with `offer.accept` or `offer.reject` before `expiresAt`. */
   offer: OfferPayload;
   /** The offer is gone: timed out, taken back because the caller hung up, or rejected. */
-  'offer.withdrawn': { offerId: string; reason: 'expired' | 'rejected' | 'caller_hung_up' | 'operator_offline' };
+  'offer.withdrawn': {
+    offerId: string;
+    reason: 'expired' | 'rejected' | 'caller_hung_up' | 'operator_offline';
+  };
   /** The accepted contact is connected to this operator. */
   'contact.connected': ContactPayload;
   /** The contact ended (caller hung up or completed); wrap-up follows. */
@@ -60,7 +68,8 @@ export type OperatorClientEvent = keyof typeof operatorClientSchemas;
 export type OperatorClientPayload<E extends OperatorClientEvent> = z.infer<(typeof operatorClientSchemas)[E]>;
 
 /** Every acknowledgement has this shape, so consoles handle errors one way. */
-export type Ack<T = unknown> = { ok: true; data: T } | { ok: false; error: { code: string; message: string } };
+export type Ack<T = unknown> =
+  { ok: true; data: T } | { ok: false; error: { code: string; message: string } };
 
 export const OPERATORS_NAMESPACE = '/operators';
 

@@ -11,7 +11,13 @@ import {
 import type { Namespace, Socket } from 'socket.io';
 import { AccessTokenClaims, AuthService } from '@centralino/auth';
 import { ContactRepository } from '@centralino/persistence';
-import { OfferService, OfferStore, OperatorPresenceService, toContactPayload, toOfferPayload } from '@centralino/routing';
+import {
+  OfferService,
+  OfferStore,
+  OperatorPresenceService,
+  toContactPayload,
+  toOfferPayload,
+} from '@centralino/routing';
 import { OperatorRepository } from '@centralino/persistence';
 import { toErrorBody } from '@centralino/observability';
 import {
@@ -25,7 +31,12 @@ import {
 
 type Listeners<T> = { [K in keyof T]: (payload: T[K]) => void };
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- client events are validated by zod, not typed by socket.io
-type OperatorSocket = Socket<Record<string, any>, Listeners<OperatorServerEvents>, Record<string, never>, { claims: AccessTokenClaims }>;
+type OperatorSocket = Socket<
+  Record<string, any>,
+  Listeners<OperatorServerEvents>,
+  Record<string, never>,
+  { claims: AccessTokenClaims }
+>;
 
 /**
  * The operator console's socket.io endpoint. The JWT is checked in the handshake (a socket without a
@@ -73,7 +84,10 @@ export class OperatorGateway implements OnGatewayInit, OnGatewayConnection, OnGa
 
   /** Everything a (re)connecting console must show, so nothing is missed after a blip or a reload. */
   private async snapshot(operatorId: string): Promise<OperatorServerEvents['snapshot']> {
-    const [operator, state] = await Promise.all([this.operators.findById(operatorId), this.presence.state(operatorId)]);
+    const [operator, state] = await Promise.all([
+      this.operators.findById(operatorId),
+      this.presence.state(operatorId),
+    ]);
     const live = await this.offers.get((await this.presenceOfferId(operatorId)) ?? '');
     let offer = null;
     if (live && live.status === 'pending') {
@@ -83,7 +97,11 @@ export class OperatorGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     const currentId = await this.currentContactId(operatorId);
     const current = currentId ? await this.contacts.findById(currentId) : null;
     return {
-      operator: { id: operatorId, username: operator?.username ?? '', displayName: operator?.displayName ?? '' },
+      operator: {
+        id: operatorId,
+        username: operator?.username ?? '',
+        displayName: operator?.displayName ?? '',
+      },
       state,
       offer,
       contact: current && current.state === 'connected' ? toContactPayload(current) : null,
@@ -107,7 +125,9 @@ export class OperatorGateway implements OnGatewayInit, OnGatewayConnection, OnGa
 
   @SubscribeMessage('offer.accept')
   accept(@ConnectedSocket() socket: OperatorSocket, @MessageBody() body: unknown) {
-    return this.handle('offer.accept', body, ({ offerId }) => this.offerService.accept(socket.data.claims.sub, offerId));
+    return this.handle('offer.accept', body, ({ offerId }) =>
+      this.offerService.accept(socket.data.claims.sub, offerId),
+    );
   }
 
   @SubscribeMessage('offer.reject')
@@ -125,7 +145,9 @@ export class OperatorGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     work: (payload: ReturnType<(typeof operatorClientSchemas)[E]['parse']>) => Promise<T>,
   ): Promise<Ack<T>> {
     try {
-      const payload = operatorClientSchemas[event].parse(body ?? {}) as ReturnType<(typeof operatorClientSchemas)[E]['parse']>;
+      const payload = operatorClientSchemas[event].parse(body ?? {}) as ReturnType<
+        (typeof operatorClientSchemas)[E]['parse']
+      >;
       return { ok: true, data: await work(payload) };
     } catch (error) {
       const body = toErrorBody(error);

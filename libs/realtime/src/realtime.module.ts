@@ -10,7 +10,10 @@ export class RealtimeModule {
   static forRoot(options: { http: boolean }): DynamicModule {
     return {
       module: RealtimeModule,
-      providers: [{ provide: OperatorNotifier, useClass: SocketIoOperatorNotifier }, ...(options.http ? [OperatorGateway] : [])],
+      providers: [
+        { provide: OperatorNotifier, useClass: SocketIoOperatorNotifier },
+        ...(options.http ? [OperatorGateway] : []),
+      ],
       exports: [OperatorNotifier],
     };
   }

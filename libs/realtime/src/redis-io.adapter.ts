@@ -19,7 +19,11 @@ export class RedisIoAdapter extends IoAdapter {
 
   override createIOServer(port: number, options?: ServerOptions): Server {
     const server = super.createIOServer(port, options) as Server;
-    server.adapter(createAdapter(this.redis.create(), this.redis.create(), { key: RedisIoAdapter.channelPrefix(this.redis) }));
+    server.adapter(
+      createAdapter(this.redis.create(), this.redis.create(), {
+        key: RedisIoAdapter.channelPrefix(this.redis),
+      }),
+    );
     return server;
   }
 }

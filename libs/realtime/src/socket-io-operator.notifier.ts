@@ -18,7 +18,11 @@ export class SocketIoOperatorNotifier extends OperatorNotifier {
     this.emitter = new Emitter(redis.client, { key: RedisIoAdapter.channelPrefix(redis) });
   }
 
-  async emit<E extends keyof OperatorServerEvents>(operatorId: string, event: E, payload: OperatorServerEvents[E]) {
+  async emit<E extends keyof OperatorServerEvents>(
+    operatorId: string,
+    event: E,
+    payload: OperatorServerEvents[E],
+  ) {
     this.emitter.of(OPERATORS_NAMESPACE).to(operatorRoom(operatorId)).emit(event, payload);
   }
 }

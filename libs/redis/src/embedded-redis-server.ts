@@ -61,7 +61,9 @@ export class EmbeddedRedisServer {
         }
       };
       child.stdout?.on('data', onData);
-      child.once('exit', (code) => fail(new Error(`redis-server exited with code ${code}: ${output.slice(-500)}`)));
+      child.once('exit', (code) =>
+        fail(new Error(`redis-server exited with code ${code}: ${output.slice(-500)}`)),
+      );
     });
     child.stdout?.resume();
     child.stderr?.resume();

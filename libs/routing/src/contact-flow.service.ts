@@ -30,7 +30,12 @@ export class ContactFlowService implements OnModuleInit {
 
   onModuleInit(): void {
     this.timers.register('operator.wrap-up-end', async ({ operatorId }) => {
-      if (await this.operators.transition(operatorId, ['wrap_up'], 'available', { contactId: null, idleSince: Date.now() })) {
+      if (
+        await this.operators.transition(operatorId, ['wrap_up'], 'available', {
+          contactId: null,
+          idleSince: Date.now(),
+        })
+      ) {
         await this.notifyState(operatorId);
         await this.signal.notify();
       }
@@ -94,27 +99,47 @@ export class ContactFlowService implements OnModuleInit {
             // A job locked by a dispatcher right now is dropped by it once it sees the final state.
             await job?.remove().catch(() => undefined);
           }
-          const ended = await this.contacts.transition(contactId, [contact.state], 'abandoned', { endedAt: at }, {
-            reason,
-            waitSeconds: this.waitSeconds(contact, at),
-          });
+          const ended = await this.contacts.transition(
+            contactId,
+            [contact.state],
+            'abandoned',
+            { endedAt: at },
+            {
+              reason,
+              waitSeconds: this.waitSeconds(contact, at),
+            },
+          );
           if (ended) return ended;
           break;
         }
         case 'offered': {
           await this.offers.withdrawForHangUp(contactId);
-          const ended = await this.contacts.transition(contactId, ['offered', 'queued'], 'abandoned', { endedAt: at }, {
-            reason,
-            waitSeconds: this.waitSeconds(contact, at),
-          });
+          const ended = await this.contacts.transition(
+            contactId,
+            ['offered', 'queued'],
+            'abandoned',
+            { endedAt: at },
+            {
+              reason,
+              waitSeconds: this.waitSeconds(contact, at),
+            },
+          );
           if (ended) return ended;
           break;
         }
         case 'connected': {
-          const ended = await this.contacts.transition(contactId, ['connected'], 'completed', { endedAt: at }, {
-            reason,
-            talkSeconds: contact.connectedAt ? Math.round((at.getTime() - contact.connectedAt.getTime()) / 1000) : 0,
-          });
+          const ended = await this.contacts.transition(
+            contactId,
+            ['connected'],
+            'completed',
+            { endedAt: at },
+            {
+              reason,
+              talkSeconds: contact.connectedAt
+                ? Math.round((at.getTime() - contact.connectedAt.getTime()) / 1000)
+                : 0,
+            },
+          );
           if (ended) {
             await this.startWrapUp(ended);
             return ended;
@@ -149,7 +174,11 @@ export class ContactFlowService implements OnModuleInit {
 
   private async notifyState(operatorId: string): Promise<void> {
     const state = await this.operators.get(operatorId);
-    await this.notifier.emit(operatorId, 'operator.state', { state: state.state, since: state.since, reason: state.reason });
+    await this.notifier.emit(operatorId, 'operator.state', {
+      state: state.state,
+      since: state.since,
+      reason: state.reason,
+    });
   }
 
   private waitSeconds(contact: Contact, at: Date): number {

@@ -25,7 +25,11 @@ export function toOfferPayload(offer: Offer, contact: Contact, now = Date.now())
     language: contact.language,
     problemType: contact.problemType,
     triage: contact.triage
-      ? { confidence: contact.triage.confidence, reasons: contact.triage.reasons, utterance: contact.triage.utterance }
+      ? {
+          confidence: contact.triage.confidence,
+          reasons: contact.triage.reasons,
+          utterance: contact.triage.utterance,
+        }
       : null,
     waitedSeconds: contact.queuedAt ? Math.round((now - contact.queuedAt.getTime()) / 1000) : 0,
     expiresAt: offer.expiresAt,

@@ -162,15 +162,26 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
       return false;
     }
     const offerId = randomUUID();
-    const contact = await this.contacts.transition(job.data.contactId, ['queued'], 'offered', { operatorId }, {
-      offerId,
-      operatorId,
-      queue,
-    });
+    const contact = await this.contacts.transition(
+      job.data.contactId,
+      ['queued'],
+      'offered',
+      { operatorId },
+      {
+        offerId,
+        operatorId,
+        queue,
+      },
+    );
     if (!contact) {
       await this.release(operatorId);
       const current = await this.contacts.findById(job.data.contactId);
-      if (!current || ['completed', 'abandoned', 'message_taken', 'overflowed', 'failed', 'connected'].includes(current.state)) {
+      if (
+        !current ||
+        ['completed', 'abandoned', 'message_taken', 'overflowed', 'failed', 'connected'].includes(
+          current.state,
+        )
+      ) {
         // A leftover job for a contact that already ended: drop it.
         await this.waitingLine.finish(queue, job.id!, this.token, 'stale');
       } else {
@@ -193,7 +204,11 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
     };
     await this.offers.save(offer);
     await this.operators.transition(operatorId, ['reserved'], 'reserved', { offerId });
-    await this.queues.schedule('offer.expire', { offerId }, { delayMs: offer.expiresAt - now, jobId: offerExpiryJobId(offerId) });
+    await this.queues.schedule(
+      'offer.expire',
+      { offerId },
+      { delayMs: offer.expiresAt - now, jobId: offerExpiryJobId(offerId) },
+    );
     await this.notifier.emit(operatorId, 'offer', toOfferPayload(offer, contact, now));
     this.logger.log({ contactId: contact.id, operatorId, queue, offerId }, 'Offered');
     return true;

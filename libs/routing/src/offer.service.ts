@@ -97,11 +97,17 @@ export class OfferService implements OnModuleInit {
     if (!(await this.offers.settle(offer, reason === 'rejected' ? 'rejected' : 'expired'))) return;
     if (reason !== 'expired') await this.queues.cancel(offerExpiryJobId(offer.id));
     await this.waitingLine.putBack(offer.queue, offer.jobId, offer.token);
-    await this.contacts.transition(offer.contactId, ['offered'], 'queued', { operatorId: null }, {
-      offerId: offer.id,
-      operatorId: offer.operatorId,
-      reason,
-    });
+    await this.contacts.transition(
+      offer.contactId,
+      ['offered'],
+      'queued',
+      { operatorId: null },
+      {
+        offerId: offer.id,
+        operatorId: offer.operatorId,
+        reason,
+      },
+    );
     await this.offers.addDeclined(offer.contactId, offer.operatorId, DECLINED_MEMORY_SECONDS);
     if (reason === 'expired') {
       const missed = await this.operators.incrementMissed(offer.operatorId);
@@ -133,7 +139,10 @@ export class OfferService implements OnModuleInit {
     await this.queues.cancel(offerExpiryJobId(offer.id));
     await this.waitingLine.finish(offer.queue, offer.jobId, offer.token, 'abandoned');
     await this.operators.transition(offer.operatorId, ['reserved'], 'available', { offerId: null });
-    await this.notifier.emit(offer.operatorId, 'offer.withdrawn', { offerId: offer.id, reason: 'caller_hung_up' });
+    await this.notifier.emit(offer.operatorId, 'offer.withdrawn', {
+      offerId: offer.id,
+      reason: 'caller_hung_up',
+    });
     await this.signal.notify();
     return true;
   }

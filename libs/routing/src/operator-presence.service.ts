@@ -40,7 +40,11 @@ export class OperatorPresenceService implements OnModuleInit {
     return this.operators.get(operatorId);
   }
 
-  async setState(operatorId: string, state: 'available' | 'away', reason?: string): Promise<OperatorStatePayload> {
+  async setState(
+    operatorId: string,
+    state: 'available' | 'away',
+    reason?: string,
+  ): Promise<OperatorStatePayload> {
     const changed =
       state === 'available'
         ? await this.operators.transition(operatorId, ['offline', 'away', 'available'], 'available', {
@@ -53,7 +57,9 @@ export class OperatorPresenceService implements OnModuleInit {
           });
     if (!changed) {
       const current = await this.operators.get(operatorId);
-      throw new DomainError('conflict', `Cannot become ${state} while ${current.state}`, { state: current.state });
+      throw new DomainError('conflict', `Cannot become ${state} while ${current.state}`, {
+        state: current.state,
+      });
     }
     const payload = await this.state(operatorId);
     await this.notifier.emit(operatorId, 'operator.state', payload);

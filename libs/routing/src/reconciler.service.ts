@@ -30,7 +30,10 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
 
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => {
-      if (!this.running) this.running = this.reconcile().catch((error: Error) => this.logger.error(error.message)).finally(() => (this.running = null));
+      if (!this.running)
+        this.running = this.reconcile()
+          .catch((error: Error) => this.logger.error(error.message))
+          .finally(() => (this.running = null));
     }, INTERVAL_MS);
   }
 
@@ -54,7 +57,13 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
       const offer = await this.offers.pendingForContact(contact.id);
       const since = contact.queuedAt?.getTime() ?? contact.receivedAt.getTime();
       if (!offer && now - since > this.staleAfterMs) {
-        const requeued = await this.contacts.transition(contact.id, ['offered'], 'queued', { operatorId: null }, { reason: 'offer_lost' });
+        const requeued = await this.contacts.transition(
+          contact.id,
+          ['offered'],
+          'queued',
+          { operatorId: null },
+          { reason: 'offer_lost' },
+        );
         if (requeued) await this.flow.ensureWaiting(requeued);
       }
     }

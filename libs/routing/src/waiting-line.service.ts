@@ -20,7 +20,9 @@ export class WaitingLineService {
   /** Back to the head of its queue, keeping its place (reject, timeout). */
   async putBack(queue: string, jobId: string, token: string): Promise<void> {
     const job = await this.job(queue, jobId);
-    await job?.moveToWait(token).catch((error: Error) => this.logger.debug(`putBack ${jobId}: ${error.message}`));
+    await job
+      ?.moveToWait(token)
+      .catch((error: Error) => this.logger.debug(`putBack ${jobId}: ${error.message}`));
   }
 
   /** Leaves the waiting line for good (accepted, abandoned). */

@@ -44,7 +44,10 @@ export class PrivatePostgres {
 
   async start(): Promise<string> {
     const bin = findPostgresBin();
-    if (bin === null) throw new Error('PostgreSQL server binaries (initdb, pg_ctl) are not installed: apt-get install postgresql');
+    if (bin === null)
+      throw new Error(
+        'PostgreSQL server binaries (initdb, pg_ctl) are not installed: apt-get install postgresql',
+      );
     this.bin = bin;
     this.dir = mkdtempSync(join(tmpdir(), 'centralino-pg-'));
     if (process.getuid?.() === 0) {
@@ -58,7 +61,21 @@ export class PrivatePostgres {
     const [command, prefix] = this.command('postgres');
     this.child = spawn(
       command,
-      [...prefix, '-D', this.dir, '-p', String(port), '-k', this.dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'max_connections=300'],
+      [
+        ...prefix,
+        '-D',
+        this.dir,
+        '-p',
+        String(port),
+        '-k',
+        this.dir,
+        '-c',
+        'listen_addresses=127.0.0.1',
+        '-c',
+        'fsync=off',
+        '-c',
+        'max_connections=300',
+      ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     await new Promise<void>((ready, fail) => {
@@ -69,7 +86,9 @@ export class PrivatePostgres {
       };
       this.child!.stdout!.on('data', onData);
       this.child!.stderr!.on('data', onData);
-      this.child!.once('exit', (code) => fail(new Error(`postgres exited with code ${code}: ${output.slice(-500)}`)));
+      this.child!.once('exit', (code) =>
+        fail(new Error(`postgres exited with code ${code}: ${output.slice(-500)}`)),
+      );
     });
     this.url = `postgres://postgres@127.0.0.1:${port}/postgres`;
     return this.url;

@@ -18,7 +18,9 @@ describe('GenericSignatureVerifier', () => {
   const verifier = new GenericSignatureVerifier([secret], 300);
 
   it('accepts a body signed with the secret', () => {
-    expect(codeOf(() => verifier.verify(GenericSignatureVerifier.header(secret, body, now), body, now))).toBeUndefined();
+    expect(
+      codeOf(() => verifier.verify(GenericSignatureVerifier.header(secret, body, now), body, now)),
+    ).toBeUndefined();
   });
 
   it('accepts any of several v1 signatures and any of several secrets (rotation)', () => {
@@ -30,10 +32,14 @@ describe('GenericSignatureVerifier', () => {
   it('refuses a missing header, a tampered body, a wrong secret and a stale timestamp', () => {
     expect(codeOf(() => verifier.verify(undefined, body, now))).toBe('signature_missing');
     const header = GenericSignatureVerifier.header(secret, body, now);
-    expect(codeOf(() => verifier.verify(header, Buffer.from(body.toString().replace('1', '2')), now))).toBe('signature_invalid');
-    expect(codeOf(() => verifier.verify(GenericSignatureVerifier.header('whsec_wrong_0000000000000', body, now), body, now))).toBe(
+    expect(codeOf(() => verifier.verify(header, Buffer.from(body.toString().replace('1', '2')), now))).toBe(
       'signature_invalid',
     );
+    expect(
+      codeOf(() =>
+        verifier.verify(GenericSignatureVerifier.header('whsec_wrong_0000000000000', body, now), body, now),
+      ),
+    ).toBe('signature_invalid');
     expect(codeOf(() => verifier.verify(header, body, now + 301))).toBe('signature_expired');
     expect(codeOf(() => verifier.verify('garbage', body, now))).toBe('signature_invalid');
   });

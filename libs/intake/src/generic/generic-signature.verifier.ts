@@ -20,16 +20,25 @@ export class GenericSignatureVerifier {
     return `t=${timestamp},v1=${GenericSignatureVerifier.sign(secret, rawBody, timestamp)}`;
   }
 
-  verify(header: string | undefined, rawBody: Buffer | undefined, nowSeconds = Math.floor(Date.now() / 1000)): void {
+  verify(
+    header: string | undefined,
+    rawBody: Buffer | undefined,
+    nowSeconds = Math.floor(Date.now() / 1000),
+  ): void {
     if (!header) throw new DomainError('signature_missing', 'The Webhook-Signature header is missing');
     const parts = header.split(',').map((part) => part.trim().split('='));
     const timestamp = Number(parts.find(([key]) => key === 't')?.[1]);
-    const signatures = parts.filter(([key, value]) => key === 'v1' && /^[0-9a-f]{64}$/i.test(value ?? '')).map(([, value]) => value);
+    const signatures = parts
+      .filter(([key, value]) => key === 'v1' && /^[0-9a-f]{64}$/i.test(value ?? ''))
+      .map(([, value]) => value);
     if (!Number.isInteger(timestamp) || signatures.length === 0) {
       throw new DomainError('signature_invalid', 'Webhook-Signature must look like t=<unix>,v1=<hex sha256>');
     }
     if (Math.abs(nowSeconds - timestamp) > this.toleranceSeconds) {
-      throw new DomainError('signature_expired', `Webhook-Signature timestamp is more than ${this.toleranceSeconds}s away from now`);
+      throw new DomainError(
+        'signature_expired',
+        `Webhook-Signature timestamp is more than ${this.toleranceSeconds}s away from now`,
+      );
     }
     const body = rawBody ?? Buffer.alloc(0);
     const valid = this.secrets.some((secret) => {

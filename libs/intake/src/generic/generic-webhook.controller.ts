@@ -22,12 +22,18 @@ export class GenericWebhookController {
     private readonly frontOffice: FrontOfficeConfig,
     config: AppConfig,
   ) {
-    this.verifier = new GenericSignatureVerifier(config.genericWebhookSecrets, config.env.WEBHOOK_TOLERANCE_SECONDS);
+    this.verifier = new GenericSignatureVerifier(
+      config.genericWebhookSecrets,
+      config.env.WEBHOOK_TOLERANCE_SECONDS,
+    );
   }
 
   @Post()
   @HttpCode(200)
-  async receive(@Req() request: RawBodyRequest<FastifyRequest>, @Headers('webhook-signature') signature?: string) {
+  async receive(
+    @Req() request: RawBodyRequest<FastifyRequest>,
+    @Headers('webhook-signature') signature?: string,
+  ) {
     this.verifier.verify(signature, request.rawBody);
     if (request.body === undefined || request.body === null || typeof request.body !== 'object') {
       throw new DomainError('validation_failed', 'The body must be a JSON object');

@@ -12,9 +12,15 @@ export const genericWebhookSchema = z.discriminatedUnion('type', [
     callId: z.string().min(1).max(200),
     from: phone,
     to: phone,
-    language: z.string().regex(/^[a-z]{2}$/).optional(),
+    language: z
+      .string()
+      .regex(/^[a-z]{2}$/)
+      .optional(),
     /** IVR digits the caller pressed, if the gateway already collected them. */
-    digits: z.string().regex(/^[0-9*#]{1,32}$/).optional(),
+    digits: z
+      .string()
+      .regex(/^[0-9*#]{1,32}$/)
+      .optional(),
     /** What the caller said (a speech transcript), if any. */
     speech: z.string().max(100_000).optional(),
   }),

@@ -22,7 +22,9 @@ export class InitialSchema1763900000000 implements MigrationInterface {
         connected_at timestamptz,
         ended_at timestamptz
       )`);
-    await runner.query(`CREATE UNIQUE INDEX contacts_provider_external_id_uq ON contacts (provider, external_id)`);
+    await runner.query(
+      `CREATE UNIQUE INDEX contacts_provider_external_id_uq ON contacts (provider, external_id)`,
+    );
     await runner.query(`CREATE INDEX contacts_state_idx ON contacts (state)`);
     await runner.query(`CREATE INDEX contacts_from_address_idx ON contacts (from_address)`);
     await runner.query(`

@@ -40,7 +40,9 @@ export class ContactRepository {
   }
 
   listByState(state: ContactState): Promise<Contact[]> {
-    return this.database.read((manager) => manager.find(ContactEntity, { where: { state }, order: { queuedAt: 'ASC' } }));
+    return this.database.read((manager) =>
+      manager.find(ContactEntity, { where: { state }, order: { queuedAt: 'ASC' } }),
+    );
   }
 
   events(contactId: string): Promise<ContactEvent[]> {
@@ -58,7 +60,10 @@ export class ContactRepository {
     contact: NewContact,
     history: { type: ContactState; at: Date; data?: JsonObject }[],
     receipt: Receipt,
-  ): Promise<{ created: true; contact: Contact } | { created: false; contact: Contact | null; response: JsonObject | null }> {
+  ): Promise<
+    | { created: true; contact: Contact }
+    | { created: false; contact: Contact | null; response: JsonObject | null }
+  > {
     return this.database.transaction(async (manager) => {
       const existingReceipt = await manager.findOneBy(WebhookReceiptEntity, {
         provider: receipt.provider,
@@ -97,7 +102,12 @@ export class ContactRepository {
       await manager.insert(ContactEntity, entity);
       await manager.insert(
         ContactEventEntity,
-        history.map((event) => ({ contactId: contact.id, type: event.type, at: event.at, data: event.data ?? {} })),
+        history.map((event) => ({
+          contactId: contact.id,
+          type: event.type,
+          at: event.at,
+          data: event.data ?? {},
+        })),
       );
       return { created: true, contact: entity };
     });
@@ -143,7 +153,10 @@ export class ContactRepository {
   }
 
   private async lock(manager: EntityManager, id: string): Promise<ContactEntity> {
-    const contact = await manager.findOne(ContactEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
+    const contact = await manager.findOne(ContactEntity, {
+      where: { id },
+      lock: { mode: 'pessimistic_write' },
+    });
     if (!contact) throw new DomainError('not_found', `Contact ${id} does not exist`);
     return contact;
   }

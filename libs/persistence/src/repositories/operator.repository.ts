@@ -35,7 +35,9 @@ export class OperatorRepository {
   }
 
   listActive(): Promise<OperatorRecord[]> {
-    return this.database.read((manager) => manager.find(OperatorEntity, { where: { active: true }, order: { username: 'ASC' } }));
+    return this.database.read((manager) =>
+      manager.find(OperatorEntity, { where: { active: true }, order: { username: 'ASC' } }),
+    );
   }
 
   /** Creates or updates operators from the front-office file, keyed by username. */
@@ -54,7 +56,8 @@ export class OperatorRepository {
           active: true,
         };
         if (existing) await manager.update(OperatorEntity, { id: existing.id }, values);
-        else await manager.insert(OperatorEntity, { id: randomUUID(), username: profile.username, ...values });
+        else
+          await manager.insert(OperatorEntity, { id: randomUUID(), username: profile.username, ...values });
       }
     });
   }

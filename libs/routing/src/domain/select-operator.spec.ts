@@ -1,7 +1,13 @@
 import { RoutableOperator } from './operator-state';
 import { queueUrgency, rankOperators, WaitingHead } from './select-operator';
 
-const head: WaitingHead = { contactId: 'c1', queue: 'billing', skill: 'billing', language: 'ro', enqueuedAt: 1000 };
+const head: WaitingHead = {
+  contactId: 'c1',
+  queue: 'billing',
+  skill: 'billing',
+  language: 'ro',
+  enqueuedAt: 1000,
+};
 
 describe('rankOperators', () => {
   const operators: RoutableOperator[] = [

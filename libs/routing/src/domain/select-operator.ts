@@ -35,7 +35,12 @@ export function rankOperators(
  * queue's service-level target (`waited / target`), plus one target's worth per priority point. A queue
  * with a short target climbs quickly; a long-waiting head always climbs, so no queue starves.
  */
-export function queueUrgency(head: WaitingHead, now: number, targetSeconds: number, priority: number): number {
+export function queueUrgency(
+  head: WaitingHead,
+  now: number,
+  targetSeconds: number,
+  priority: number,
+): number {
   const waitedSeconds = Math.max(0, (now - head.enqueuedAt) / 1000);
   return waitedSeconds / Math.max(1, targetSeconds) + priority;
 }

@@ -54,7 +54,11 @@ export class OfferStore {
   async get(offerId: string): Promise<Offer | null> {
     const raw = await this.redis.client.hgetall(this.key(offerId));
     if (!raw.id) return null;
-    return { ...(raw as unknown as Offer), createdAt: Number(raw.createdAt), expiresAt: Number(raw.expiresAt) };
+    return {
+      ...(raw as unknown as Offer),
+      createdAt: Number(raw.createdAt),
+      expiresAt: Number(raw.expiresAt),
+    };
   }
 
   /** The pending offer of a contact, if any. */
@@ -66,11 +70,16 @@ export class OfferStore {
   }
 
   /** True if this call settled the offer; false if it was already settled by someone else. */
-  async settle(offer: Pick<Offer, 'id' | 'contactId'>, status: Exclude<OfferStatus, 'pending'>): Promise<boolean> {
+  async settle(
+    offer: Pick<Offer, 'id' | 'contactId'>,
+    status: Exclude<OfferStatus, 'pending'>,
+  ): Promise<boolean> {
     const client = this.redis.client as unknown as {
       centralinoSettleOffer(key: string, contactKey: string, status: string): Promise<number>;
     };
-    return (await client.centralinoSettleOffer(this.key(offer.id), this.contactKey(offer.contactId), status)) === 1;
+    return (
+      (await client.centralinoSettleOffer(this.key(offer.id), this.contactKey(offer.contactId), status)) === 1
+    );
   }
 
   /** Operators who declined a contact are not offered it again for a while. */

@@ -51,7 +51,8 @@ export class OperatorStateStore {
     fields: Record<string, string | number | null> = {},
   ): Promise<boolean> {
     const args = [operatorId, from.join(','), to, String(Date.now())];
-    for (const [field, value] of Object.entries(fields)) args.push(field, value === null ? '' : String(value));
+    for (const [field, value] of Object.entries(fields))
+      args.push(field, value === null ? '' : String(value));
     const client = this.redis.client as unknown as {
       centralinoOperatorTransition(...args: string[]): Promise<string>;
     };
