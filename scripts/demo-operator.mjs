@@ -1,0 +1,30 @@
+#!/usr/bin/env node
+// A terminal operator console for the README walkthrough: logs in, becomes available, prints every event
+// and accepts offers (pass --reject to reject them instead).  Usage: node scripts/demo-operator.mjs giulia
+import { io } from 'socket.io-client';
+
+const [username = 'giulia', ...flags] = process.argv.slice(2);
+const base = process.env.CENTRALINO_URL ?? 'http://localhost:3000';
+const password = process.env.CENTRALINO_PASSWORD ?? 'centralino';
+
+const login = await fetch(`${base}/auth/login`, {
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ username, password }),
+});
+const body = await login.json();
+if (login.status !== 200) {
+  console.error(`login failed: ${login.status} ${JSON.stringify(body)}`);
+  process.exit(1);
+}
+const socket = io(`${base}/operators`, { auth: { token: body.accessToken }, transports: ['websocket'] });
+socket.onAny((event, payload) => console.log(new Date().toISOString(), event, JSON.stringify(payload)));
+socket.on('connect_error', (error) => console.error('connect_error', error.message));
+socket.on('connect', async () => {
+  console.log(`connected as ${username}`);
+  console.log('state.set', JSON.stringify(await socket.emitWithAck('state.set', { state: 'available' })));
+});
+socket.on('offer', async (offer) => {
+  const event = flags.includes('--reject') ? 'offer.reject' : 'offer.accept';
+  console.log(event, JSON.stringify(await socket.emitWithAck(event, { offerId: offer.offerId })));
+});
