@@ -11,6 +11,8 @@ export interface SvmOptions {
   bias: number;
   /** Weight errors on each class by n / (k * n_class) so small classes are not drowned out. */
   balanced: boolean;
+  /** 'squared-hinge' (L2-loss, LIBLINEAR -s 1) or 'hinge' (L1-loss, LIBLINEAR -s 3). */
+  loss: 'squared-hinge' | 'hinge';
   seed: number;
 }
 
@@ -20,6 +22,8 @@ export const DEFAULT_SVM_OPTIONS: SvmOptions = {
   maxIterations: 1000,
   bias: 1,
   balanced: false,
+  // Hinge edged out squared hinge on Banking77/HWU64 validation (+0.2 points, within noise).
+  loss: 'hinge',
   seed: 1,
 };
 
@@ -32,8 +36,8 @@ export interface LinearModel {
 }
 
 /**
- * One-vs-rest L2-regularised, squared-hinge-loss linear SVM trained by dual coordinate descent with
- * shrinking (Hsieh et al. 2008, the LIBLINEAR "-s 1" solver).
+ * One-vs-rest L2-regularised linear SVM (hinge or squared-hinge loss) trained by dual coordinate
+ * descent with shrinking (Hsieh et al. 2008; the LIBLINEAR "-s 3" and "-s 1" solvers).
  */
 export class LinearSvmTrainer {
   readonly options: SvmOptions;
@@ -75,15 +79,19 @@ export class LinearSvmTrainer {
   ): number {
     const { rowStart, columns, values } = matrix;
     const { epsilon, maxIterations, bias } = this.options;
+    const hinge = this.options.loss === 'hinge';
     const n = matrix.rows;
     const y = new Int8Array(n);
     const diag = new Float64Array(n);
+    const upper = new Float64Array(n);
     const qd = new Float64Array(n);
     const alpha = new Float64Array(n);
     const index = new Int32Array(n);
     for (let i = 0; i < n; i++) {
       y[i] = labels[i] === k ? 1 : -1;
-      diag[i] = 0.5 / (y[i] > 0 ? positiveC : negativeC);
+      const c = y[i] > 0 ? positiveC : negativeC;
+      diag[i] = hinge ? 0 : 0.5 / c;
+      upper[i] = hinge ? c : Infinity;
       let sq = bias * bias;
       for (let p = rowStart[i]; p < rowStart[i + 1]; p++) sq += values[p] * values[p];
       qd[i] = diag[i] + sq;
@@ -93,6 +101,7 @@ export class LinearSvmTrainer {
     let wb = 0;
     let activeSize = n;
     let pgMaxOld = Infinity;
+    let pgMinOld = -Infinity;
     for (let iteration = 0; iteration < maxIterations; iteration++) {
       let pgMaxNew = -Infinity;
       let pgMinNew = Infinity;
@@ -115,6 +124,16 @@ export class LinearSvmTrainer {
           } else if (g < 0) {
             pg = g;
           }
+        } else if (alpha[i] >= upper[i]) {
+          if (g < pgMinOld) {
+            activeSize--;
+            index[s] = index[activeSize];
+            index[activeSize] = i;
+            s--;
+            continue;
+          } else if (g > 0) {
+            pg = g;
+          }
         } else {
           pg = g;
         }
@@ -122,7 +141,7 @@ export class LinearSvmTrainer {
         if (pg < pgMinNew) pgMinNew = pg;
         if (Math.abs(pg) > 1e-12) {
           const old = alpha[i];
-          const next = Math.max(old - g / qd[i], 0);
+          const next = Math.min(Math.max(old - g / qd[i], 0), upper[i]);
           alpha[i] = next;
           const d = (next - old) * yi;
           for (let p = rowStart[i]; p < end; p++) w[columns[p]] += d * values[p];
@@ -133,9 +152,11 @@ export class LinearSvmTrainer {
         if (activeSize === n) break;
         activeSize = n;
         pgMaxOld = Infinity;
+        pgMinOld = -Infinity;
         continue;
       }
       pgMaxOld = pgMaxNew <= 0 ? Infinity : pgMaxNew;
+      pgMinOld = pgMinNew >= 0 ? -Infinity : pgMinNew;
     }
     return wb * bias;
   }
