@@ -25,8 +25,13 @@ describe('rankOperators', () => {
     expect(rankOperators({ ...head, language: 'es' }, operators).map((o) => o.id)).toEqual(['a', 'd', 'b']);
   });
 
-  it('skips operators who declined this contact', () => {
-    expect(rankOperators(head, operators, new Set(['d'])).map((o) => o.id)).toEqual(['b', 'a']);
+  it('puts operators who declined this contact last, without excluding them', () => {
+    expect(rankOperators(head, operators, new Set(['d'])).map((o) => o.id)).toEqual(['b', 'a', 'd']);
+    expect(rankOperators(head, operators, new Set(['a', 'b', 'd'])).map((o) => o.id)).toEqual([
+      'd',
+      'b',
+      'a',
+    ]);
   });
 });
 

@@ -9,9 +9,10 @@ export interface WaitingHead {
 }
 
 /**
- * Longest-idle strategy: among operators who have the queue's skill and have not just declined this
- * contact, those who speak the caller's language come first, then the one idle the longest. Speaking the
- * language is a preference, not a requirement: nobody waits forever because of it.
+ * Longest-idle strategy: among operators who have the queue's skill, those who have not just declined or
+ * missed this contact come first, then those who speak the caller's language, then the one idle the
+ * longest. Declining and language are preferences, not exclusions: if the only operator who can take the
+ * contact declined it a moment ago, they get it again rather than leave the caller waiting.
  */
 export function rankOperators(
   head: WaitingHead,
@@ -19,8 +20,11 @@ export function rankOperators(
   declined: ReadonlySet<string> = new Set(),
 ): RoutableOperator[] {
   return operators
-    .filter((operator) => (operator.skills[head.skill] ?? 0) > 0 && !declined.has(operator.id))
+    .filter((operator) => (operator.skills[head.skill] ?? 0) > 0)
     .sort((a, b) => {
+      const declinedA = declined.has(a.id) ? 1 : 0;
+      const declinedB = declined.has(b.id) ? 1 : 0;
+      if (declinedA !== declinedB) return declinedA - declinedB;
       if (head.language) {
         const speaksA = a.languages.includes(head.language) ? 0 : 1;
         const speaksB = b.languages.includes(head.language) ? 0 : 1;
