@@ -299,7 +299,7 @@ function main(): void {
   );
   log('Model: TF-IDF (sublinear tf, L2 per block) over word 1-3 grams + word pairs up to 10 apart and');
   log(
-    'character 2-5 grams within words, one-vs-rest linear SVM with hinge loss (dual coordinate descent, C = 1),',
+    'character 2-5 grams within words, one-vs-rest linear SVM with hinge loss (dual coordinate descent to tolerance 0.01, C = 1),',
   );
   log('softmax confidence with a temperature fitted on a 15% stratified hold-out of the training data.');
   banking();
