@@ -9,6 +9,8 @@ import { postJson } from './webhook-client';
  */
 export class OperatorClient {
   readonly received: { event: string; payload: unknown }[] = [];
+  /** The snapshot the server sent when this console connected. */
+  snapshot: OperatorServerEvents['snapshot'] | null = null;
   private waiters: {
     event: string;
     predicate: (payload: unknown) => boolean;
@@ -68,7 +70,7 @@ export class OperatorClient {
       client.close();
       throw error;
     }
-    await snapshot;
+    client.snapshot = await snapshot;
     return client;
   }
 

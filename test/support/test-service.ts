@@ -14,7 +14,18 @@ export const TEST_PASSWORD = 'centralino';
 export interface TestService {
   url: string;
   running: RunningCentralino;
+  /** The Redis key prefix and the database of this instance, for a second instance sharing them. */
+  redisPrefix: string;
+  databaseUrl?: string;
   stop(): Promise<void>;
+}
+
+export interface TestServiceOptions {
+  /**
+   * Another instance of the same deployment: same Redis prefix and same database (PostgreSQL only, as
+   * PGlite is single-process), as several instances behind a load balancer.
+   */
+  sameStoreAs?: TestService;
 }
 
 /** A fresh, isolated database name on the shared test PostgreSQL. */
@@ -39,19 +50,24 @@ async function createDatabase(): Promise<string> {
 export async function startTestService(
   database: TestDatabase,
   env: Record<string, string> = {},
+  options: TestServiceOptions = {},
 ): Promise<TestService> {
   const redisUrl = process.env.CENTRALINO_TEST_REDIS_URL;
   if (!redisUrl)
     throw new Error('CENTRALINO_TEST_REDIS_URL is not set: run the tests through jest (global setup)');
   const dataDir = mkdtempSync(join(tmpdir(), 'centralino-test-'));
-  const databaseUrl = database === 'postgres' ? await createDatabase() : undefined;
+  const shared = options.sameStoreAs;
+  if (shared && (database !== 'postgres' || !shared.databaseUrl))
+    throw new Error('Instances can share a database only on PostgreSQL');
+  const databaseUrl = shared?.databaseUrl ?? (database === 'postgres' ? await createDatabase() : undefined);
+  const redisPrefix = shared?.redisPrefix ?? `t${randomBytes(5).toString('hex')}`;
   const running = await startCentralino({
     NODE_ENV: 'test',
     PORT: '0',
     HOST: '127.0.0.1',
     DATA_DIR: dataDir,
     REDIS_URL: redisUrl,
-    REDIS_PREFIX: `t${randomBytes(5).toString('hex')}`,
+    REDIS_PREFIX: redisPrefix,
     FRONT_OFFICE_CONFIG: resolve(__dirname, '../fixtures/front-office.test.yaml'),
     JWT_SECRET: TEST_JWT_SECRET,
     GENERIC_WEBHOOK_SECRETS: TEST_WEBHOOK_SECRET,
@@ -62,6 +78,8 @@ export async function startTestService(
   return {
     url: running.url!,
     running,
+    redisPrefix,
+    databaseUrl,
     async stop() {
       await running.stop();
       rmSync(dataDir, { recursive: true, force: true });

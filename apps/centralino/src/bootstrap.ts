@@ -8,6 +8,7 @@ import { AppConfig } from '@centralino/config';
 import { ErrorResponseFilter } from '@centralino/observability';
 import { RedisIoAdapter } from '@centralino/realtime';
 import { EmbeddedRedisServer, RedisService } from '@centralino/redis';
+import { registerWebPages } from '@centralino/web';
 import { AppModule } from './app.module';
 
 export interface RunningCentralino {
@@ -46,6 +47,7 @@ export async function startCentralino(env: Record<string, string | undefined>): 
       httpApp.useLogger(httpApp.get(Logger));
       httpApp.useGlobalFilters(new ErrorResponseFilter());
       httpApp.useWebSocketAdapter(new RedisIoAdapter(httpApp, httpApp.get(RedisService)));
+      await registerWebPages(httpApp);
       await httpApp.listen(config.env.PORT, config.env.HOST);
       const address = httpApp.getHttpServer().address();
       const port = typeof address === 'object' && address ? address.port : config.env.PORT;

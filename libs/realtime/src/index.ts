@@ -1,3 +1,4 @@
 export * from './operator-events.contract';
 export * from './realtime.module';
 export * from './redis-io.adapter';
+export * from './queue-stats.service';

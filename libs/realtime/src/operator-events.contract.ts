@@ -1,8 +1,9 @@
 import { z } from 'zod';
 
 /**
- * The operator console's socket.io contract (namespace `/operators`), the one source of truth for the
- * server and the pages. Server -> console events carry the payloads below; console -> server messages
+ * The consoles' socket.io contract, the one source of truth for the server and the pages (documented in
+ * docs/realtime.md): the operator console (namespace `/operators`) and the supervisor dashboard
+ * (namespace `/supervisors`). Server -> client events carry the payloads below; client -> server messages
  * are validated with the schemas below and answered through the socket.io acknowledgement.
  */
 export interface OfferPayload {
@@ -76,3 +77,78 @@ export const OPERATORS_NAMESPACE = '/operators';
 export function operatorRoom(operatorId: string): string {
   return `operator:${operatorId}`;
 }
+
+/** Every event the server sends on `/operators`, for the pages and for the contract's tests. */
+export const OPERATOR_SERVER_EVENT_NAMES = [
+  'snapshot',
+  'offer',
+  'offer.withdrawn',
+  'contact.connected',
+  'contact.ended',
+  'operator.state',
+] as const satisfies readonly (keyof OperatorServerEvents)[];
+
+// ---------------------------------------------------------------------------------------------------
+// Supervisor dashboard: namespace `/supervisors`, roles supervisor and admin only (checked at the
+// handshake). Read-only for now: the server pushes throttled snapshots, the dashboard sends nothing.
+// ---------------------------------------------------------------------------------------------------
+
+export const SUPERVISORS_NAMESPACE = '/supervisors';
+
+/** How often (ms) each instance pushes `queues.snapshot` to the dashboards connected to it. */
+export const QUEUES_SNAPSHOT_INTERVAL_MS = 1000;
+
+/** Operator states as a dashboard counts them (the routing states). */
+export type OperatorStateCounts = Record<
+  'available' | 'reserved' | 'busy' | 'wrap_up' | 'away' | 'offline',
+  number
+>;
+
+export interface QueueStatsPayload {
+  /** The problem type id, which is also the queue id. */
+  id: string;
+  name: string;
+  /** Contacts waiting now (not yet offered). */
+  waiting: number;
+  /** Contacts being offered to an operator right now (still in the queue until accepted). */
+  offered: number;
+  /** Epoch ms when the contact at the head of the queue was first queued, or null when none waits. */
+  oldestEnqueuedAt: number | null;
+  /** Seconds the head of the queue has waited so far (0 when none waits). */
+  longestWaitSeconds: number;
+  /** Online operators with this queue's skill, by state. */
+  operators: OperatorStateCounts;
+}
+
+export interface SupervisedOperatorPayload {
+  id: string;
+  username: string;
+  displayName: string;
+  team: string | null;
+  state: string;
+  /** Epoch ms of the last state change. */
+  since: number;
+  reason?: string;
+  /** The operator's skill ids (a queue needs its problem type's skill). */
+  skills: string[];
+}
+
+export interface SupervisorServerEvents {
+  /**
+   * Sent on connect, then about once a second (QUEUES_SNAPSHOT_INTERVAL_MS) while the dashboard is
+   * connected: the whole picture, so a dashboard never needs deltas to be right.
+   */
+  'queues.snapshot': {
+    /** Epoch ms on the server when the snapshot was taken. */
+    at: number;
+    queues: QueueStatsPayload[];
+    /** Online operators (not offline), by display name. */
+    operators: SupervisedOperatorPayload[];
+  };
+}
+
+export const SUPERVISOR_SERVER_EVENT_NAMES = [
+  'queues.snapshot',
+] as const satisfies readonly (keyof SupervisorServerEvents)[];
+
+export const SUPERVISOR_ROLES = ['supervisor', 'admin'] as const;

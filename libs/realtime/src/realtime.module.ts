@@ -1,7 +1,9 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { OperatorNotifier } from '@centralino/routing';
 import { OperatorGateway } from './operator.gateway';
+import { QueueStatsService } from './queue-stats.service';
 import { SocketIoOperatorNotifier } from './socket-io-operator.notifier';
+import { SupervisorGateway } from './supervisor.gateway';
 
 /** The only module that touches socket.io: gateways (http role) and the notifier every role uses. */
 @Global()
@@ -12,7 +14,7 @@ export class RealtimeModule {
       module: RealtimeModule,
       providers: [
         { provide: OperatorNotifier, useClass: SocketIoOperatorNotifier },
-        ...(options.http ? [OperatorGateway] : []),
+        ...(options.http ? [OperatorGateway, SupervisorGateway, QueueStatsService] : []),
       ],
       exports: [OperatorNotifier],
     };
