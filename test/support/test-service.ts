@@ -72,6 +72,8 @@ export async function startTestService(
     JWT_SECRET: TEST_JWT_SECRET,
     GENERIC_WEBHOOK_SECRETS: TEST_WEBHOOK_SECRET,
     LOG_LEVEL: process.env.CENTRALINO_TEST_LOG_LEVEL ?? 'silent',
+    // Tests log in far more often than people do; test/ops sets its own limits.
+    RATE_LIMIT_LOGIN_PER_MINUTE: '100000',
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     ...env,
   });

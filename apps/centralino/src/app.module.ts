@@ -1,9 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
 import { AuthModule } from '@centralino/auth';
 import { AppConfig, ConfigModule } from '@centralino/config';
 import { IntakeModule } from '@centralino/intake';
-import { loggerOptions } from '@centralino/observability';
+import { loggerOptions, ObservabilityModule } from '@centralino/observability';
 import { PersistenceModule } from '@centralino/persistence';
 import { QueueingModule, TimersWorker } from '@centralino/queueing';
 import { RealtimeModule } from '@centralino/realtime';
@@ -12,6 +13,7 @@ import { RoutingModule } from '@centralino/routing';
 import { SupervisionModule } from '@centralino/supervision';
 import { TriageModule } from '@centralino/triage';
 import { HealthController } from './health.controller';
+import { MetricsController } from './metrics.controller';
 
 /**
  * Composes the libraries for the roles this process runs: `http` (webhooks, REST, socket.io gateways)
@@ -26,7 +28,9 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        LoggerModule.forRoot(loggerOptions(config.env.LOG_LEVEL, config.env.LOG_PRETTY)),
+        LoggerModule.forRoot(loggerOptions(config.env.LOG_LEVEL, config.env.LOG_PRETTY, config.env.LOG_FILE)),
+        ObservabilityModule,
+        TerminusModule.forRoot(),
         RedisModule.forRoot(new RedisOptions(redisUrl, config.env.REDIS_PREFIX)),
         PersistenceModule,
         QueueingModule,
@@ -37,7 +41,8 @@ export class AppModule {
         IntakeModule.forRoot({ http }),
         ...(http ? [SupervisionModule] : []),
       ],
-      controllers: http ? [HealthController] : [],
+      // Every role serves health and metrics over HTTP.
+      controllers: [HealthController, MetricsController],
       providers: worker ? [TimersWorker] : [],
     };
   }

@@ -5,15 +5,16 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { join } from 'node:path';
 import { Logger } from 'nestjs-pino';
 import { AppConfig } from '@centralino/config';
-import { ErrorResponseFilter } from '@centralino/observability';
+import { ErrorResponseFilter, hardenHttp, MetricsService, trustProxy } from '@centralino/observability';
 import { RedisIoAdapter } from '@centralino/realtime';
 import { EmbeddedRedisServer, RedisService } from '@centralino/redis';
 import { registerWebPages } from '@centralino/web';
 import { AppModule } from './app.module';
+import { setupOpenApi } from './openapi';
 
 export interface RunningCentralino {
   app: INestApplicationContext;
-  /** Base URL of the HTTP role, or null for a worker-only process. */
+  /** Base URL of the HTTP server (a worker-only process serves only health and metrics there). */
   url: string | null;
   config: AppConfig;
   stop(): Promise<void>;
@@ -38,26 +39,31 @@ export async function startCentralino(env: Record<string, string | undefined>): 
   let app: INestApplicationContext;
   let url: string | null = null;
   try {
+    // Every role serves HTTP: the http role everything, a worker-only process health and metrics.
+    const httpApp = await NestFactory.create<NestFastifyApplication>(
+      module,
+      new FastifyAdapter({ bodyLimit: 1024 * 1024, trustProxy: trustProxy(config.env.TRUST_PROXY) }),
+      { rawBody: true, bufferLogs: true },
+    );
+    httpApp.useLogger(httpApp.get(Logger));
+    httpApp.useGlobalFilters(new ErrorResponseFilter());
+    const redis = httpApp.get(RedisService);
+    await hardenHttp(httpApp, {
+      env: config.env,
+      redis: redis.create({ maxRetriesPerRequest: 1 }),
+      redisPrefix: redis.key(),
+      metrics: httpApp.get(MetricsService),
+    });
     if (config.hasRole('http')) {
-      const httpApp = await NestFactory.create<NestFastifyApplication>(
-        module,
-        new FastifyAdapter({ bodyLimit: 1024 * 1024 }),
-        { rawBody: true, bufferLogs: true },
-      );
-      httpApp.useLogger(httpApp.get(Logger));
-      httpApp.useGlobalFilters(new ErrorResponseFilter());
-      httpApp.useWebSocketAdapter(new RedisIoAdapter(httpApp, httpApp.get(RedisService)));
+      httpApp.useWebSocketAdapter(new RedisIoAdapter(httpApp, redis));
+      setupOpenApi(httpApp);
       await registerWebPages(httpApp);
-      await httpApp.listen(config.env.PORT, config.env.HOST);
-      const address = httpApp.getHttpServer().address();
-      const port = typeof address === 'object' && address ? address.port : config.env.PORT;
-      url = `http://127.0.0.1:${port}`;
-      app = httpApp;
-    } else {
-      app = await NestFactory.createApplicationContext(module, { bufferLogs: true });
-      app.useLogger(app.get(Logger));
-      await app.init();
     }
+    await httpApp.listen(config.env.PORT, config.env.HOST);
+    const address = httpApp.getHttpServer().address();
+    const port = typeof address === 'object' && address ? address.port : config.env.PORT;
+    url = `http://127.0.0.1:${port}`;
+    app = httpApp;
   } catch (error) {
     await embedded?.stop();
     throw error;

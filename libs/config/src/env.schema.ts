@@ -42,7 +42,20 @@ export const envSchema = z.object({
   WEBHOOK_TOLERANCE_SECONDS: z.coerce.number().int().positive().default(300),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_PRETTY: z.stringbool().default(false),
+  /** Write the JSON log lines to this file instead of stdout. */
+  LOG_FILE: z.string().min(1).optional(),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10000),
+  /** On shutdown, readiness fails this long before the server closes, so a load balancer drains it. */
+  SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).default(0),
+  /** Browser origins allowed to call the REST API (CORS), comma-separated. Default: none. */
+  CORS_ORIGINS: csv.pipe(z.array(z.url())).default([]),
+  /** Behind a load balancer: `true` (trust X-Forwarded-For from any proxy) or comma-separated proxy addresses/CIDRs. */
+  TRUST_PROXY: z.string().optional(),
+  /** Requests per minute per client IP, by route class. */
+  RATE_LIMIT_LOGIN_PER_MINUTE: z.coerce.number().int().positive().default(10),
+  RATE_LIMIT_WEBHOOKS_PER_MINUTE: z.coerce.number().int().positive().default(6000),
+  RATE_LIMIT_ADMIN_PER_MINUTE: z.coerce.number().int().positive().default(120),
+  RATE_LIMIT_API_PER_MINUTE: z.coerce.number().int().positive().default(1200),
   REDIS_SERVER_BIN: z.string().default('redis-server'),
 });
 

@@ -24,6 +24,31 @@ const STATUS_BY_CODE: Record<DomainErrorCode, number> = {
   unknown_call: 404,
 };
 
+/** `error` names of HTTP-level refusals (framework errors, not domain ones). */
+const ERROR_BY_STATUS: Record<number, string> = {
+  400: 'bad_request',
+  401: 'unauthenticated',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  406: 'not_acceptable',
+  408: 'request_timeout',
+  413: 'payload_too_large',
+  414: 'uri_too_long',
+  415: 'unsupported_media_type',
+  429: 'rate_limited',
+  431: 'headers_too_large',
+};
+
+/** Errors raised by Fastify itself or its plugins (body too large, bad JSON, rate limit...). */
+function isStatusError(error: unknown): error is { statusCode: number; message?: unknown; error?: unknown } {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    typeof (error as { statusCode?: unknown }).statusCode === 'number'
+  );
+}
+
 /**
  * The one mapping from errors to what a client sees, used by the HTTP filter and the socket gateways.
  * Unknown errors become a 500 without details: stack traces never leave the server.
@@ -57,8 +82,17 @@ export function toErrorBody(error: unknown): ErrorBody {
       typeof response === 'string' ? response : ((response as { message?: string }).message ?? error.message);
     return {
       statusCode: status,
-      error: status >= 500 ? 'internal_error' : 'http_error',
+      error: status >= 500 ? 'internal_error' : (ERROR_BY_STATUS[status] ?? 'http_error'),
       message: String(message),
+    };
+  }
+  if (isStatusError(error) && error.statusCode >= 400 && error.statusCode < 500) {
+    const status = error.statusCode;
+    const named = typeof error.error === 'string' && /^[a-z_]+$/.test(error.error) ? error.error : null;
+    return {
+      statusCode: status,
+      error: named ?? ERROR_BY_STATUS[status] ?? 'http_error',
+      message: typeof error.message === 'string' ? error.message : 'Request refused',
     };
   }
   return { statusCode: 500, error: 'internal_error', message: 'Internal server error' };

@@ -1,4 +1,5 @@
 export * from './job-contracts';
+export * from './queue-metrics';
 export * from './queue-registry.service';
 export * from './queueing.module';
 export * from './timer-handler';

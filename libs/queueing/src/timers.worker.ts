@@ -23,6 +23,11 @@ export class TimersWorker implements OnApplicationBootstrap, OnApplicationShutdo
     void this.worker.run();
   }
 
+  /** For the readiness probe. */
+  isRunning(): boolean {
+    return this.worker?.isRunning() ?? false;
+  }
+
   async onApplicationShutdown(): Promise<void> {
     // close() waits for running handlers to finish; unstarted delayed jobs stay in Redis for the next worker.
     await this.worker?.close();

@@ -19,7 +19,7 @@ import {
   toOfferPayload,
 } from '@centralino/routing';
 import { OperatorRepository } from '@centralino/persistence';
-import { toErrorBody } from '@centralino/observability';
+import { MetricsService, toErrorBody } from '@centralino/observability';
 import {
   Ack,
   OperatorClientEvent,
@@ -30,8 +30,8 @@ import {
 } from './operator-events.contract';
 
 type Listeners<T> = { [K in keyof T]: (payload: T[K]) => void };
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- client events are validated by zod, not typed by socket.io
 type OperatorSocket = Socket<
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- client events are validated by zod, not typed by socket.io
   Record<string, any>,
   Listeners<OperatorServerEvents>,
   Record<string, never>,
@@ -53,6 +53,7 @@ export class OperatorGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     private readonly offers: OfferStore,
     private readonly contacts: ContactRepository,
     private readonly operators: OperatorRepository,
+    private readonly metrics: MetricsService,
   ) {}
 
   afterInit(namespace: Namespace): void {
@@ -71,6 +72,7 @@ export class OperatorGateway implements OnGatewayInit, OnGatewayConnection, OnGa
 
   async handleConnection(socket: OperatorSocket): Promise<void> {
     const { sub: operatorId } = socket.data.claims;
+    this.metrics.socketOpened(OPERATORS_NAMESPACE);
     await socket.join(operatorRoom(operatorId));
     await this.presence.consoleConnected(operatorId);
     const snapshot = await this.snapshot(operatorId);
@@ -79,6 +81,7 @@ export class OperatorGateway implements OnGatewayInit, OnGatewayConnection, OnGa
 
   async handleDisconnect(socket: OperatorSocket): Promise<void> {
     const claims = socket.data.claims;
+    if (claims) this.metrics.socketClosed(OPERATORS_NAMESPACE);
     if (claims) await this.presence.consoleDisconnected(claims.sub);
   }
 

@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { randomUUID } from 'node:crypto';
 import { Job, Worker } from 'bullmq';
 import { FrontOfficeConfig } from '@centralino/config';
+import { MetricsService } from '@centralino/observability';
 import { ContactRepository } from '@centralino/persistence';
 import { QueueRegistry, WaitingContact } from '@centralino/queueing';
 import { toOfferPayload } from './contact-view';
@@ -45,7 +46,13 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
     private readonly notifier: OperatorNotifier,
     private readonly signal: DispatchSignal,
     private readonly frontOffice: FrontOfficeConfig,
+    private readonly metrics: MetricsService,
   ) {}
+
+  /** For the readiness probe: started, not stopped, one BullMQ worker per queue. */
+  isRunning(): boolean {
+    return !this.stopped && this.sweep !== null && this.workers.size === this.queues.queueIds.length;
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     const offerTimeoutMs = this.frontOffice.data.routing.offerTimeoutSeconds * 1000;
@@ -100,6 +107,7 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
 
   /** One pass over the queues, most urgent first. Returns how many offers it made. */
   async round(): Promise<number> {
+    const startedAt = Date.now();
     const availableIds = await this.operators.availableIds();
     if (availableIds.length === 0) return 0;
     const [profiles, idle] = await Promise.all([
@@ -141,7 +149,7 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
       const operator = await this.reserveFirst(ranked);
       if (!operator) continue;
       available = available.filter((candidate) => candidate.id !== operator.id);
-      if (await this.offerHead(head.queue, operator.id)) made++;
+      if (await this.offerHead(head.queue, operator.id, startedAt)) made++;
     }
     return made;
   }
@@ -154,7 +162,7 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
   }
 
   /** Takes the head of `queue` and offers it to the reserved operator. */
-  private async offerHead(queue: string, operatorId: string): Promise<boolean> {
+  private async offerHead(queue: string, operatorId: string, roundStartedAt: number): Promise<boolean> {
     const worker = this.workers.get(queue)!;
     const job = (await worker.getNextJob(this.token, { block: false })) as Job<WaitingContact> | undefined;
     if (!job) {
@@ -210,6 +218,8 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
       { delayMs: offer.expiresAt - now, jobId: offerExpiryJobId(offerId) },
     );
     await this.notifier.emit(operatorId, 'offer', toOfferPayload(offer, contact, now));
+    // Routing latency: from the contact's enqueue, or from this round if it had to wait for an operator.
+    this.metrics.offerMade(queue, Math.max(job.data.enqueuedAt, roundStartedAt));
     this.logger.log({ contactId: contact.id, operatorId, queue, offerId }, 'Offered');
     return true;
   }

@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { DomainError } from '@centralino/contacts';
 import { FrontOfficeConfig } from '@centralino/config';
+import { MetricsService } from '@centralino/observability';
 import { ContactRepository } from '@centralino/persistence';
 import { QueueRegistry, TimerHandlerRegistry } from '@centralino/queueing';
 import { toContactPayload } from './contact-view';
@@ -37,6 +38,7 @@ export class OfferService implements OnModuleInit {
     private readonly notifier: OperatorNotifier,
     private readonly signal: DispatchSignal,
     private readonly frontOffice: FrontOfficeConfig,
+    private readonly metrics: MetricsService,
   ) {}
 
   onModuleInit(): void {
@@ -59,6 +61,7 @@ export class OfferService implements OnModuleInit {
     if (!(await this.offers.settle(offer, 'accepted'))) {
       throw new DomainError('offer_not_pending', 'This offer is no longer pending', { offerId });
     }
+    this.metrics.offerSettled(offer.queue, 'accepted');
     await this.queues.cancel(offerExpiryJobId(offerId));
     const contact = await this.contacts.transition(
       offer.contactId,
@@ -95,6 +98,7 @@ export class OfferService implements OnModuleInit {
    */
   async handBack(offer: Offer, reason: 'rejected' | 'expired' | 'operator_offline'): Promise<void> {
     if (!(await this.offers.settle(offer, reason === 'rejected' ? 'rejected' : 'expired'))) return;
+    this.metrics.offerSettled(offer.queue, reason);
     if (reason !== 'expired') await this.queues.cancel(offerExpiryJobId(offer.id));
     await this.waitingLine.putBack(offer.queue, offer.jobId, offer.token);
     await this.contacts.transition(
@@ -136,6 +140,7 @@ export class OfferService implements OnModuleInit {
   async withdrawForHangUp(contactId: string): Promise<boolean> {
     const offer = await this.offers.pendingForContact(contactId);
     if (!offer || !(await this.offers.settle(offer, 'withdrawn'))) return false;
+    this.metrics.offerSettled(offer.queue, 'withdrawn');
     await this.queues.cancel(offerExpiryJobId(offer.id));
     await this.waitingLine.finish(offer.queue, offer.jobId, offer.token, 'abandoned');
     await this.operators.transition(offer.operatorId, ['reserved'], 'available', { offerId: null });

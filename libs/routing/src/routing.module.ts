@@ -29,6 +29,7 @@ const shared = [
 export class RoutingModule {
   static forRoot(options: { worker: boolean }): DynamicModule {
     const providers = options.worker ? [...shared, DispatcherService, ReconcilerService] : shared;
-    return { module: RoutingModule, global: true, providers, exports: shared };
+    // The dispatcher is exported too, for the readiness probe of the worker role.
+    return { module: RoutingModule, global: true, providers, exports: providers };
   }
 }

@@ -3,6 +3,7 @@ import type { RawBodyRequest } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { AppConfig, FrontOfficeConfig } from '@centralino/config';
 import { DomainError } from '@centralino/contacts';
+import { MetricsService } from '@centralino/observability';
 import { IntakeService } from '../intake.service';
 import { GenericSignatureVerifier } from './generic-signature.verifier';
 import { genericWebhookSchema } from './generic-webhook.dto';
@@ -20,6 +21,7 @@ export class GenericWebhookController {
   constructor(
     private readonly intake: IntakeService,
     private readonly frontOffice: FrontOfficeConfig,
+    private readonly metrics: MetricsService,
     config: AppConfig,
   ) {
     this.verifier = new GenericSignatureVerifier(
@@ -30,10 +32,11 @@ export class GenericWebhookController {
 
   @Post()
   @HttpCode(200)
-  async receive(
-    @Req() request: RawBodyRequest<FastifyRequest>,
-    @Headers('webhook-signature') signature?: string,
-  ) {
+  receive(@Req() request: RawBodyRequest<FastifyRequest>, @Headers('webhook-signature') signature?: string) {
+    return this.metrics.trackWebhook(GENERIC_PROVIDER, () => this.handle(request, signature));
+  }
+
+  private async handle(request: RawBodyRequest<FastifyRequest>, signature: string | undefined) {
     this.verifier.verify(signature, request.rawBody);
     if (request.body === undefined || request.body === null || typeof request.body !== 'object') {
       throw new DomainError('validation_failed', 'The body must be a JSON object');

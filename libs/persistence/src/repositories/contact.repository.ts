@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Contact, ContactEvent, ContactState, ContactStateMachine, DomainError } from '@centralino/contacts';
+import { MetricsService } from '@centralino/observability';
 import { DatabaseService } from '../database.service';
 import { ContactEntity, ContactEventEntity, WebhookReceiptEntity } from '../entities';
 
@@ -25,7 +26,10 @@ export interface Receipt {
 /** All reads and writes of contacts, their append-only event log and webhook receipts. */
 @Injectable()
 export class ContactRepository {
-  constructor(private readonly database: DatabaseService) {}
+  constructor(
+    private readonly database: DatabaseService,
+    private readonly metrics: MetricsService,
+  ) {}
 
   findById(id: string): Promise<Contact | null> {
     return this.database.read((manager) => manager.findOneBy(ContactEntity, { id }));
@@ -64,7 +68,8 @@ export class ContactRepository {
     | { created: true; contact: Contact }
     | { created: false; contact: Contact | null; response: JsonObject | null }
   > {
-    return this.database.transaction(async (manager) => {
+    type Outcome = Awaited<ReturnType<ContactRepository['createFromWebhook']>>;
+    const outcome = await this.database.transaction<Outcome>(async (manager) => {
       const existingReceipt = await manager.findOneBy(WebhookReceiptEntity, {
         provider: receipt.provider,
         eventKey: receipt.eventKey,
@@ -111,6 +116,8 @@ export class ContactRepository {
       );
       return { created: true, contact: entity };
     });
+    if (outcome.created) for (const event of history) this.metrics.contactEntered(event.type);
+    return outcome;
   }
 
   /** Records the receipt of a later event about an existing contact (e.g. a hang-up). False if seen before. */
@@ -141,7 +148,7 @@ export class ContactRepository {
     data: JsonObject = {},
     at = new Date(),
   ): Promise<Contact | null> {
-    return this.database.transaction(async (manager) => {
+    const moved = await this.database.transaction(async (manager) => {
       const contact = await this.lock(manager, id);
       if (!from.includes(contact.state)) return null;
       ContactStateMachine.assertTransition(contact.state, to);
@@ -150,6 +157,8 @@ export class ContactRepository {
       await manager.insert(ContactEventEntity, { contactId: id, type: to, at, data });
       return contact;
     });
+    if (moved) this.metrics.contactEntered(to);
+    return moved;
   }
 
   private async lock(manager: EntityManager, id: string): Promise<ContactEntity> {
