@@ -226,7 +226,17 @@ function onSnapshot(snapshot) {
   if (snapshot.offer) beep();
 }
 
+// The moves to reserved (offer), busy (contact.connected) and back to available after a hang-up during an
+// offer are implied by those events rather than sent as `operator.state` (docs/realtime.md).
+function implyState(state) {
+  if (view.state.state !== state) {
+    view.state = { state, since: Date.now() };
+    renderState();
+  }
+}
+
 function onOffer(offer) {
+  implyState('reserved');
   view.offer = offer;
   view.contact = contactFromOffer(offer, 'Offered');
   view.wrapUpUntil = 0;
@@ -240,6 +250,7 @@ function onOffer(offer) {
 
 function onWithdrawn({ offerId, reason }) {
   if (view.offer?.offerId !== offerId) return;
+  if (reason === 'caller_hung_up' && view.state.state === 'reserved') implyState('available');
   view.offer = null;
   if (view.contact?.status === 'Offered') view.contact = null;
   renderOffer();
@@ -251,6 +262,7 @@ function onConnected(contact) {
   const same = view.contact?.contactId === contact.contactId ? view.contact : null;
   // The accept acknowledgement and the contact.connected event both say so: show it once.
   if (same?.status === 'Connected') return;
+  implyState('busy');
   if (view.offer?.contactId === contact.contactId) view.offer = null;
   view.contact = {
     contactId: contact.contactId,
