@@ -6,6 +6,7 @@ import { AppConfig, ConfigModule } from '@centralino/config';
 import { IntakeModule } from '@centralino/intake';
 import { loggerOptions, ObservabilityModule } from '@centralino/observability';
 import { PersistenceModule } from '@centralino/persistence';
+import { ProvidersModule } from '@centralino/providers';
 import { QueueingModule, TimersWorker } from '@centralino/queueing';
 import { RealtimeModule } from '@centralino/realtime';
 import { RedisModule, RedisOptions } from '@centralino/redis';
@@ -39,6 +40,7 @@ export class AppModule {
         RealtimeModule.forRoot({ http }),
         AuthModule.forRoot({ http }),
         IntakeModule.forRoot({ http }),
+        ProvidersModule.forRoot({ http }),
         ...(http ? [SupervisionModule] : []),
       ],
       // Every role serves health and metrics over HTTP.

@@ -7,6 +7,7 @@ export class IntakeModule {
   static forRoot(options: { http: boolean }): DynamicModule {
     return {
       module: IntakeModule,
+      global: true,
       controllers: options.http ? [GenericWebhookController] : [],
       providers: [IntakeService],
       exports: [IntakeService],

@@ -1,3 +1,4 @@
+export * from './call-bridge';
 export * from './contact-flow.service';
 export * from './contact-view';
 export * from './dispatch-signal.service';

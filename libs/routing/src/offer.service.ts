@@ -4,6 +4,7 @@ import { FrontOfficeConfig } from '@centralino/config';
 import { MetricsService } from '@centralino/observability';
 import { ContactRepository } from '@centralino/persistence';
 import { QueueRegistry, TimerHandlerRegistry } from '@centralino/queueing';
+import { CallBridges } from './call-bridge';
 import { toContactPayload } from './contact-view';
 import { DispatchSignal } from './dispatch-signal.service';
 import { OperatorNotifier } from './operator-notifier';
@@ -38,6 +39,7 @@ export class OfferService implements OnModuleInit {
     private readonly notifier: OperatorNotifier,
     private readonly signal: DispatchSignal,
     private readonly frontOffice: FrontOfficeConfig,
+    private readonly bridges: CallBridges,
     private readonly metrics: MetricsService,
   ) {}
 
@@ -82,6 +84,8 @@ export class OfferService implements OnModuleInit {
       contactId: contact.id,
       missed: 0,
     });
+    // The provider connects the waiting call to the operator's endpoint (no-op for the generic webhook).
+    await this.bridges.connect(contact, operatorId);
     const payload = toContactPayload(contact);
     await this.notifier.emit(operatorId, 'contact.connected', payload);
     return payload;

@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { CallBridges } from './call-bridge';
 import { ContactFlowService } from './contact-flow.service';
 import { DispatchSignal } from './dispatch-signal.service';
 import { DispatcherService } from './dispatcher.service';
@@ -11,6 +12,7 @@ import { OperatorStateStore } from './store/operator-state.store';
 import { WaitingLineService } from './waiting-line.service';
 
 const shared = [
+  CallBridges,
   ContactFlowService,
   DispatchSignal,
   OfferService,

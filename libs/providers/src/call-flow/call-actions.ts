@@ -1,0 +1,82 @@
+/**
+ * What the call flow wants done with a call, independent of any provider. A renderer turns a list of
+ * actions into a response body (TwiML, NCCO); a command client sends them over REST (Telnyx).
+ */
+
+/** Where the provider must report back after an action: each adapter maps a step to its own URL. */
+export type CallStep = 'gathered' | 'wait' | 'queue-result' | 'dial-result';
+
+export interface SayAction {
+  type: 'say';
+  text: string;
+  /** Two-letter language code (it, en...); renderers map it to the provider's locale. */
+  language: string;
+}
+
+export interface GatherAction {
+  type: 'gather';
+  input: ('dtmf' | 'speech')[];
+  /** Digits that end the menu input (1 for a one-digit menu). */
+  numDigits: number;
+  timeoutSeconds: number;
+  /** Speech recognition language (two-letter code). */
+  language: string;
+  /** Words the recogniser should expect: problem type keywords and names. */
+  hints: string[];
+  /** Played while the caller may already answer (barge-in). */
+  prompt: SayAction | null;
+  /** Reported to even when the caller said and pressed nothing (triage then uses the reception queue). */
+  next: 'gathered';
+}
+
+export interface EnqueueAction {
+  type: 'enqueue';
+  /** The provider-side holding room: the problem type id (one queue per problem type). */
+  queue: string;
+  contactId: string;
+  /** Fetched while the caller waits, and again each time it has been played (position, pause). */
+  wait: 'wait';
+  /** Reported to when the caller leaves the holding room (hang-up, bridged, redirected...). */
+  next: 'queue-result';
+}
+
+export interface PauseAction {
+  type: 'pause';
+  seconds: number;
+}
+
+/** A `client:` identity, a phone number or a SIP URI, from the operator's profile (`endpoint`). */
+export type OperatorEndpoint =
+  { kind: 'client'; identity: string } | { kind: 'phone'; number: string } | { kind: 'sip'; uri: string };
+
+export interface ConnectAction {
+  type: 'connect';
+  endpoint: OperatorEndpoint;
+  contactId: string;
+  /** How long the operator's endpoint may ring. */
+  timeoutSeconds: number;
+  next: 'dial-result';
+}
+
+export interface HangupAction {
+  type: 'hangup';
+}
+
+export type CallAction =
+  SayAction | GatherAction | EnqueueAction | PauseAction | ConnectAction | HangupAction;
+
+/**
+ * The operator's endpoint as written in the front-office file: `client:giulia`, `sip:giulia@pbx.example`,
+ * `+390212345678`. Without one, the operator's username is used as a client identity.
+ */
+export function parseOperatorEndpoint(
+  endpoint: string | null | undefined,
+  username: string,
+): OperatorEndpoint {
+  const value = endpoint?.trim();
+  if (!value) return { kind: 'client', identity: username };
+  if (/^client:/i.test(value)) return { kind: 'client', identity: value.slice('client:'.length) };
+  if (/^sips?:/i.test(value)) return { kind: 'sip', uri: value };
+  if (/^\+?[0-9][0-9 ().-]{2,}$/.test(value)) return { kind: 'phone', number: value.replace(/[ ().-]/g, '') };
+  return { kind: 'client', identity: value };
+}

@@ -1,0 +1,172 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { Contact, DomainError, maskPhone } from '@centralino/contacts';
+import { FrontOfficeConfig } from '@centralino/config';
+import { InboundContact, IntakeResult, IntakeService } from '@centralino/intake';
+import { ContactRepository, OperatorRecord } from '@centralino/persistence';
+import { ContactFlowService } from '@centralino/routing';
+import { CallAction, parseOperatorEndpoint, SayAction } from './call-actions';
+import { positionPrompt, sorryPrompt } from './wait-prompts';
+
+/** Seconds of silence (or hold music) between two position announcements. */
+export const HOLD_PAUSE_SECONDS = 15;
+/** How long an operator's endpoint rings before the caller hears an apology. */
+export const OPERATOR_RING_SECONDS = 30;
+
+/**
+ * The provider-neutral voice call flow: greet and gather (triage input), enqueue with a wait loop that
+ * announces the position, connect to the operator who accepted, record the end. It answers with abstract
+ * actions; the provider adapters render or send them and never decide anything about the call.
+ */
+@Injectable()
+export class CallFlow {
+  private readonly logger = new Logger(CallFlow.name);
+
+  constructor(
+    private readonly intake: IntakeService,
+    private readonly contacts: ContactRepository,
+    private readonly flow: ContactFlowService,
+    private readonly frontOffice: FrontOfficeConfig,
+  ) {}
+
+  get defaultLanguage(): string {
+    return this.frontOffice.data.company.defaultLanguage;
+  }
+
+  /** A new call: greeting in the company's language and a menu that takes digits or speech. */
+  greet(): CallAction[] {
+    const language = this.defaultLanguage;
+    const greeting = this.frontOffice.prompt('greeting', language);
+    return [
+      {
+        type: 'gather',
+        input: ['dtmf', 'speech'],
+        numDigits: 1,
+        timeoutSeconds: 6,
+        language,
+        hints: this.speechHints(language),
+        prompt: greeting ? { type: 'say', text: greeting, language } : null,
+        next: 'gathered',
+      },
+    ];
+  }
+
+  /**
+   * What the caller pressed or said: intake triages, stores and queues the call (idempotently by the
+   * event key and by the provider's call id); the answer depends on where the contact now is.
+   */
+  async gathered(inbound: InboundContact): Promise<{ result: IntakeResult; actions: CallAction[] }> {
+    const result = await this.intake.receive(inbound);
+    const contact = await this.contacts.findById(result.contactId);
+    if (!contact) throw new DomainError('not_found', `Contact ${result.contactId} does not exist`);
+    return { result, actions: await this.actionsFor(contact, true) };
+  }
+
+  /** The hold loop of a waiting call. Null for a call centralino does not know. */
+  async waiting(provider: string, externalId: string): Promise<CallAction[] | null> {
+    const contact = await this.contacts.findByExternalId(provider, externalId);
+    if (!contact) {
+      this.logger.warn({ provider, externalId }, 'Wait request for an unknown call');
+      return null;
+    }
+    return this.actionsFor(contact, false);
+  }
+
+  /** The caller's current instructions: hold (with position), be connected, or be hung up on. */
+  async actionsFor(contact: Contact, justQueued: boolean): Promise<CallAction[]> {
+    const language = contact.language ?? this.defaultLanguage;
+    switch (contact.state) {
+      case 'received':
+      case 'triaged':
+      case 'queued':
+      case 'offered': {
+        if (justQueued) {
+          const queued = this.frontOffice.prompt('queued', language);
+          return [
+            ...(queued ? [this.say(queued, language)] : []),
+            {
+              type: 'enqueue',
+              queue: contact.problemType ?? this.frontOffice.receptionQueue,
+              contactId: contact.id,
+              wait: 'wait',
+              next: 'queue-result',
+            },
+          ];
+        }
+        const position = await this.flow.position(contact);
+        return [
+          this.say(positionPrompt(language, position, null), language),
+          { type: 'pause', seconds: HOLD_PAUSE_SECONDS },
+        ];
+      }
+      case 'connected':
+        // The bridge is moving the call to the operator: keep the line quiet meanwhile.
+        return [{ type: 'pause', seconds: 5 }];
+      default:
+        return [this.say(sorryPrompt(language), language), { type: 'hangup' }];
+    }
+  }
+
+  /** Connects a waiting caller to the operator who accepted (what a CallBridge sends to the provider). */
+  connect(contact: Contact, operator: OperatorRecord): CallAction[] {
+    return [
+      {
+        type: 'connect',
+        endpoint: parseOperatorEndpoint(operator.endpoint, operator.username),
+        contactId: contact.id,
+        timeoutSeconds: OPERATOR_RING_SECONDS,
+        next: 'dial-result',
+      },
+      { type: 'hangup' },
+    ];
+  }
+
+  /** An apology and a hang-up: the call could not be completed (no operator answered, queue error). */
+  apology(language: string | null): CallAction[] {
+    const spoken = language ?? this.defaultLanguage;
+    return [this.say(sorryPrompt(spoken), spoken), { type: 'hangup' }];
+  }
+
+  /**
+   * The call ended on the provider's side: abandoned while waiting, completed once connected; a final
+   * contact stays as it is (late or repeated events change nothing). Null for an unknown call.
+   */
+  async ended(
+    provider: string,
+    eventKey: string,
+    externalId: string,
+    reason: string,
+    from?: string,
+  ): Promise<IntakeResult | null> {
+    try {
+      return await this.intake.ended(provider, eventKey, externalId, reason);
+    } catch (error) {
+      if (error instanceof DomainError && error.code === 'unknown_call') {
+        this.logger.log(
+          { provider, externalId, from: maskPhone(from), reason },
+          'End of an unknown call ignored',
+        );
+        return null;
+      }
+      throw error;
+    }
+  }
+
+  findContact(provider: string, externalId: string): Promise<Contact | null> {
+    return this.contacts.findByExternalId(provider, externalId);
+  }
+
+  say(text: string, language: string): SayAction {
+    return { type: 'say', text, language };
+  }
+
+  /** Keywords and names of the problem types in a language, for the speech recogniser. */
+  private speechHints(language: string): string[] {
+    const hints = new Set<string>();
+    for (const type of this.frontOffice.problemTypes) {
+      for (const keyword of type.keywords[language] ?? []) hints.add(keyword);
+      const name = type.name[language];
+      if (name) hints.add(name);
+    }
+    return [...hints].slice(0, 100);
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * What a waiting caller hears each time the hold loop comes round. Built in for the languages centralino
+ * ships examples for; any other language falls back to English.
+ */
+const POSITION: Record<string, (position: number) => string> = {
+  it: (n) =>
+    n === 1 ? 'Lei è il primo in attesa.' : `Ci sono ${n - 1} persone prima di lei. Lei è il numero ${n}.`,
+  en: (n) => (n === 1 ? 'You are next in line.' : `You are number ${n} in line.`),
+  es: (n) => (n === 1 ? 'Usted es el siguiente.' : `Usted es el número ${n} en la cola.`),
+  ro: (n) => (n === 1 ? 'Sunteți următorul la rând.' : `Sunteți numărul ${n} la rând.`),
+  fr: (n) => (n === 1 ? 'Vous êtes le prochain.' : `Vous êtes le numéro ${n} dans la file.`),
+  de: (n) => (n === 1 ? 'Sie sind als Nächstes an der Reihe.' : `Sie sind Nummer ${n} in der Warteschlange.`),
+};
+
+const ESTIMATE: Record<string, (minutes: number) => string> = {
+  it: (m) => (m <= 1 ? 'Attesa stimata: meno di un minuto.' : `Attesa stimata: circa ${m} minuti.`),
+  en: (m) => (m <= 1 ? 'Estimated wait: under a minute.' : `Estimated wait: about ${m} minutes.`),
+  es: (m) => (m <= 1 ? 'Espera estimada: menos de un minuto.' : `Espera estimada: unos ${m} minutos.`),
+  ro: (m) => (m <= 1 ? 'Timp estimat: sub un minut.' : `Timp estimat: aproximativ ${m} minute.`),
+  fr: (m) => (m <= 1 ? "Attente estimée : moins d'une minute." : `Attente estimée : environ ${m} minutes.`),
+  de: (m) =>
+    m <= 1 ? 'Geschätzte Wartezeit: unter einer Minute.' : `Geschätzte Wartezeit: etwa ${m} Minuten.`,
+};
+
+const STILL_WAITING: Record<string, string> = {
+  it: 'La preghiamo di attendere, un operatore le risponderà a breve.',
+  en: 'Please hold, an operator will be with you shortly.',
+  es: 'Por favor, espere; un operador le atenderá en breve.',
+  ro: 'Vă rugăm să așteptați, un operator vă va răspunde în curând.',
+  fr: 'Veuillez patienter, un opérateur va vous répondre.',
+  de: 'Bitte warten Sie, ein Mitarbeiter ist gleich für Sie da.',
+};
+
+const SORRY: Record<string, string> = {
+  it: 'Ci scusi, non è stato possibile completare la chiamata. Arrivederci.',
+  en: 'Sorry, we could not complete your call. Goodbye.',
+  es: 'Lo sentimos, no ha sido posible completar la llamada. Adiós.',
+  ro: 'Ne pare rău, apelul nu a putut fi finalizat. La revedere.',
+  fr: "Désolé, l'appel n'a pas pu aboutir. Au revoir.",
+  de: 'Leider konnte der Anruf nicht verbunden werden. Auf Wiederhören.',
+};
+
+function pick<T>(table: Record<string, T>, language: string): T {
+  return table[language] ?? table.en!;
+}
+
+/** "You are number 3 in line. Estimated wait: about 2 minutes." (estimate only when known). */
+export function positionPrompt(
+  language: string,
+  position: number | null,
+  estimatedSeconds: number | null,
+): string {
+  const parts = [position ? pick(POSITION, language)(position) : pick(STILL_WAITING, language)];
+  if (position && estimatedSeconds !== null) {
+    parts.push(pick(ESTIMATE, language)(Math.max(1, Math.round(estimatedSeconds / 60))));
+  }
+  return parts.join(' ');
+}
+
+export function sorryPrompt(language: string): string {
+  return pick(SORRY, language);
+}

@@ -1,0 +1,20 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { CallFlow } from './call-flow/call-flow.service';
+import { TwilioAdapter } from './twilio/twilio.adapter';
+import { TwilioVoiceController } from './twilio/twilio.controller';
+
+/**
+ * Telephony provider adapters around one neutral call flow. The adapters (CallBridges included) run in
+ * every role, since an operator may accept through any process; the webhook controllers need `http`.
+ */
+@Module({})
+export class ProvidersModule {
+  static forRoot(options: { http: boolean }): DynamicModule {
+    return {
+      module: ProvidersModule,
+      controllers: options.http ? [TwilioVoiceController] : [],
+      providers: [CallFlow, TwilioAdapter],
+      exports: [CallFlow],
+    };
+  }
+}

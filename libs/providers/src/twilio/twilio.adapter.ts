@@ -1,0 +1,103 @@
+import { Injectable, Logger, OnModuleInit, ServiceUnavailableException } from '@nestjs/common';
+import twilio from 'twilio';
+import type { RequestOptions } from 'twilio/lib/base/RequestClient';
+import { AppConfig } from '@centralino/config';
+import { Contact } from '@centralino/contacts';
+import { OperatorRecord } from '@centralino/persistence';
+import { CallBridge, CallBridges } from '@centralino/routing';
+import { CallStep } from '../call-flow/call-actions';
+import { CallFlow } from '../call-flow/call-flow.service';
+import { TwilioSignatureVerifier } from './twilio-signature.verifier';
+import { TwilioRenderer } from './twilio.renderer';
+
+export const TWILIO_PROVIDER = 'twilio';
+export const TWILIO_WEBHOOK_PATH = '/webhooks/twilio';
+
+const STEP_PATHS: Record<CallStep, string> = {
+  gathered: 'voice/gather',
+  wait: 'voice/wait',
+  'queue-result': 'voice/queue-result',
+  'dial-result': 'voice/dial-result',
+};
+
+/**
+ * Sends Twilio's REST requests to TWILIO_API_BASE_URL instead of https://api.twilio.com (a regional
+ * proxy, or a local stub in tests), keeping the official client for everything else.
+ */
+class BaseUrlRequestClient extends twilio.RequestClient {
+  constructor(private readonly baseUrl: string) {
+    super({ timeout: 5000 });
+  }
+
+  override request<TData>(opts: RequestOptions<TData>) {
+    const uri = new URL(opts.uri);
+    return super.request<TData>({ ...opts, uri: `${this.baseUrl}${uri.pathname}${uri.search}` });
+  }
+}
+
+/**
+ * Everything Twilio-specific that is not HTTP routing: configuration, signature check, TwiML rendering,
+ * and the CallBridge that connects an accepted call to its operator.
+ *
+ * Operator connect: when an operator accepts, the caller's call (parked in `<Enqueue>`) is updated over
+ * REST (`POST /2010-04-01/Accounts/{sid}/Calls/{CallSid}.json` with `Twiml=<Dial>...`), which takes it out
+ * of the queue and dials the operator's endpoint (`client:`, number or SIP URI from the operator's
+ * profile). centralino's own queue stays the one source of order and priority; Twilio's queue is only the
+ * room the caller waits in.
+ */
+@Injectable()
+export class TwilioAdapter extends CallBridge implements OnModuleInit {
+  readonly provider = TWILIO_PROVIDER;
+  private readonly logger = new Logger(TwilioAdapter.name);
+  private readonly verifier: TwilioSignatureVerifier | null;
+  readonly renderer: TwilioRenderer;
+  private client: twilio.Twilio | null = null;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly flow: CallFlow,
+    private readonly bridges: CallBridges,
+  ) {
+    super();
+    const token = config.env.TWILIO_AUTH_TOKEN;
+    this.verifier = token ? new TwilioSignatureVerifier(token) : null;
+    this.renderer = new TwilioRenderer((step) => this.url(STEP_PATHS[step]));
+  }
+
+  onModuleInit(): void {
+    const { TWILIO_ACCOUNT_SID: accountSid, TWILIO_AUTH_TOKEN: authToken } = this.config.env;
+    if (!accountSid || !authToken) return;
+    this.client = twilio(accountSid, authToken, {
+      httpClient: new BaseUrlRequestClient(this.config.env.TWILIO_API_BASE_URL.replace(/\/$/, '')),
+    });
+    this.bridges.register(this);
+  }
+
+  /** The public URL of a Twilio webhook path, as configured at Twilio (and signed by it). */
+  url(path: string): string {
+    return `${this.config.publicBaseUrl}${TWILIO_WEBHOOK_PATH}/${path}`;
+  }
+
+  /** Verifies a request against the URL Twilio called: PUBLIC_BASE_URL + the path and query received. */
+  verify(signature: string | undefined, pathAndQuery: string, params: unknown, rawBody?: Buffer): void {
+    if (!this.verifier) {
+      throw new ServiceUnavailableException('Twilio is not configured: set TWILIO_AUTH_TOKEN');
+    }
+    this.verifier.verify(
+      signature,
+      `${this.config.publicBaseUrl}${pathAndQuery}`,
+      params && typeof params === 'object' ? (params as Record<string, unknown>) : undefined,
+      rawBody,
+    );
+  }
+
+  async connect(contact: Contact, operator: OperatorRecord): Promise<void> {
+    if (!this.client) return;
+    const twiml = this.renderer.render(this.flow.connect(contact, operator));
+    await this.client.calls(contact.externalId).update({ twiml });
+    this.logger.log(
+      { contactId: contact.id, operatorId: operator.id },
+      'Twilio call redirected to the operator',
+    );
+  }
+}

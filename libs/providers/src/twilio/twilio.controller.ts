@@ -1,0 +1,178 @@
+import { Controller, Headers, HttpCode, Logger, Post, Req, Res } from '@nestjs/common';
+import type { RawBodyRequest } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { maskPhone } from '@centralino/contacts';
+import { CallAction } from '../call-flow/call-actions';
+import { CallFlow } from '../call-flow/call-flow.service';
+import { TWILIO_PROVIDER, TwilioAdapter } from './twilio.adapter';
+import {
+  TWILIO_FINAL_STATUSES,
+  TWILIO_LEFT_QUEUE_RESULTS,
+  twilioCallSchema,
+  twilioDialResultSchema,
+  twilioGatherSchema,
+  twilioQueueResultSchema,
+  twilioStatusSchema,
+} from './twilio.dto';
+
+const XML_HEAD = '<?xml version="1.0" encoding="UTF-8"?>';
+const EMPTY = `${XML_HEAD}<Response/>`;
+const LEAVE = `${XML_HEAD}<Response><Leave/></Response>`;
+
+type TwilioRequest = RawBodyRequest<FastifyRequest>;
+
+/**
+ * Twilio Programmable Voice webhooks (docs/providers/twilio.md). Every request is verified before its
+ * body is read; every answer is TwiML (errors are JSON with a 4xx). Callbacks about calls centralino does
+ * not know get an empty `<Response/>` with 200, so Twilio neither retries nor plays an error to anyone.
+ */
+@Controller('webhooks/twilio/voice')
+export class TwilioVoiceController {
+  private readonly logger = new Logger(TwilioVoiceController.name);
+
+  constructor(
+    private readonly twilio: TwilioAdapter,
+    private readonly flow: CallFlow,
+  ) {}
+
+  /** "A call comes in": greeting and the triage menu (digits or speech). */
+  @Post()
+  @HttpCode(200)
+  incoming(
+    @Req() request: TwilioRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Headers('x-twilio-signature') signature?: string,
+  ): string {
+    const call = twilioCallSchema.parse(this.verified(request, signature));
+    this.logger.log({ callSid: call.CallSid, from: maskPhone(call.From) }, 'Twilio call in');
+    return this.twiml(reply, this.flow.greet());
+  }
+
+  /** `<Gather action>`: triage, store, queue; then hold in the problem type's queue. */
+  @Post('gather')
+  @HttpCode(200)
+  async gather(
+    @Req() request: TwilioRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Headers('x-twilio-signature') signature?: string,
+    @Headers('i-twilio-idempotency-token') idempotencyToken?: string,
+  ): Promise<string> {
+    const call = twilioGatherSchema.parse(this.verified(request, signature));
+    const { actions } = await this.flow.gathered({
+      provider: TWILIO_PROVIDER,
+      eventKey: `${call.CallSid}:gather:${idempotencyToken ?? ''}`,
+      externalId: call.CallSid,
+      channel: 'voice',
+      from: call.From,
+      to: call.To,
+      digits: call.Digits,
+      text: call.SpeechResult,
+      // Speech was recognised in the menu's language: a hint for triage's language detection.
+      language: call.SpeechResult ? this.flow.defaultLanguage : undefined,
+    });
+    return this.twiml(reply, actions);
+  }
+
+  /** `<Enqueue waitUrl>`: position announcement and a pause; Twilio fetches it again when it ends. */
+  @Post('wait')
+  @HttpCode(200)
+  async wait(
+    @Req() request: TwilioRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Headers('x-twilio-signature') signature?: string,
+  ): Promise<string> {
+    const call = twilioCallSchema.parse(this.verified(request, signature));
+    const actions = await this.flow.waiting(TWILIO_PROVIDER, call.CallSid);
+    // An unknown call leaves the queue (and then ends) rather than waiting for nobody.
+    return actions ? this.twiml(reply, actions) : this.raw(reply, LEAVE);
+  }
+
+  /** `<Enqueue action>`: the caller left the queue. Hung up while waiting -> abandoned. */
+  @Post('queue-result')
+  @HttpCode(200)
+  async queueResult(
+    @Req() request: TwilioRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Headers('x-twilio-signature') signature?: string,
+  ): Promise<string> {
+    const call = twilioQueueResultSchema.parse(this.verified(request, signature));
+    // bridged, redirected (the operator connect): the call goes on elsewhere.
+    if (!TWILIO_LEFT_QUEUE_RESULTS.has(call.QueueResult)) return this.raw(reply, EMPTY);
+    const reason = call.QueueResult === 'hangup' ? 'hangup' : `queue_${call.QueueResult}`;
+    const ended = await this.flow.ended(
+      TWILIO_PROVIDER,
+      `${call.CallSid}:queue-result:${call.QueueResult}`,
+      call.CallSid,
+      reason,
+      call.From,
+    );
+    if (!ended || call.QueueResult === 'hangup') return this.raw(reply, EMPTY);
+    return this.twiml(reply, this.flow.apology(ended.language));
+  }
+
+  /** `<Dial action>` of the operator leg: hang up, with an apology if the operator never answered. */
+  @Post('dial-result')
+  @HttpCode(200)
+  async dialResult(
+    @Req() request: TwilioRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Headers('x-twilio-signature') signature?: string,
+  ): Promise<string> {
+    const call = twilioDialResultSchema.parse(this.verified(request, signature));
+    const contact = await this.flow.findContact(TWILIO_PROVIDER, call.CallSid);
+    const answered = call.DialCallStatus === 'completed' || call.DialCallStatus === 'answered';
+    return this.twiml(reply, answered ? [{ type: 'hangup' }] : this.flow.apology(contact?.language ?? null));
+  }
+
+  /**
+   * Call status callback. Final statuses end the contact (abandoned while waiting, completed once
+   * connected); others change nothing, so a late `ringing` never reopens a call.
+   */
+  @Post('status')
+  @HttpCode(200)
+  async status(
+    @Req() request: TwilioRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Headers('x-twilio-signature') signature?: string,
+  ): Promise<string> {
+    const call = twilioStatusSchema.parse(this.verified(request, signature));
+    if (TWILIO_FINAL_STATUSES.has(call.CallStatus)) {
+      await this.flow.ended(
+        TWILIO_PROVIDER,
+        `${call.CallSid}:status:${call.CallStatus}`,
+        call.CallSid,
+        call.CallStatus,
+        call.From,
+      );
+    }
+    return this.raw(reply, EMPTY);
+  }
+
+  private twiml(reply: FastifyReply, actions: CallAction[]): string {
+    return this.raw(reply, this.twilio.renderer.render(actions));
+  }
+
+  /** The content type is set only on success: errors stay JSON bodies from the error filter. */
+  private raw(reply: FastifyReply, body: string): string {
+    void reply.type('text/xml; charset=utf-8');
+    return body;
+  }
+
+  private verified(request: TwilioRequest, signature: string | undefined): unknown {
+    try {
+      this.twilio.verify(signature, request.url, request.body, request.rawBody);
+    } catch (error) {
+      const from = (request.body as { From?: unknown } | undefined)?.From;
+      this.logger.warn(
+        {
+          path: request.url,
+          from: maskPhone(typeof from === 'string' ? from : ''),
+          reason: (error as Error).message,
+        },
+        'Twilio request refused',
+      );
+      throw error;
+    }
+    return request.body ?? {};
+  }
+}

@@ -1,0 +1,55 @@
+import { z } from 'zod';
+
+/** Twilio posts form fields; only those centralino reads are validated, the rest are ignored. */
+const callSid = z.string().regex(/^CA[0-9a-zA-Z]{8,64}$/, 'a Twilio call SID (CA...)');
+const address = z.string().max(256).default('');
+
+export const twilioCallSchema = z.object({
+  CallSid: callSid,
+  From: address,
+  To: address,
+  CallStatus: z.string().max(32).optional(),
+});
+
+export const twilioGatherSchema = twilioCallSchema.extend({
+  Digits: z
+    .string()
+    .regex(/^[0-9*#]{0,32}$/, 'digits, * and #')
+    .optional()
+    .transform((value) => value || undefined),
+  SpeechResult: z
+    .string()
+    .max(5000)
+    .optional()
+    .transform((value) => value?.trim() || undefined),
+  Confidence: z.coerce.number().min(0).max(1).optional(),
+});
+
+/** `<Enqueue action>`: why the caller left the queue. */
+export const twilioQueueResultSchema = twilioCallSchema.extend({
+  QueueResult: z.string().min(1).max(64),
+  QueueTime: z.coerce.number().int().min(0).optional(),
+});
+
+/** Status callback of the call (configured on the number as "Call status changes"). */
+export const twilioStatusSchema = twilioCallSchema.extend({
+  CallStatus: z.string().min(1).max(32),
+  SequenceNumber: z.string().max(16).optional(),
+});
+
+export const twilioDialResultSchema = twilioCallSchema.extend({
+  DialCallStatus: z.string().max(32).optional(),
+});
+
+/** Final call statuses: the caller is gone. */
+export const TWILIO_FINAL_STATUSES = new Set(['completed', 'busy', 'no-answer', 'canceled', 'failed']);
+
+/** `<Enqueue action>` results that mean the caller left while still waiting. */
+export const TWILIO_LEFT_QUEUE_RESULTS = new Set([
+  'hangup',
+  'queue-full',
+  'error',
+  'system-error',
+  'system-shutdown',
+  'leave',
+]);
