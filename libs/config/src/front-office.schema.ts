@@ -96,8 +96,22 @@ export const frontOfficeSchema = z
       holidays: [],
       alwaysOpen: true,
     }),
+    /** Automatic triage of what the caller said (docs/triage.md). */
+    triage: z
+      .object({
+        /** Below this calibrated confidence the caller is asked one clarifying question (0..1). */
+        confidenceThreshold: z.number().min(0).max(1).default(0.5),
+        /** At most this many clarifying questions per contact; then the reception queue, best guess attached. */
+        maxClarifications: z.number().int().min(0).max(5).default(2),
+      })
+      .default({ confidenceThreshold: 0.5, maxClarifications: 2 }),
     prompts: z
-      .object({ greeting: localized, queued: localized, clarify: localized.optional() })
+      .object({
+        greeting: localized,
+        queued: localized,
+        /** Asked when triage is unsure; `{options}` becomes the closest problem types' names. */
+        clarify: localized.optional(),
+      })
       .partial()
       .default({}),
     problemTypes: z.array(problemTypeSchema).min(1),

@@ -30,11 +30,25 @@ export interface TriageSummary {
   utterance?: string;
   digits?: string;
   alternatives?: { problemType: string; confidence: number }[];
+  /** queue, or directory: the caller asked for `directoryTarget` (queued to reception meanwhile). */
+  decision?: 'queue' | 'directory';
+  directoryTarget?: {
+    id: string;
+    name: string;
+    kind: 'person' | 'department';
+    phone?: string;
+    score: number;
+  };
+  /** The classifier's best guess when the contact went to reception unsure. */
+  bestGuess?: { problemType: string; confidence: number };
+  /** Clarifying questions asked before this decision. */
+  clarifications?: number;
 }
 
 export interface ContactEvent {
   contactId: string;
-  type: ContactState | 'note';
+  /** A state entered, or a logged step that changes no state (`clarifying`: a question was asked). */
+  type: ContactState | 'note' | 'clarifying';
   at: Date;
   data: Record<string, unknown>;
 }

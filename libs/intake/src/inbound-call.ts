@@ -1,4 +1,5 @@
 import { Channel } from '@centralino/contacts';
+import type { ClarifyQuestion, DirectoryTarget } from '@centralino/triage';
 
 /** A provider-neutral inbound contact, as each provider adapter hands it to intake. */
 export interface InboundContact {
@@ -12,6 +13,11 @@ export interface InboundContact {
   language?: string;
   digits?: string;
   text?: string;
+  /**
+   * The adapter can put one more question to the caller (it renders `IntakeResult.clarify` as a new
+   * gather or a bot message). Without it an unclear request goes to the reception queue at once.
+   */
+  canClarify?: boolean;
 }
 
 /** Intake's answer: the provider adapter renders it in the provider's own format. */
@@ -22,4 +28,11 @@ export interface IntakeResult {
   language: string | null;
   position: number | null;
   duplicate: boolean;
+  /**
+   * Triage is unsure: ask the caller this (in `language`) and send the answer as a new event for the
+   * same call (same externalId, new event key). The contact stays `received` meanwhile, not queued.
+   */
+  clarify?: ClarifyQuestion;
+  /** The caller asked for this person or department (queued to reception meanwhile). */
+  directoryTarget?: DirectoryTarget;
 }

@@ -1,15 +1,18 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { Contact, DomainError, maskPhone } from '@centralino/contacts';
+import { Contact, ContactEvent, DomainError, maskPhone, TriageSummary } from '@centralino/contacts';
 import { FrontOfficeConfig } from '@centralino/config';
-import { ContactRepository } from '@centralino/persistence';
+import { ContactRepository, NewContact } from '@centralino/persistence';
 import { ContactFlowService } from '@centralino/routing';
-import { TriageService } from '@centralino/triage';
+import { ClarifyQuestion, TriageDecision, TriageService } from '@centralino/triage';
 import { InboundContact, IntakeResult } from './inbound-call';
 
 /**
  * The provider-neutral front door: persist the contact, triage it, put it in its queue. Idempotent: a
  * retried delivery (same event key) or a second "started" event for the same call creates nothing new.
+ * When triage is unsure (and the adapter can ask), the contact stays `received` with a `clarifying`
+ * event and the result carries the question; the caller's answer, a new event for the same call,
+ * continues the triage (at most `triage.maxClarifications` questions, then the reception queue).
  */
 @Injectable()
 export class IntakeService {
@@ -26,51 +29,42 @@ export class IntakeService {
     const receipt = await this.contacts.findReceipt(inbound.provider, inbound.eventKey);
     if (receipt?.contactId) return this.resultFor(receipt.contactId, true);
 
+    // More speech or digits for a call that was asked a clarifying question: triage continues.
+    const known = await this.contacts.findByExternalId(inbound.provider, inbound.externalId);
+    if (known?.state === 'received') {
+      const asked = await this.askedSoFar(known.id);
+      if (asked.length > 0) return this.continueTriage(known, inbound, asked);
+    }
+
     const now = new Date();
     const decision = this.triage.classify({
       text: inbound.text,
       digits: inbound.digits,
       languageHint: inbound.language,
+      canClarify: inbound.canClarify,
     });
     const language = decision.language ?? this.frontOffice.data.company.defaultLanguage;
-    const contact: Contact = {
+    const clarifying = decision.kind === 'clarify';
+    const contact: NewContact = {
       id: randomUUID(),
       channel: inbound.channel,
       provider: inbound.provider,
       externalId: inbound.externalId,
       fromAddress: inbound.from,
       toAddress: inbound.to,
-      state: 'queued',
-      problemType: decision.problemType,
+      state: clarifying ? 'received' : 'queued',
+      problemType: clarifying ? null : decision.problemType,
       language,
-      triage: {
-        source: decision.source,
-        confidence: decision.confidence,
-        reasons: decision.reasons,
-        utterance: inbound.text?.slice(0, 2000),
-        digits: inbound.digits,
-        alternatives: decision.alternatives,
-      },
+      triage: clarifying ? null : this.summary(decision, inbound, 0),
       operatorId: null,
       receivedAt: now,
-      queuedAt: now,
-      connectedAt: null,
-      endedAt: null,
+      queuedAt: clarifying ? null : now,
     };
     const outcome = await this.contacts.createFromWebhook(
       contact,
       [
         { type: 'received', at: now, data: { provider: inbound.provider, channel: inbound.channel } },
-        {
-          type: 'triaged',
-          at: now,
-          data: {
-            problemType: decision.problemType,
-            confidence: decision.confidence,
-            source: decision.source,
-          },
-        },
-        { type: 'queued', at: now, data: { queue: decision.problemType } },
+        ...this.history(decision, inbound, now),
       ],
       { provider: inbound.provider, eventKey: inbound.eventKey, response: { contactId: contact.id } },
     );
@@ -82,17 +76,117 @@ export class IntakeService {
         throw new DomainError('conflict', 'A concurrent delivery of this event is in progress; retry');
       return this.resultFor(existingId, true);
     }
+    this.logDecision(outcome.contact, inbound, decision);
+    await this.flow.ensureWaiting(outcome.contact);
+    return this.resultFor(contact.id, false);
+  }
+
+  /** The caller answered a clarifying question: triage again with everything said so far. */
+  private async continueTriage(
+    contact: Contact,
+    inbound: InboundContact,
+    asked: ContactEvent[],
+  ): Promise<IntakeResult> {
+    const now = new Date();
+    const decision = this.triage.classify({
+      text: inbound.text,
+      digits: inbound.digits,
+      languageHint: inbound.language,
+      earlierText: asked.map((event) => String(event.data.utterance ?? '')),
+      clarificationsAsked: asked.length,
+      canClarify: inbound.canClarify,
+    });
+    const language = decision.language ?? contact.language ?? this.frontOffice.data.company.defaultLanguage;
+    const clarifying = decision.kind === 'clarify';
+    const moved = await this.contacts.advanceFromWebhook(
+      contact.id,
+      ['received'],
+      this.history(decision, inbound, now),
+      clarifying
+        ? { language }
+        : {
+            language,
+            problemType: decision.problemType,
+            queuedAt: now,
+            triage: this.summary(decision, inbound, asked.length),
+          },
+      { provider: inbound.provider, eventKey: inbound.eventKey, response: { contactId: contact.id } },
+    );
+    // A concurrent delivery of this event, or the caller hung up meanwhile: report where it is.
+    if (!moved) return this.resultFor(contact.id, true);
+    this.logDecision(moved, inbound, decision);
+    await this.flow.ensureWaiting(moved);
+    return this.resultFor(contact.id, false);
+  }
+
+  /** The events a triage decision appends: a clarifying question, or triaged then queued. */
+  private history(
+    decision: TriageDecision,
+    inbound: InboundContact,
+    at: Date,
+  ): { type: ContactEvent['type']; at: Date; data: Record<string, unknown> }[] {
+    if (decision.kind === 'clarify') {
+      return [
+        {
+          type: 'clarifying',
+          at,
+          data: {
+            utterance: inbound.text?.slice(0, 2000) ?? '',
+            ...(inbound.digits ? { digits: inbound.digits } : {}),
+            reasons: decision.reasons,
+            ...(decision.bestGuess ? { bestGuess: decision.bestGuess } : {}),
+            question: decision.clarify,
+          },
+        },
+      ];
+    }
+    return [
+      {
+        type: 'triaged',
+        at,
+        data: {
+          problemType: decision.problemType,
+          confidence: decision.confidence,
+          source: decision.source,
+          decision: decision.kind,
+          ...(decision.directoryTarget ? { directoryTarget: decision.directoryTarget.id } : {}),
+        },
+      },
+      { type: 'queued', at, data: { queue: decision.problemType } },
+    ];
+  }
+
+  private summary(decision: TriageDecision, inbound: InboundContact, clarifications: number): TriageSummary {
+    return {
+      source: decision.source,
+      confidence: decision.confidence,
+      reasons: decision.reasons,
+      utterance: inbound.text?.slice(0, 2000),
+      digits: inbound.digits,
+      alternatives: decision.alternatives,
+      decision: decision.kind === 'directory' ? 'directory' : 'queue',
+      ...(decision.directoryTarget ? { directoryTarget: decision.directoryTarget } : {}),
+      ...(decision.bestGuess ? { bestGuess: decision.bestGuess } : {}),
+      ...(clarifications > 0 ? { clarifications } : {}),
+    };
+  }
+
+  private async askedSoFar(contactId: string): Promise<ContactEvent[]> {
+    return (await this.contacts.events(contactId)).filter((event) => event.type === 'clarifying');
+  }
+
+  private logDecision(contact: Contact, inbound: InboundContact, decision: TriageDecision): void {
     this.logger.log(
       {
         contactId: contact.id,
         provider: inbound.provider,
         from: maskPhone(inbound.from),
-        queue: decision.problemType,
+        decision: decision.kind,
+        queue: decision.kind === 'clarify' ? null : decision.problemType,
+        confidence: decision.confidence,
       },
-      'Contact queued',
+      decision.kind === 'clarify' ? 'Clarifying question asked' : 'Contact queued',
     );
-    await this.flow.ensureWaiting(outcome.contact);
-    return this.resultFor(contact.id, false);
   }
 
   /** A retried delivery also repairs a contact whose enqueue did not happen (crash after commit). */
@@ -100,6 +194,10 @@ export class IntakeService {
     const contact = await this.contacts.findById(contactId);
     if (!contact) throw new DomainError('not_found', `Contact ${contactId} does not exist`);
     if (duplicate) await this.flow.ensureWaitingIfMissing(contact);
+    // Still waiting for an answer: the same question again (a retried delivery gets the same reply).
+    const question =
+      contact.state === 'received' ? (await this.askedSoFar(contact.id)).at(-1)?.data.question : undefined;
+    const target = contact.triage?.directoryTarget;
     return {
       contactId: contact.id,
       state: contact.state,
@@ -107,7 +205,40 @@ export class IntakeService {
       language: contact.language,
       position: await this.flow.position(contact),
       duplicate,
+      ...(question ? { clarify: question as ClarifyQuestion } : {}),
+      ...(target ? { directoryTarget: target } : {}),
     };
+  }
+
+  /**
+   * More input for a call already received (the answer to a clarifying question): continues the triage.
+   * For a contact already placed it changes nothing and reports where it is; an unknown call is a 404.
+   */
+  async input(
+    inbound: Pick<
+      InboundContact,
+      'provider' | 'eventKey' | 'externalId' | 'language' | 'digits' | 'text' | 'canClarify'
+    >,
+  ): Promise<IntakeResult> {
+    const receipt = await this.contacts.findReceipt(inbound.provider, inbound.eventKey);
+    if (receipt?.contactId) return this.resultFor(receipt.contactId, true);
+    const contact = await this.contacts.findByExternalId(inbound.provider, inbound.externalId);
+    if (!contact) throw new DomainError('unknown_call', `No contact for call ${inbound.externalId}`);
+    if (contact.state === 'received') {
+      const asked = await this.askedSoFar(contact.id);
+      if (asked.length > 0) {
+        return this.continueTriage(
+          contact,
+          { ...inbound, channel: contact.channel, from: contact.fromAddress, to: contact.toAddress },
+          asked,
+        );
+      }
+    }
+    await this.contacts.recordReceipt(
+      { provider: inbound.provider, eventKey: inbound.eventKey, response: { contactId: contact.id } },
+      contact.id,
+    );
+    return this.resultFor(contact.id, true);
   }
 
   /** The call ended on the provider's side. Unknown calls are a 404 (`unknown_call`), never a retry loop. */

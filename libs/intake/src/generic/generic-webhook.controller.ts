@@ -4,6 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import { AppConfig, FrontOfficeConfig } from '@centralino/config';
 import { DomainError } from '@centralino/contacts';
 import { MetricsService } from '@centralino/observability';
+import { IntakeResult } from '../inbound-call';
 import { IntakeService } from '../intake.service';
 import { GenericSignatureVerifier } from './generic-signature.verifier';
 import { genericWebhookSchema } from './generic-webhook.dto';
@@ -46,6 +47,18 @@ export class GenericWebhookController {
       const result = await this.intake.ended(GENERIC_PROVIDER, event.id, event.callId, event.reason);
       return { ...result, actions: [] };
     }
+    if (event.type === 'call.input') {
+      const result = await this.intake.input({
+        provider: GENERIC_PROVIDER,
+        eventKey: event.id,
+        externalId: event.callId,
+        language: event.language,
+        digits: event.digits,
+        text: event.speech,
+        canClarify: true,
+      });
+      return this.reply(result);
+    }
     const result = await this.intake.receive({
       provider: GENERIC_PROVIDER,
       eventKey: event.id,
@@ -56,7 +69,17 @@ export class GenericWebhookController {
       language: event.language,
       digits: event.digits,
       text: event.speech,
+      canClarify: true,
     });
+    return this.reply(result);
+  }
+
+  /** A clarifying question to gather the caller's answer (a `call.input`), or enqueue with a prompt. */
+  private reply(result: IntakeResult) {
+    if (result.clarify) {
+      const { prompt, language, options } = result.clarify;
+      return { ...result, actions: [{ type: 'gather', prompt, language, options }] };
+    }
     const say = this.frontOffice.prompt('queued', result.language);
     return {
       ...result,

@@ -26,6 +26,21 @@ export const genericWebhookSchema = z.discriminatedUnion('type', [
   }),
   z.object({
     id: z.string().min(1).max(200),
+    /** More input for a call already started: the caller's answer to a `gather` (clarifying question). */
+    type: z.literal('call.input'),
+    callId: z.string().min(1).max(200),
+    language: z
+      .string()
+      .regex(/^[a-z]{2}$/)
+      .optional(),
+    digits: z
+      .string()
+      .regex(/^[0-9*#]{1,32}$/)
+      .optional(),
+    speech: z.string().max(100_000).optional(),
+  }),
+  z.object({
+    id: z.string().min(1).max(200),
     type: z.literal('call.ended'),
     callId: z.string().min(1).max(200),
     reason: z.enum(['hangup', 'completed', 'failed', 'busy', 'no-answer', 'canceled']).default('hangup'),
@@ -34,4 +49,5 @@ export const genericWebhookSchema = z.discriminatedUnion('type', [
 
 export type GenericWebhookEvent = z.infer<typeof genericWebhookSchema>;
 export type CallStartedEvent = Extract<GenericWebhookEvent, { type: 'call.started' }>;
+export type CallInputEvent = Extract<GenericWebhookEvent, { type: 'call.input' }>;
 export type CallEndedEvent = Extract<GenericWebhookEvent, { type: 'call.ended' }>;

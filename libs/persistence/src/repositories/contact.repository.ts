@@ -1,6 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { Contact, ContactEvent, ContactState, ContactStateMachine, DomainError } from '@centralino/contacts';
+import {
+  CONTACT_STATES,
+  Contact,
+  ContactEvent,
+  ContactState,
+  ContactStateMachine,
+  DomainError,
+} from '@centralino/contacts';
 import { MetricsService } from '@centralino/observability';
 import { DatabaseService } from '../database.service';
 import { ContactEntity, ContactEventEntity, WebhookReceiptEntity } from '../entities';
@@ -62,7 +69,7 @@ export class ContactRepository {
    */
   async createFromWebhook(
     contact: NewContact,
-    history: { type: ContactState; at: Date; data?: JsonObject }[],
+    history: { type: ContactEvent['type']; at: Date; data?: JsonObject }[],
     receipt: Receipt,
   ): Promise<
     | { created: true; contact: Contact }
@@ -118,6 +125,51 @@ export class ContactRepository {
     });
     if (outcome.created) for (const event of history) this.metrics.contactEntered(event.type);
     return outcome;
+  }
+
+  /**
+   * A later webhook about a contact still in one of `from` (e.g. a caller's answer to a clarifying
+   * question): records its receipt, appends `history` and applies `patch`, in one transaction. Events
+   * whose type is a state move the contact along the state machine; others (`clarifying`, `note`) are
+   * only logged. Null, with nothing written, if the contact moved on meanwhile or the receipt exists.
+   */
+  async advanceFromWebhook(
+    id: string,
+    from: readonly ContactState[],
+    history: { type: ContactEvent['type']; at: Date; data?: JsonObject }[],
+    patch: ContactPatch,
+    receipt: Receipt,
+  ): Promise<Contact | null> {
+    const moved = await this.database.transaction(async (manager) => {
+      const contact = await this.lock(manager, id);
+      if (!from.includes(contact.state)) return null;
+      const inserted = await manager
+        .createQueryBuilder()
+        .insert()
+        .into(WebhookReceiptEntity)
+        .values({ ...receipt, contactId: id, receivedAt: new Date() })
+        .orIgnore()
+        .returning(['provider'])
+        .execute();
+      if (inserted.raw.length === 0) return null;
+      let state = contact.state;
+      for (const event of history) {
+        if (!(CONTACT_STATES as readonly string[]).includes(event.type)) continue;
+        ContactStateMachine.assertTransition(state, event.type as ContactState);
+        state = event.type as ContactState;
+      }
+      Object.assign(contact, patch, { state });
+      await manager.update(ContactEntity, { id }, { ...patch, state } as Partial<ContactEntity>);
+      if (history.length > 0) {
+        await manager.insert(
+          ContactEventEntity,
+          history.map((event) => ({ contactId: id, type: event.type, at: event.at, data: event.data ?? {} })),
+        );
+      }
+      return contact;
+    });
+    if (moved) for (const event of history) this.metrics.contactEntered(event.type);
+    return moved;
   }
 
   /** Records the receipt of a later event about an existing contact (e.g. a hang-up). False if seen before. */
