@@ -1,7 +1,11 @@
 import { resolve } from 'node:path';
+import { Emitter } from '@socket.io/redis-emitter';
 import type { Page } from 'playwright-core';
+import { OPERATORS_NAMESPACE, operatorRoom, RedisIoAdapter } from '@centralino/realtime';
+import { RedisService } from '@centralino/redis';
 import {
   fitsWidth,
+  sessionValue,
   startBrowser,
   TestBrowser,
   waitForAttributeChange,
@@ -139,6 +143,47 @@ describe('operator console and supervisor dashboard in Chromium', () => {
     await waitForText(console, '#state-text', 'Away (lunch)');
     await console.close();
   }, 60_000);
+
+  it('shows a reconnect banner while the connection is down and an error banner when the server refuses an answer', async () => {
+    const redis = service.running.app.get(RedisService);
+    const emitter = new Emitter(redis.client, { key: RedisIoAdapter.channelPrefix(redis) });
+    const console = await browser.context.newPage();
+    await logIn(console, '/console', 'anna');
+    await waitForText(console, '#state-text', /^Away/);
+    const operatorId = (await sessionValue<{ operator: { id: string } }>(console, 'centralino.console'))!
+      .operator.id;
+
+    // The connection drops (the server closes it): banner, then socket.io reconnects and the snapshot comes.
+    emitter.of(OPERATORS_NAMESPACE).in(operatorRoom(operatorId)).disconnectSockets(true);
+    await waitForText(console, '#connection-banner', /Connection lost/);
+    await console.locator('#connection-banner').waitFor({ state: 'hidden', timeout: 10_000 });
+    await waitForText(console, '#state-text', /^Away/);
+
+    // An answer the server refuses (this offer is not pending) shows its reason and leaves the page usable.
+    emitter
+      .of(OPERATORS_NAMESPACE)
+      .to(operatorRoom(operatorId))
+      .emit('offer', {
+        offerId: 'not-a-real-offer',
+        contactId: '00000000-0000-4000-8000-000000000000',
+        queue: 'billing',
+        channel: 'voice',
+        caller: '+39***000',
+        language: 'it',
+        problemType: 'billing',
+        triage: null,
+        waitedSeconds: 0,
+        expiresAt: Date.now() + 15_000,
+      });
+    await console.locator('#offer').waitFor({ state: 'visible' });
+    await console.locator('body').press('a');
+    await waitForText(console, '#error-text', 'This offer is no longer pending');
+    await console.locator('#offer').waitFor({ state: 'hidden' });
+    await waitForLog(console, /Offer withdrawn: no longer pending/);
+    await console.getByRole('button', { name: 'Dismiss' }).click();
+    await console.locator('#error-banner').waitFor({ state: 'hidden' });
+    await console.close();
+  });
 
   it('tells an operator that the dashboard is for supervisors', async () => {
     const page = await browser.context.newPage();

@@ -15,6 +15,7 @@ declare const document: {
   documentElement: { scrollWidth: number };
 };
 declare const window: { innerWidth: number };
+declare const sessionStorage: { getItem(key: string): string | null };
 
 /** Debian's Chromium (`apt-get install chromium`, see .ci/install-chromium.sh); never a downloaded browser. */
 export const CHROMIUM = '/usr/bin/chromium';
@@ -113,4 +114,9 @@ export async function waitForAttributeChange(
     [selector, attribute, previous] as const,
     { timeout: timeoutMs },
   );
+}
+
+/** A JSON value the page keeps in sessionStorage. */
+export async function sessionValue<T>(page: Page, key: string): Promise<T | null> {
+  return JSON.parse((await page.evaluate((name) => sessionStorage.getItem(name), key)) ?? 'null') as T | null;
 }

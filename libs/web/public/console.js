@@ -306,31 +306,31 @@ function onState(state) {
 
 // ---------------------------------------------------------------------------------------------------
 // Console -> server messages, answered with { ok, data } | { ok: false, error: { code, message } }.
+/** Resolves with the acknowledgement, or a local `{ ok: false }` when there was none; errors are shown. */
 function send(event, payload) {
   return new Promise((resolve) => {
+    const failed = (code, message) => {
+      showError(message);
+      resolve({ ok: false, error: { code, message } });
+    };
     if (!view.socket?.connected) {
-      showError('Not connected to the server: try again when the connection is back.');
-      resolve(null);
+      failed('not_connected', 'Not connected to the server: try again when the connection is back.');
       return;
     }
     view.socket.timeout(10_000).emit(event, payload, (error, ack) => {
-      if (error) {
-        showError(`The server did not answer (${event}).`);
-        resolve(null);
-      } else if (!ack.ok) {
-        showError(ack.error.message);
-        resolve(null);
-      } else {
+      if (error) failed('timeout', `The server did not answer (${event}).`);
+      else if (!ack.ok) failed(ack.error.code, ack.error.message);
+      else {
         banner(ui.error, '', ui.errorText);
-        resolve(ack.data);
+        resolve(ack);
       }
     });
   });
 }
 
 async function setState(state, reason) {
-  const result = await send('state.set', reason ? { state, reason } : { state });
-  if (result) onState(result);
+  const ack = await send('state.set', reason ? { state, reason } : { state });
+  if (ack.ok) onState(ack.data);
 }
 
 async function answerOffer(kind) {
@@ -338,11 +338,14 @@ async function answerOffer(kind) {
   if (!offer || ui.accept.disabled) return;
   ui.accept.disabled = true;
   ui.reject.disabled = true;
-  const result = await send(kind === 'accept' ? 'offer.accept' : 'offer.reject', { offerId: offer.offerId });
-  if (result && kind === 'accept') {
-    onConnected(result);
-  } else if (result) {
+  const ack = await send(kind === 'accept' ? 'offer.accept' : 'offer.reject', { offerId: offer.offerId });
+  if (ack.ok && kind === 'accept') {
+    onConnected(ack.data);
+  } else if (ack.ok) {
     onWithdrawn({ offerId: offer.offerId, reason: 'rejected' });
+  } else if (ack.error.code === 'offer_not_pending' || ack.error.code === 'conflict') {
+    // The offer is gone (expired, withdrawn, taken): the server's events or the next snapshot tell the rest.
+    onWithdrawn({ offerId: offer.offerId, reason: 'no_longer_pending' });
   } else if (view.offer?.offerId === offer.offerId && Date.now() < offer.expiresAt) {
     ui.accept.disabled = false;
     ui.reject.disabled = false;
@@ -369,6 +372,9 @@ function start(token) {
   socket.on('disconnect', (reason) => {
     if (reason === 'io client disconnect') return;
     banner(ui.connection, 'Connection lost: reconnecting…');
+    // socket.io retries by itself except after a disconnect by the server; a console always comes back
+    // (a refused handshake then sends the operator to the login form).
+    if (reason === 'io server disconnect') setTimeout(() => view.socket === socket && socket.connect(), 1000);
   });
   socket.on('connect_error', (error) => {
     if (!socket.active) {
