@@ -12,7 +12,7 @@ const swc = [
   },
 ];
 // NestJS 12 ships ES modules; jest's CommonJS runtime needs them compiled (Node itself uses require(esm)).
-const esmPackages = ['@nestjs', 'file-type', 'strtok3', 'token-types', 'uint8array-extras', '@tokenizer', 'load-esm', 'eld', 'content-disposition'];
+const esmPackages = ['@nestjs', 'file-type', 'strtok3', 'token-types', 'uint8array-extras', '@tokenizer', 'load-esm', 'eld', 'uuid', 'content-disposition'];
 const { compilerOptions } = require('./tsconfig.json');
 const moduleNameMapper = Object.fromEntries(
   Object.entries(compilerOptions.paths).map(([alias, [target]]) => [

@@ -6,3 +6,6 @@ export * from './providers.module';
 export * from './twilio/twilio-signature.verifier';
 export * from './twilio/twilio.adapter';
 export * from './twilio/twilio.renderer';
+export * from './vonage/vonage-signature.verifier';
+export * from './vonage/vonage.adapter';
+export * from './vonage/vonage.renderer';

@@ -2,6 +2,8 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { CallFlow } from './call-flow/call-flow.service';
 import { TwilioAdapter } from './twilio/twilio.adapter';
 import { TwilioVoiceController } from './twilio/twilio.controller';
+import { VonageAdapter } from './vonage/vonage.adapter';
+import { VonageVoiceController } from './vonage/vonage.controller';
 
 /**
  * Telephony provider adapters around one neutral call flow. The adapters (CallBridges included) run in
@@ -12,8 +14,8 @@ export class ProvidersModule {
   static forRoot(options: { http: boolean }): DynamicModule {
     return {
       module: ProvidersModule,
-      controllers: options.http ? [TwilioVoiceController] : [],
-      providers: [CallFlow, TwilioAdapter],
+      controllers: options.http ? [TwilioVoiceController, VonageVoiceController] : [],
+      providers: [CallFlow, TwilioAdapter, VonageAdapter],
       exports: [CallFlow],
     };
   }

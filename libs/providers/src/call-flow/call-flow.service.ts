@@ -54,11 +54,14 @@ export class CallFlow {
    * What the caller pressed or said: intake triages, stores and queues the call (idempotently by the
    * event key and by the provider's call id); the answer depends on where the contact now is.
    */
-  async gathered(inbound: InboundContact): Promise<{ result: IntakeResult; actions: CallAction[] }> {
+  async gathered(
+    inbound: InboundContact,
+    options: { announcePosition?: boolean } = {},
+  ): Promise<{ result: IntakeResult; actions: CallAction[] }> {
     const result = await this.intake.receive(inbound);
     const contact = await this.contacts.findById(result.contactId);
     if (!contact) throw new DomainError('not_found', `Contact ${result.contactId} does not exist`);
-    return { result, actions: await this.actionsFor(contact, true) };
+    return { result, actions: await this.actionsFor(contact, true, options.announcePosition ?? false) };
   }
 
   /** The hold loop of a waiting call. Null for a call centralino does not know. */
@@ -72,7 +75,7 @@ export class CallFlow {
   }
 
   /** The caller's current instructions: hold (with position), be connected, or be hung up on. */
-  async actionsFor(contact: Contact, justQueued: boolean): Promise<CallAction[]> {
+  async actionsFor(contact: Contact, justQueued: boolean, announcePosition = false): Promise<CallAction[]> {
     const language = contact.language ?? this.defaultLanguage;
     switch (contact.state) {
       case 'received':
@@ -81,8 +84,11 @@ export class CallFlow {
       case 'offered': {
         if (justQueued) {
           const queued = this.frontOffice.prompt('queued', language);
+          // Providers without a wait URL hear their position once, before the holding room.
+          const position = announcePosition ? await this.flow.position(contact) : null;
           return [
             ...(queued ? [this.say(queued, language)] : []),
+            ...(position ? [this.say(positionPrompt(language, position, null), language)] : []),
             {
               type: 'enqueue',
               queue: contact.problemType ?? this.frontOffice.receptionQueue,

@@ -2,6 +2,7 @@ import { Controller, Headers, HttpCode, Logger, Post, Req, Res } from '@nestjs/c
 import type { RawBodyRequest } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { maskPhone } from '@centralino/contacts';
+import { MetricsService } from '@centralino/observability';
 import { CallAction } from '../call-flow/call-actions';
 import { CallFlow } from '../call-flow/call-flow.service';
 import { TWILIO_PROVIDER, TwilioAdapter } from './twilio.adapter';
@@ -33,6 +34,7 @@ export class TwilioVoiceController {
   constructor(
     private readonly twilio: TwilioAdapter,
     private readonly flow: CallFlow,
+    private readonly metrics: MetricsService,
   ) {}
 
   /** "A call comes in": greeting and the triage menu (digits or speech). */
@@ -171,6 +173,7 @@ export class TwilioVoiceController {
         },
         'Twilio request refused',
       );
+      this.metrics.webhookFailed(TWILIO_PROVIDER, error);
       throw error;
     }
     return request.body ?? {};

@@ -1,0 +1,63 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { verifySignature } from '@vonage/jwt';
+import { DomainError } from '@centralino/contacts';
+
+interface SignedCallbackClaims {
+  iat?: number;
+  payload_hash?: string;
+}
+
+/**
+ * Vonage signed callbacks: `Authorization: Bearer <JWT>`, HS256 with the account's signature secret
+ * (checked with `@vonage/jwt`), whose `payload_hash` claim is the SHA-256 of the raw body and whose `iat`
+ * must be within the tolerance of the server's clock.
+ */
+export class VonageSignatureVerifier {
+  constructor(
+    private readonly secret: string,
+    private readonly toleranceSeconds: number,
+  ) {}
+
+  verify(
+    authorization: string | undefined,
+    rawBody: Buffer | undefined,
+    nowSeconds = Date.now() / 1000,
+  ): void {
+    const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
+    if (!token)
+      throw new DomainError('signature_missing', 'The Authorization: Bearer <JWT> header is missing');
+    let valid = false;
+    try {
+      valid = verifySignature(token, this.secret);
+    } catch {
+      valid = false;
+    }
+    if (!valid)
+      throw new DomainError('signature_invalid', 'The callback JWT is not signed with the signature secret');
+    const claims = VonageSignatureVerifier.claims(token);
+    if (typeof claims.iat !== 'number' || Math.abs(nowSeconds - claims.iat) > this.toleranceSeconds) {
+      throw new DomainError(
+        'signature_expired',
+        `The callback JWT was issued more than ${this.toleranceSeconds}s away from now`,
+      );
+    }
+    const body = rawBody ?? Buffer.alloc(0);
+    if (body.length === 0 && claims.payload_hash === undefined) return; // a GET answer webhook
+    const expected = createHash('sha256').update(body).digest();
+    const given = Buffer.from(String(claims.payload_hash ?? ''), 'hex');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      throw new DomainError('signature_invalid', 'payload_hash does not match the body');
+    }
+  }
+
+  /** The claims of a token whose signature was already verified. */
+  private static claims(token: string): SignedCallbackClaims {
+    try {
+      return JSON.parse(
+        Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'),
+      ) as SignedCallbackClaims;
+    } catch {
+      return {};
+    }
+  }
+}

@@ -1,0 +1,139 @@
+import { Controller, Get, Headers, HttpCode, Logger, Post, Req } from '@nestjs/common';
+import type { RawBodyRequest } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { maskPhone } from '@centralino/contacts';
+import { MetricsService } from '@centralino/observability';
+import { CallFlow } from '../call-flow/call-flow.service';
+import { VONAGE_PROVIDER, VonageAdapter } from './vonage.adapter';
+import { NccoAction } from './vonage.renderer';
+import {
+  VONAGE_FINAL_STATUSES,
+  vonageAnswerSchema,
+  vonageEventSchema,
+  vonageInputSchema,
+} from './vonage.dto';
+
+type VonageRequest = RawBodyRequest<FastifyRequest>;
+
+/** Operator-leg statuses after which the caller hears an apology (the operator never answered). */
+const OPERATOR_MISSED = new Set(['busy', 'cancelled', 'failed', 'rejected', 'timeout', 'unanswered']);
+
+/**
+ * Vonage Voice webhooks (docs/providers/vonage.md): answer -> NCCO, input -> NCCO, call events. Every
+ * request's signed-callback JWT is verified first. Events about unknown calls get 200 `{}` and are
+ * logged, so Vonage does not retry them.
+ */
+@Controller('webhooks/vonage/voice')
+export class VonageVoiceController {
+  private readonly logger = new Logger(VonageVoiceController.name);
+
+  constructor(
+    private readonly vonage: VonageAdapter,
+    private readonly flow: CallFlow,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  /** answer_url, GET (query parameters, Vonage's default) or POST (JSON). */
+  @Get('answer')
+  answerGet(@Req() request: VonageRequest, @Headers('authorization') authorization?: string): NccoAction[] {
+    return this.answer(request, authorization);
+  }
+
+  @Post('answer')
+  @HttpCode(200)
+  answerPost(@Req() request: VonageRequest, @Headers('authorization') authorization?: string): NccoAction[] {
+    return this.answer(request, authorization);
+  }
+
+  /** The menu's `input` result: triage, store, queue; the caller then waits in their holding room. */
+  @Post('input')
+  @HttpCode(200)
+  async input(
+    @Req() request: VonageRequest,
+    @Headers('authorization') authorization?: string,
+  ): Promise<NccoAction[]> {
+    const input = vonageInputSchema.parse(this.verified(request, authorization, request.body));
+    const speech = input.speech?.results?.[0]?.text?.trim() || undefined;
+    const { actions, result } = await this.flow.gathered(
+      {
+        provider: VONAGE_PROVIDER,
+        eventKey: `${input.uuid}:input`,
+        externalId: input.uuid,
+        channel: 'voice',
+        from: input.from,
+        to: input.to,
+        digits: input.dtmf?.digits || undefined,
+        text: speech,
+        language: speech ? this.flow.defaultLanguage : undefined,
+      },
+      { announcePosition: true },
+    );
+    this.metrics.webhooks.inc({
+      provider: VONAGE_PROVIDER,
+      outcome: result.duplicate ? 'duplicate' : 'accepted',
+    });
+    return this.vonage.renderer.render(actions);
+  }
+
+  /**
+   * event_url: final statuses end the contact (abandoned while waiting, completed once connected);
+   * others change nothing, so a late `ringing` never reopens a call.
+   */
+  @Post('event')
+  @HttpCode(200)
+  async event(
+    @Req() request: VonageRequest,
+    @Headers('authorization') authorization?: string,
+  ): Promise<object> {
+    const event = vonageEventSchema.parse(this.verified(request, authorization, request.body));
+    if (VONAGE_FINAL_STATUSES.has(event.status)) {
+      await this.flow.ended(
+        VONAGE_PROVIDER,
+        `${event.uuid}:${event.status}:${event.timestamp ?? ''}`,
+        event.uuid,
+        event.status === 'completed' ? 'completed' : event.status,
+        event.from,
+      );
+    }
+    return {};
+  }
+
+  /** Events of the operator leg (the `connect` eventUrl): an apology if the operator never answered. */
+  @Post('operator-event')
+  @HttpCode(200)
+  async operatorEvent(
+    @Req() request: VonageRequest,
+    @Headers('authorization') authorization?: string,
+  ): Promise<NccoAction[] | object> {
+    const event = vonageEventSchema.parse(this.verified(request, authorization, request.body));
+    if (!OPERATOR_MISSED.has(event.status)) return {};
+    const contact = await this.flow.findContact(VONAGE_PROVIDER, event.uuid);
+    return this.vonage.renderer.render(this.flow.apology(contact?.language ?? null));
+  }
+
+  private answer(request: VonageRequest, authorization: string | undefined): NccoAction[] {
+    const params = request.method === 'GET' ? request.query : request.body;
+    const call = vonageAnswerSchema.parse(this.verified(request, authorization, params));
+    this.logger.log({ uuid: call.uuid, from: maskPhone(call.from) }, 'Vonage call in');
+    return this.vonage.renderer.render(this.flow.greet());
+  }
+
+  private verified(request: VonageRequest, authorization: string | undefined, params: unknown): unknown {
+    try {
+      this.vonage.verify(authorization, request.rawBody);
+    } catch (error) {
+      const from = (params as { from?: unknown } | undefined)?.from;
+      this.logger.warn(
+        {
+          path: request.url,
+          from: maskPhone(typeof from === 'string' ? from : ''),
+          reason: (error as Error).message,
+        },
+        'Vonage request refused',
+      );
+      this.metrics.webhookFailed(VONAGE_PROVIDER, error);
+      throw error;
+    }
+    return params ?? {};
+  }
+}

@@ -1,0 +1,77 @@
+import { CallAction, CallStep, OperatorEndpoint } from '../call-flow/call-actions';
+import { localeOf } from '../call-flow/locales';
+
+/** One NCCO action (https://developer.vonage.com/en/voice/voice-api/ncco-reference). */
+export type NccoAction = Record<string, unknown> & { action: string };
+
+/**
+ * Renders the neutral call actions as an NCCO. The holding room is a `conversation` of its own per caller
+ * (named after the contact), where the caller waits until the operator connect transfers the call out.
+ */
+export class VonageRenderer {
+  constructor(private readonly urlFor: (step: CallStep) => string) {}
+
+  render(actions: CallAction[]): NccoAction[] {
+    return actions.flatMap((action) => this.toNcco(action));
+  }
+
+  private toNcco(action: CallAction): NccoAction[] {
+    switch (action.type) {
+      case 'say':
+        return [{ action: 'talk', text: action.text, language: localeOf(action.language) }];
+      case 'gather':
+        return [
+          ...(action.prompt
+            ? [
+                {
+                  action: 'talk',
+                  text: action.prompt.text,
+                  language: localeOf(action.prompt.language),
+                  bargeIn: true,
+                },
+              ]
+            : []),
+          {
+            action: 'input',
+            type: action.input,
+            dtmf: { maxDigits: action.numDigits, timeOut: action.timeoutSeconds },
+            speech: {
+              language: localeOf(action.language),
+              context: action.hints,
+              endOnSilence: 1.5,
+              startTimeout: action.timeoutSeconds,
+            },
+            eventUrl: [this.urlFor(action.next)],
+            eventMethod: 'POST',
+          },
+        ];
+      case 'enqueue':
+        return [{ action: 'conversation', name: `centralino-${action.contactId}`, startOnEnter: false }];
+      case 'pause':
+        return [{ action: 'talk', text: `<speak><break time="${action.seconds}s"/></speak>` }];
+      case 'connect':
+        return [
+          {
+            action: 'connect',
+            endpoint: [VonageRenderer.endpoint(action.endpoint)],
+            timeout: action.timeoutSeconds,
+            eventUrl: [this.urlFor(action.next)],
+            eventMethod: 'POST',
+          },
+        ];
+      case 'hangup':
+        return []; // a call ends when its NCCO does
+    }
+  }
+
+  static endpoint(endpoint: OperatorEndpoint): Record<string, string> {
+    switch (endpoint.kind) {
+      case 'client':
+        return { type: 'app', user: endpoint.identity };
+      case 'sip':
+        return { type: 'sip', uri: endpoint.uri };
+      case 'phone':
+        return { type: 'phone', number: endpoint.number.replace(/^\+/, '') };
+    }
+  }
+}
