@@ -106,6 +106,8 @@ describe('operator console and supervisor dashboard in Chromium', () => {
     await waitForText(console, '#state-text', 'Available', 8000);
     await console.locator('#wrapup').waitFor({ state: 'hidden' });
     await waitForText(dashboard, billing('available'), '1');
+    await waitForText(dashboard, billing('answered'), '1');
+    await waitForText(dashboard, billing('service-level'), '100% ≤ 20 s');
 
     await console.getByRole('button', { name: 'Away', exact: true }).click();
     await waitForText(console, '#state-text', 'Away (break)');

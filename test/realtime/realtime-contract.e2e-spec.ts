@@ -166,6 +166,16 @@ describe('realtime contract (socket.io, real clients)', () => {
         dashboard.queue(snapshot, 'billing').operators.busy === 1,
     );
     expect(dashboard.queue(connected, 'billing')).toMatchObject({ waiting: 0, longestWaitSeconds: 0 });
+    const before = dashboard.queue(waiting, 'billing').today;
+    // Today's figures follow within a few seconds (they are cached briefly).
+    const answered = await dashboard.until(
+      (snapshot) => dashboard.queue(snapshot, 'billing').today.answered === before.answered + 1,
+    );
+    const today = dashboard.queue(answered, 'billing').today;
+    expect(today).toMatchObject({ targetSeconds: 20, answeredWithinTarget: before.answeredWithinTarget + 1 });
+    expect(today.serviceLevelPercent).toBeGreaterThan(0);
+    expect(today.averageSpeedOfAnswerSeconds).toBeGreaterThanOrEqual(0);
+    expect(today.since).toBeLessThanOrEqual(answered.at);
 
     // Throttled: a handful of snapshots in two seconds, however much happens.
     let count = 0;

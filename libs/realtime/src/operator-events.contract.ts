@@ -118,6 +118,27 @@ export interface QueueStatsPayload {
   longestWaitSeconds: number;
   /** Online operators with this queue's skill, by state. */
   operators: OperatorStateCounts;
+  /** Today's figures for the queue (refreshed every few seconds). */
+  today: QueueTodayPayload;
+}
+
+/** Today's figures of a queue, over the contacts queued since midnight in the front office's time zone. */
+export interface QueueTodayPayload {
+  /** Epoch ms of that midnight. */
+  since: number;
+  /** The queue's service-level target (seconds from queued to answered). */
+  targetSeconds: number;
+  /** Contacts connected to an operator. */
+  answered: number;
+  answeredWithinTarget: number;
+  /** Contacts whose caller hung up before being connected. */
+  abandoned: number;
+  /** answeredWithinTarget / answered, in percent with one decimal; null before the first answer. */
+  serviceLevelPercent: number | null;
+  /** Average seconds from queued to answered (ASA); null before the first answer. */
+  averageSpeedOfAnswerSeconds: number | null;
+  /** abandoned / (answered + abandoned), in percent with one decimal; null when both are 0. */
+  abandonmentRatePercent: number | null;
 }
 
 export interface SupervisedOperatorPayload {

@@ -3,8 +3,10 @@ import { FrontOfficeConfig } from '@centralino/config';
 import { OperatorRecord, OperatorRepository } from '@centralino/persistence';
 import { QueueRegistry } from '@centralino/queueing';
 import { OperatorStateStore } from '@centralino/routing';
+import { TodayStatsService } from './today-stats.service';
 import type {
   OperatorStateCounts,
+  QueueTodayPayload,
   QueueStatsPayload,
   SupervisedOperatorPayload,
   SupervisorServerEvents,
@@ -30,13 +32,14 @@ export class QueueStatsService {
     private readonly states: OperatorStateStore,
     private readonly operators: OperatorRepository,
     private readonly frontOffice: FrontOfficeConfig,
+    private readonly today: TodayStatsService,
   ) {}
 
   async snapshot(now = Date.now()): Promise<SupervisorServerEvents['queues.snapshot']> {
-    const [queueStats, operators] = await Promise.all([
-      Promise.all(this.queues.queueIds.map((queue) => this.queueStats(queue, now))),
-      this.onlineOperators(now),
-    ]);
+    const [today, operators] = await Promise.all([this.today.byQueue(now), this.onlineOperators(now)]);
+    const queueStats = await Promise.all(
+      this.queues.queueIds.map((queue) => this.queueStats(queue, now, today.get(queue)!)),
+    );
     for (const queue of queueStats) {
       const skill = this.frontOffice.skillFor(queue.id);
       for (const operator of operators) {
@@ -48,7 +51,7 @@ export class QueueStatsService {
     return { at: now, queues: queueStats, operators };
   }
 
-  private async queueStats(queue: string, now: number): Promise<QueueStatsPayload> {
+  private async queueStats(queue: string, now: number, today: QueueTodayPayload): Promise<QueueStatsPayload> {
     const line = this.queues.waitingLine(queue);
     const [counts, [head]] = await Promise.all([
       line.getJobCounts('wait', 'prioritized', 'active'),
@@ -64,6 +67,7 @@ export class QueueStatsService {
       oldestEnqueuedAt: oldest,
       longestWaitSeconds: oldest ? Math.max(0, Math.round((now - oldest) / 1000)) : 0,
       operators: emptyCounts(),
+      today,
     };
   }
 

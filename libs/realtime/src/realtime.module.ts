@@ -4,6 +4,7 @@ import { OperatorGateway } from './operator.gateway';
 import { QueueStatsService } from './queue-stats.service';
 import { SocketIoOperatorNotifier } from './socket-io-operator.notifier';
 import { SupervisorGateway } from './supervisor.gateway';
+import { TodayStatsService } from './today-stats.service';
 
 /** The only module that touches socket.io: gateways (http role) and the notifier every role uses. */
 @Global()
@@ -14,7 +15,7 @@ export class RealtimeModule {
       module: RealtimeModule,
       providers: [
         { provide: OperatorNotifier, useClass: SocketIoOperatorNotifier },
-        ...(options.http ? [OperatorGateway, SupervisorGateway, QueueStatsService] : []),
+        ...(options.http ? [OperatorGateway, SupervisorGateway, QueueStatsService, TodayStatsService] : []),
       ],
       exports: [OperatorNotifier],
     };
