@@ -59,6 +59,11 @@ describe('operator console and supervisor dashboard in Chromium', () => {
     const started = await postGenericWebhook(service.url, call);
     expect(started.body).toMatchObject({ queue: 'billing', state: 'queued' });
     await waitForText(dashboard, billing('waiting'), '1');
+    await waitForText(
+      dashboard,
+      `#waiting-rows tr[data-id="${started.body.contactId as string}"] [data-field="queue"]`,
+      'Billing',
+    );
     await waitForText(dashboard, `#operator-rows [data-field="name"]`, 'Anna');
 
     // Anna becomes available: the console rings with a countdown and the contact's details.

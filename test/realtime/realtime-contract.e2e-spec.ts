@@ -140,6 +140,9 @@ describe('realtime contract (socket.io, real clients)', () => {
     const waiting = await dashboard.until((snapshot) => dashboard.queue(snapshot, 'billing').waiting === 1);
     const billing = dashboard.queue(waiting, 'billing');
     expect(billing.offered).toBe(0);
+    expect(billing.waitingContacts).toEqual([
+      expect.objectContaining({ contactId, enqueuedAt: billing.oldestEnqueuedAt, language: 'it' }),
+    ]);
     expect(billing.oldestEnqueuedAt).toBeLessThanOrEqual(waiting.at);
     expect(billing.operators.away).toBeGreaterThanOrEqual(1);
     expect(waiting.operators).toEqual(

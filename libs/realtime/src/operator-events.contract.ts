@@ -120,6 +120,19 @@ export interface QueueStatsPayload {
   operators: OperatorStateCounts;
   /** Today's figures for the queue (refreshed every few seconds). */
   today: QueueTodayPayload;
+  /** The first WAITING_CONTACTS_SHOWN waiting contacts, head first. */
+  waitingContacts: WaitingContactPayload[];
+}
+
+/** How many waiting contacts per queue a snapshot lists. */
+export const WAITING_CONTACTS_SHOWN = 10;
+
+export interface WaitingContactPayload {
+  contactId: string;
+  /** Epoch ms when the contact was first queued (kept through re-offers). */
+  enqueuedAt: number;
+  waitedSeconds: number;
+  language: string | null;
 }
 
 /** Today's figures of a queue, over the contacts queued since midnight in the front office's time zone. */

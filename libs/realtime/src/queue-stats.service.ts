@@ -4,6 +4,7 @@ import { OperatorRecord, OperatorRepository } from '@centralino/persistence';
 import { QueueRegistry } from '@centralino/queueing';
 import { OperatorStateStore } from '@centralino/routing';
 import { TodayStatsService } from './today-stats.service';
+import { WAITING_CONTACTS_SHOWN } from './operator-events.contract';
 import type {
   OperatorStateCounts,
   QueueTodayPayload,
@@ -53,10 +54,11 @@ export class QueueStatsService {
 
   private async queueStats(queue: string, now: number, today: QueueTodayPayload): Promise<QueueStatsPayload> {
     const line = this.queues.waitingLine(queue);
-    const [counts, [head]] = await Promise.all([
+    const [counts, waitingJobs] = await Promise.all([
       line.getJobCounts('wait', 'prioritized', 'active'),
-      this.queues.peekWaiting(queue, 1),
+      this.queues.peekWaiting(queue, WAITING_CONTACTS_SHOWN),
     ]);
+    const head = waitingJobs[0];
     const type = this.frontOffice.problemType(queue);
     const oldest = head?.data.enqueuedAt ?? null;
     return {
@@ -68,6 +70,12 @@ export class QueueStatsService {
       longestWaitSeconds: oldest ? Math.max(0, Math.round((now - oldest) / 1000)) : 0,
       operators: emptyCounts(),
       today,
+      waitingContacts: waitingJobs.map((job) => ({
+        contactId: job.data.contactId,
+        enqueuedAt: job.data.enqueuedAt,
+        waitedSeconds: Math.max(0, Math.round((now - job.data.enqueuedAt) / 1000)),
+        language: job.data.language,
+      })),
     };
   }
 

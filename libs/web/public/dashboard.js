@@ -20,6 +20,8 @@ const ui = {
   dashboardView: byId('dashboard-view'),
   queueRows: byId('queue-rows'),
   operatorRows: byId('operator-rows'),
+  waitingRows: byId('waiting-rows'),
+  noWaiting: byId('no-waiting'),
   noOperators: byId('no-operators'),
 };
 let socket = null;
@@ -84,6 +86,20 @@ function render(snapshot) {
       }),
     ),
   );
+  const waiting = snapshot.queues
+    .flatMap((queue) => queue.waitingContacts.map((contact) => ({ ...contact, queue: queue.name })))
+    .sort((a, b) => a.enqueuedAt - b.enqueuedAt);
+  ui.waitingRows.replaceChildren(
+    ...waiting.map((contact) =>
+      row(ui.waitingRows, contact.contactId, () => [
+        cell(contact.queue, 'queue'),
+        cell(duration((Date.now() - contact.enqueuedAt) / 1000), 'waited', true),
+        cell(contact.language || '—', 'language'),
+        cell(contact.contactId.slice(0, 8), 'contact'),
+      ]),
+    ),
+  );
+  ui.noWaiting.hidden = waiting.length > 0;
   ui.operatorRows.replaceChildren(
     ...snapshot.operators.map((operator) =>
       row(ui.operatorRows, operator.id, () => [
