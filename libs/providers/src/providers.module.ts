@@ -1,5 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CallFlow } from './call-flow/call-flow.service';
+import { TelnyxAdapter } from './telnyx/telnyx.adapter';
+import { TelnyxWebhookController } from './telnyx/telnyx.controller';
 import { TwilioAdapter } from './twilio/twilio.adapter';
 import { TwilioVoiceController } from './twilio/twilio.controller';
 import { VonageAdapter } from './vonage/vonage.adapter';
@@ -14,8 +16,10 @@ export class ProvidersModule {
   static forRoot(options: { http: boolean }): DynamicModule {
     return {
       module: ProvidersModule,
-      controllers: options.http ? [TwilioVoiceController, VonageVoiceController] : [],
-      providers: [CallFlow, TwilioAdapter, VonageAdapter],
+      controllers: options.http
+        ? [TwilioVoiceController, VonageVoiceController, TelnyxWebhookController]
+        : [],
+      providers: [CallFlow, TwilioAdapter, VonageAdapter, TelnyxAdapter],
       exports: [CallFlow],
     };
   }
