@@ -14,6 +14,8 @@ export const TEST_PASSWORD = 'centralino';
 export interface TestService {
   url: string;
   running: RunningCentralino;
+  /** The environment it was started with, to start more processes of the same deployment. */
+  env: Record<string, string>;
   stop(): Promise<void>;
 }
 
@@ -45,7 +47,7 @@ export async function startTestService(
     throw new Error('CENTRALINO_TEST_REDIS_URL is not set: run the tests through jest (global setup)');
   const dataDir = mkdtempSync(join(tmpdir(), 'centralino-test-'));
   const databaseUrl = database === 'postgres' ? await createDatabase() : undefined;
-  const running = await startCentralino({
+  const fullEnv: Record<string, string> = {
     NODE_ENV: 'test',
     PORT: '0',
     HOST: '127.0.0.1',
@@ -58,10 +60,12 @@ export async function startTestService(
     LOG_LEVEL: process.env.CENTRALINO_TEST_LOG_LEVEL ?? 'silent',
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     ...env,
-  });
+  };
+  const running = await startCentralino(fullEnv);
   return {
     url: running.url!,
     running,
+    env: fullEnv,
     async stop() {
       await running.stop();
       rmSync(dataDir, { recursive: true, force: true });
