@@ -176,11 +176,16 @@ describe('several worker processes against the same Redis and PostgreSQL', () =>
     const started = call('8');
     const contactId = (await postGenericWebhook(http.url, started)).body.contactId as string;
     const first = await carla.next('offer', (payload) => payload.contactId === contactId);
-    const offerer = workers.find((worker) =>
-      worker.logs.some((line) => line.msg === 'Offered' && line.contactId === contactId),
-    )!;
+    // The offer reached the console; the worker's log line saying so may still be in its stdout pipe.
+    let offerer: ServiceProcess | undefined;
+    for (let waited = 0; !offerer && waited < 3000; waited += 50) {
+      offerer = workers.find((worker) =>
+        worker.logs.some((line) => line.msg === 'Offered' && line.contactId === contactId),
+      );
+      if (!offerer) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     expect(offerer).toBeDefined();
-    await offerer.kill();
+    await offerer!.kill();
     const killedAt = Date.now();
 
     // Carla does not answer; the surviving worker expires the offer (offer timeout 3 s) and re-offers.

@@ -8,6 +8,8 @@ import { postJson } from './webhook-client';
  * one, and sends console messages with acknowledgements.
  */
 export class OperatorClient {
+  /** The state snapshot the server sent after the handshake. */
+  snapshot!: OperatorServerEvents['snapshot'];
   readonly received: { event: string; payload: unknown }[] = [];
   private waiters: {
     event: string;
@@ -68,7 +70,7 @@ export class OperatorClient {
       client.close();
       throw error;
     }
-    await snapshot;
+    client.snapshot = await snapshot;
     return client;
   }
 

@@ -21,5 +21,7 @@ export interface IntakeResult {
   queue: string | null;
   language: string | null;
   position: number | null;
+  /** Seconds, with a range; null when nobody who can take the queue is logged in. */
+  estimatedWait: { low: number; expected: number; high: number } | null;
   duplicate: boolean;
 }

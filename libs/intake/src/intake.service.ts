@@ -100,12 +100,14 @@ export class IntakeService {
     const contact = await this.contacts.findById(contactId);
     if (!contact) throw new DomainError('not_found', `Contact ${contactId} does not exist`);
     if (duplicate) await this.flow.ensureWaitingIfMissing(contact);
+    const position = await this.flow.position(contact);
     return {
       contactId: contact.id,
       state: contact.state,
       queue: contact.problemType,
       language: contact.language,
-      position: await this.flow.position(contact),
+      position,
+      estimatedWait: await this.flow.estimatedWait(contact, position),
       duplicate,
     };
   }
@@ -126,6 +128,7 @@ export class IntakeService {
       queue: contact.problemType,
       language: contact.language,
       position: null,
+      estimatedWait: null,
       duplicate: false,
     };
   }

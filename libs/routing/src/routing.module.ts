@@ -6,6 +6,7 @@ import { OfferService } from './offer.service';
 import { OperatorDirectory } from './operator-directory.service';
 import { OperatorPresenceService } from './operator-presence.service';
 import { ReconcilerService } from './reconciler.service';
+import { HandleTimeStore } from './store/handle-time.store';
 import { OfferStore } from './store/offer.store';
 import { OperatorStateStore } from './store/operator-state.store';
 import { WaitingLineService } from './waiting-line.service';
@@ -13,6 +14,7 @@ import { WaitingLineService } from './waiting-line.service';
 const shared = [
   ContactFlowService,
   DispatchSignal,
+  HandleTimeStore,
   OfferService,
   OfferStore,
   OperatorDirectory,
