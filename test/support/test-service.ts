@@ -17,6 +17,8 @@ export interface TestService {
   /** The Redis key prefix and the database of this instance, for a second instance sharing them. */
   redisPrefix: string;
   databaseUrl?: string;
+  /** The environment it was started with, to start more processes of the same deployment. */
+  env: Record<string, string>;
   stop(): Promise<void>;
 }
 
@@ -61,7 +63,7 @@ export async function startTestService(
     throw new Error('Instances can share a database only on PostgreSQL');
   const databaseUrl = shared?.databaseUrl ?? (database === 'postgres' ? await createDatabase() : undefined);
   const redisPrefix = shared?.redisPrefix ?? `t${randomBytes(5).toString('hex')}`;
-  const running = await startCentralino({
+  const fullEnv: Record<string, string> = {
     NODE_ENV: 'test',
     PORT: '0',
     HOST: '127.0.0.1',
@@ -76,12 +78,14 @@ export async function startTestService(
     RATE_LIMIT_LOGIN_PER_MINUTE: '100000',
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     ...env,
-  });
+  };
+  const running = await startCentralino(fullEnv);
   return {
     url: running.url!,
     running,
     redisPrefix,
     databaseUrl,
+    env: fullEnv,
     async stop() {
       await running.stop();
       rmSync(dataDir, { recursive: true, force: true });

@@ -86,10 +86,20 @@ export const frontOfficeSchema = z
       .object({
         offerTimeoutSeconds: z.number().int().min(3).max(300).default(15),
         wrapUpSeconds: z.number().int().min(0).max(3600).default(10),
+        /** Offers missed (timed out) in a row before an operator is set away ("auto-pause"). */
+        maxMissedOffers: z.number().int().min(1).max(100).default(3),
+        /** A console that disconnects and is not back within this time is logged out. */
+        reconnectGraceSeconds: z.number().int().min(1).max(3600).default(20),
         /** The queue for contacts triage cannot place. Must be one of problemTypes. */
         receptionQueue: id.default('reception'),
       })
-      .default({ offerTimeoutSeconds: 15, wrapUpSeconds: 10, receptionQueue: 'reception' }),
+      .default({
+        offerTimeoutSeconds: 15,
+        wrapUpSeconds: 10,
+        maxMissedOffers: 3,
+        reconnectGraceSeconds: 20,
+        receptionQueue: 'reception',
+      }),
     businessHours: businessHoursSchema.default({
       timezone: 'Europe/Rome',
       weekly: {},

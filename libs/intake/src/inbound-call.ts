@@ -27,6 +27,8 @@ export interface IntakeResult {
   queue: string | null;
   language: string | null;
   position: number | null;
+  /** Seconds, with a range; null when nobody who can take the queue is logged in. */
+  estimatedWait: { low: number; expected: number; high: number } | null;
   duplicate: boolean;
   /**
    * Triage is unsure: ask the caller this (in `language`) and send the answer as a new event for the

@@ -198,12 +198,14 @@ export class IntakeService {
     const question =
       contact.state === 'received' ? (await this.askedSoFar(contact.id)).at(-1)?.data.question : undefined;
     const target = contact.triage?.directoryTarget;
+    const position = await this.flow.position(contact);
     return {
       contactId: contact.id,
       state: contact.state,
       queue: contact.problemType,
       language: contact.language,
-      position: await this.flow.position(contact),
+      position,
+      estimatedWait: await this.flow.estimatedWait(contact, position),
       duplicate,
       ...(question ? { clarify: question as ClarifyQuestion } : {}),
       ...(target ? { directoryTarget: target } : {}),
@@ -257,6 +259,7 @@ export class IntakeService {
       queue: contact.problemType,
       language: contact.language,
       position: null,
+      estimatedWait: null,
       duplicate: false,
     };
   }

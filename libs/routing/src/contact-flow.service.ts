@@ -6,7 +6,13 @@ import { QueueRegistry, TimerHandlerRegistry } from '@centralino/queueing';
 import { DispatchSignal } from './dispatch-signal.service';
 import { OfferService } from './offer.service';
 import { OperatorNotifier } from './operator-notifier';
+import { estimateWait, WaitEstimate } from './domain/estimate-wait';
+import { OperatorDirectory } from './operator-directory.service';
+import { HandleTimeStore } from './store/handle-time.store';
 import { OperatorStateStore } from './store/operator-state.store';
+
+/** Handle time assumed before a queue has any history (seconds). */
+const DEFAULT_HANDLE_SECONDS = 180;
 
 export function wrapUpJobId(operatorId: string, contactId: string): string {
   return `wrap-up-end.${operatorId}.${contactId}`;
@@ -26,6 +32,8 @@ export class ContactFlowService implements OnModuleInit {
     private readonly signal: DispatchSignal,
     private readonly timers: TimerHandlerRegistry,
     private readonly frontOffice: FrontOfficeConfig,
+    private readonly handleTimes: HandleTimeStore,
+    private readonly directory: OperatorDirectory,
   ) {}
 
   onModuleInit(): void {
@@ -80,6 +88,30 @@ export class ContactFlowService implements OnModuleInit {
     const ids = await queue.getRanges(['prioritized', 'wait'], 0, -1, true);
     const index = ids.indexOf(contact.id);
     return index < 0 ? null : index + 1;
+  }
+
+  /**
+   * Estimated wait of a waiting contact from its position, the operators logged in with the queue's skill
+   * (available, busy or in wrap-up; not away) and the queue's recent handle times.
+   */
+  async estimatedWait(contact: Contact, position: number | null): Promise<WaitEstimate | null> {
+    if (!position || !contact.problemType) return null;
+    const skill = this.frontOffice.skillFor(contact.problemType);
+    const online = await this.operators.onlineIds();
+    const [profiles, states] = await Promise.all([
+      this.directory.profiles(online),
+      Promise.all(online.map((id) => this.operators.get(id))),
+    ]);
+    const working = new Set(online.filter((_, index) => states[index].state !== 'away'));
+    const staffed = profiles.filter(
+      (profile) => working.has(profile.id) && (profile.skills[skill] ?? 0) > 0,
+    ).length;
+    return estimateWait({
+      position,
+      staffed,
+      handleTimes: await this.handleTimes.recent(contact.problemType),
+      defaultHandleSeconds: DEFAULT_HANDLE_SECONDS,
+    });
   }
 
   /**
@@ -141,6 +173,13 @@ export class ContactFlowService implements OnModuleInit {
             },
           );
           if (ended) {
+            if (ended.problemType && contact.connectedAt) {
+              const talkSeconds = (at.getTime() - contact.connectedAt.getTime()) / 1000;
+              await this.handleTimes.record(
+                ended.problemType,
+                Math.round(talkSeconds + this.frontOffice.data.routing.wrapUpSeconds),
+              );
+            }
             await this.startWrapUp(ended);
             return ended;
           }

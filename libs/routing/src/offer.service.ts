@@ -14,8 +14,6 @@ import { WaitingLineService } from './waiting-line.service';
 
 /** How long an operator who declined a contact is skipped for it. */
 const DECLINED_MEMORY_SECONDS = 120;
-/** Offers missed in a row before an operator is set away ("auto-pause"). */
-const MAX_MISSED_OFFERS = 3;
 
 export function offerExpiryJobId(offerId: string): string {
   return `offer-expire.${offerId}`;
@@ -119,7 +117,7 @@ export class OfferService implements OnModuleInit {
     await this.offers.addDeclined(offer.contactId, offer.operatorId, DECLINED_MEMORY_SECONDS);
     if (reason === 'expired') {
       const missed = await this.operators.incrementMissed(offer.operatorId);
-      if (missed >= MAX_MISSED_OFFERS) {
+      if (missed >= this.frontOffice.data.routing.maxMissedOffers) {
         await this.operators.transition(offer.operatorId, ['reserved'], 'away', {
           offerId: null,
           reason: 'missed_offers',

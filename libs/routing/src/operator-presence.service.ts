@@ -1,4 +1,5 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
+import { FrontOfficeConfig } from '@centralino/config';
 import { DomainError } from '@centralino/contacts';
 import { QueueRegistry, TimerHandlerRegistry } from '@centralino/queueing';
 import type { OperatorStatePayload } from '@centralino/realtime/operator-events.contract';
@@ -7,9 +8,6 @@ import { OfferService } from './offer.service';
 import { OperatorNotifier } from './operator-notifier';
 import { OfferStore } from './store/offer.store';
 import { OperatorStateStore } from './store/operator-state.store';
-
-/** A console that disconnects and does not come back within this time is logged out. */
-export const RECONNECT_GRACE_MS = 20_000;
 
 /** Operator states driven by the console: available/away, connect/disconnect, presence. */
 @Injectable()
@@ -22,6 +20,7 @@ export class OperatorPresenceService implements OnModuleInit {
     private readonly timers: TimerHandlerRegistry,
     private readonly notifier: OperatorNotifier,
     private readonly signal: DispatchSignal,
+    private readonly frontOffice: FrontOfficeConfig,
   ) {}
 
   onModuleInit(): void {
@@ -47,12 +46,18 @@ export class OperatorPresenceService implements OnModuleInit {
   ): Promise<OperatorStatePayload> {
     const changed =
       state === 'available'
-        ? await this.operators.transition(operatorId, ['offline', 'away', 'available'], 'available', {
-            idleSince: Date.now(),
-            reason: null,
-            missed: 0,
-          })
-        : await this.operators.transition(operatorId, ['offline', 'available', 'away'], 'away', {
+        ? // From wrap-up too: an operator who is done early says so instead of waiting for the timer.
+          await this.operators.transition(
+            operatorId,
+            ['offline', 'away', 'available', 'wrap_up'],
+            'available',
+            {
+              idleSince: Date.now(),
+              reason: null,
+              missed: 0,
+            },
+          )
+        : await this.operators.transition(operatorId, ['offline', 'available', 'away', 'wrap_up'], 'away', {
             reason: reason ?? 'away',
           });
     if (!changed) {
@@ -80,7 +85,10 @@ export class OperatorPresenceService implements OnModuleInit {
     await this.queues.schedule(
       'operator.presence-check',
       { operatorId },
-      { delayMs: RECONNECT_GRACE_MS, jobId: `presence-check.${operatorId}` },
+      {
+        delayMs: this.frontOffice.data.routing.reconnectGraceSeconds * 1000,
+        jobId: `presence-check.${operatorId}`,
+      },
     );
   }
 

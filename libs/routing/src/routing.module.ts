@@ -7,6 +7,7 @@ import { OfferService } from './offer.service';
 import { OperatorDirectory } from './operator-directory.service';
 import { OperatorPresenceService } from './operator-presence.service';
 import { ReconcilerService } from './reconciler.service';
+import { HandleTimeStore } from './store/handle-time.store';
 import { OfferStore } from './store/offer.store';
 import { OperatorStateStore } from './store/operator-state.store';
 import { WaitingLineService } from './waiting-line.service';
@@ -15,6 +16,7 @@ const shared = [
   CallBridges,
   ContactFlowService,
   DispatchSignal,
+  HandleTimeStore,
   OfferService,
   OfferStore,
   OperatorDirectory,

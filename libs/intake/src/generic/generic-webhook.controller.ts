@@ -85,7 +85,12 @@ export class GenericWebhookController {
       ...result,
       actions: [
         ...(say ? [{ type: 'say', text: say, language: result.language }] : []),
-        { type: 'enqueue', queue: result.queue, position: result.position },
+        {
+          type: 'enqueue',
+          queue: result.queue,
+          position: result.position,
+          estimatedWait: result.estimatedWait,
+        },
       ],
     };
   }
