@@ -76,7 +76,7 @@ describe('triage through the generic webhook', () => {
     expect(reply.body).toMatchObject({ state: 'queued', queue: 'billing', language: 'it', duplicate: false });
     expect(reply.body.actions).toEqual([
       { type: 'say', text: 'Grazie, attenda in linea.', language: 'it' },
-      { type: 'enqueue', queue: 'billing', position: 1 },
+      expect.objectContaining({ type: 'enqueue', queue: 'billing', position: 1 }),
     ]);
     const { contact, triage } = await triageOf(reply.body.contactId as string);
     expect((contact as unknown as { language: string }).language).toBe('it');

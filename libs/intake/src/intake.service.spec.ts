@@ -86,6 +86,7 @@ describe('IntakeService clarifying loop', () => {
       },
       ensureWaitingIfMissing: () => Promise.resolve(false),
       position: (contact: Contact) => Promise.resolve(contact.state === 'queued' ? 1 : null),
+      estimatedWait: () => Promise.resolve(null),
     };
     intake = new IntakeService(
       contacts as unknown as ContactRepository,
