@@ -170,13 +170,14 @@ describe('realtime contract (socket.io, real clients)', () => {
     );
     expect(dashboard.queue(connected, 'billing')).toMatchObject({ waiting: 0, longestWaitSeconds: 0 });
     const before = dashboard.queue(waiting, 'billing').today;
-    // Today's figures follow within a few seconds (they are cached briefly).
-    const answered = await dashboard.until(
-      (snapshot) => dashboard.queue(snapshot, 'billing').today.answered === before.answered + 1,
-    );
+    // Today's figures are cached for up to 5 s: a snapshot taken 5 s after the answer includes it.
+    const acceptedAt = Date.now();
+    const answered = await dashboard.until((snapshot) => snapshot.at >= acceptedAt + 5_000, 12_000);
     const today = dashboard.queue(answered, 'billing').today;
-    expect(today).toMatchObject({ targetSeconds: 20, answeredWithinTarget: before.answeredWithinTarget + 1 });
-    expect(today.serviceLevelPercent).toBeGreaterThan(0);
+    expect(today.answered).toBeGreaterThanOrEqual(before.answered + 1);
+    // Every billing contact of this file is answered within seconds, none abandoned.
+    expect(today).toMatchObject({ targetSeconds: 20, answeredWithinTarget: today.answered, abandoned: 0 });
+    expect(today.serviceLevelPercent).toBe(100);
     expect(today.averageSpeedOfAnswerSeconds).toBeGreaterThanOrEqual(0);
     expect(today.since).toBeLessThanOrEqual(answered.at);
 
