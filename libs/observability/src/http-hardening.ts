@@ -55,6 +55,8 @@ export async function hardenHttp(
         imgSrc: ["'self'", 'data:'],
         connectSrc: ["'self'"],
         frameAncestors: ["'none'"],
+        // Many switchboards run on a plain-HTTP LAN address: upgrading would break the consoles there.
+        upgradeInsecureRequests: null,
       },
     },
   });
