@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { EmbeddedRedisServer } from '../../libs/redis/src/embedded-redis-server';
 import { PrivatePostgres } from '../../libs/testing/src/private-postgres';
 
@@ -10,6 +11,11 @@ declare global {
  * CENTRALINO_TEST_REDIS_URL / CENTRALINO_TEST_DATABASE_URL point at servers already running.
  */
 export default async function globalSetup(): Promise<void> {
+  // The browser tests drive Debian's Chromium (never a downloaded browser).
+  if (!existsSync('/usr/bin/chromium')) {
+    process.stderr.write('\nChromium is not installed (browser tests): apt-get install chromium\n');
+    process.exit(1);
+  }
   const servers: NonNullable<typeof globalThis.__centralinoTestServers> = {};
   globalThis.__centralinoTestServers = servers;
   if (!process.env.CENTRALINO_TEST_REDIS_URL) {
