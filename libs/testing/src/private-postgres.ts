@@ -1,5 +1,5 @@
 import { ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EmbeddedRedisServer } from '../../redis/src/embedded-redis-server';
@@ -97,10 +97,24 @@ export class PrivatePostgres {
   async stop(): Promise<void> {
     const child = this.child;
     if (child && child.exitCode === null) {
-      await new Promise<void>((done) => {
-        child.once('exit', () => done());
+      const exited = new Promise<void>((done) => child.once('exit', () => done()));
+      // Signal the postmaster itself: runuser does not pass signals on to it.
+      const pidFile = join(this.dir, 'postmaster.pid');
+      const pid = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8').split('\n')[0]) : child.pid;
+      try {
+        process.kill(pid!, 'SIGINT');
+      } catch {
         child.kill('SIGINT');
-      });
+      }
+      const timeout = new Promise<'timeout'>((done) => setTimeout(() => done('timeout'), 10_000).unref());
+      if ((await Promise.race([exited, timeout])) === 'timeout') {
+        try {
+          process.kill(pid!, 'SIGKILL');
+        } catch {
+          /* already gone */
+        }
+        child.kill('SIGKILL');
+      }
     }
     if (this.dir) rmSync(this.dir, { recursive: true, force: true });
   }
