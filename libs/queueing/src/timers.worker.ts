@@ -20,7 +20,9 @@ export class TimersWorker implements OnApplicationBootstrap, OnApplicationShutdo
     this.worker.on('failed', (job, error) =>
       this.logger.warn({ job: job?.name, jobId: job?.id, err: error.message }, 'Timer job failed'),
     );
-    void this.worker.run();
+    this.worker
+      .run()
+      .catch((error: Error) => this.logger.error({ err: error.message }, 'Timers worker stopped'));
   }
 
   /** For the readiness probe. */

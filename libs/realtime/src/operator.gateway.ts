@@ -87,18 +87,19 @@ export class OperatorGateway implements OnGatewayInit, OnGatewayConnection, OnGa
 
   /** Everything a (re)connecting console must show, so nothing is missed after a blip or a reload. */
   private async snapshot(operatorId: string): Promise<OperatorServerEvents['snapshot']> {
-    const [operator, state] = await Promise.all([
+    // One read of the live state: the state shown, the pending offer and the current contact agree.
+    const [operator, live] = await Promise.all([
       this.operators.findById(operatorId),
-      this.presence.state(operatorId),
+      this.presence.live(operatorId),
     ]);
-    const live = await this.offers.get((await this.presenceOfferId(operatorId)) ?? '');
+    const state = { state: live.state, since: live.since, reason: live.reason };
+    const pending = live.offerId ? await this.offers.get(live.offerId) : null;
     let offer = null;
-    if (live && live.status === 'pending') {
-      const contact = await this.contacts.findById(live.contactId);
-      if (contact) offer = toOfferPayload(live, contact);
+    if (pending && pending.status === 'pending') {
+      const contact = await this.contacts.findById(pending.contactId);
+      if (contact) offer = toOfferPayload(pending, contact);
     }
-    const currentId = await this.currentContactId(operatorId);
-    const current = currentId ? await this.contacts.findById(currentId) : null;
+    const current = live.contactId ? await this.contacts.findById(live.contactId) : null;
     return {
       operator: {
         id: operatorId,
@@ -109,14 +110,6 @@ export class OperatorGateway implements OnGatewayInit, OnGatewayConnection, OnGa
       offer,
       contact: current && current.state === 'connected' ? toContactPayload(current) : null,
     };
-  }
-
-  private async presenceOfferId(operatorId: string): Promise<string | undefined> {
-    return (await this.presence.live(operatorId)).offerId;
-  }
-
-  private async currentContactId(operatorId: string): Promise<string | undefined> {
-    return (await this.presence.live(operatorId)).contactId;
   }
 
   @SubscribeMessage('state.set')

@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { randomUUID } from 'node:crypto';
 import { Job, Worker } from 'bullmq';
 import { FrontOfficeConfig } from '@centralino/config';
+import { ContactStateMachine } from '@centralino/contacts';
 import { MetricsService } from '@centralino/observability';
 import { ContactRepository } from '@centralino/persistence';
 import { QueueRegistry, WaitingContact } from '@centralino/queueing';
@@ -184,12 +185,7 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
     if (!contact) {
       await this.release(operatorId);
       const current = await this.contacts.findById(job.data.contactId);
-      if (
-        !current ||
-        ['completed', 'abandoned', 'message_taken', 'overflowed', 'failed', 'connected'].includes(
-          current.state,
-        )
-      ) {
+      if (!current || current.state === 'connected' || ContactStateMachine.isFinal(current.state)) {
         // A leftover job for a contact that already ended: drop it.
         await this.waitingLine.finish(queue, job.id!, this.token, 'stale');
       } else {
