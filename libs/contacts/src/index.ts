@@ -3,3 +3,5 @@ export * from './contact-state';
 export * from './contact-state-machine';
 export * from './domain-error';
 export * from './phone-mask';
+export * from './department-message-sink';
+export * from './taken-message';
