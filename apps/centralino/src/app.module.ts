@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
 import { AuthModule } from '@centralino/auth';
+import { BackOfficeModule } from '@centralino/back-office';
 import { AppConfig, ConfigModule } from '@centralino/config';
 import { IntakeModule } from '@centralino/intake';
 import { loggerOptions, ObservabilityModule } from '@centralino/observability';
@@ -42,6 +43,7 @@ export class AppModule {
         IntakeModule.forRoot({ http }),
         ProvidersModule.forRoot({ http }),
         ...(http ? [SupervisionModule] : []),
+        BackOfficeModule.forRoot({ http, worker }),
       ],
       // Every role serves health and metrics over HTTP.
       controllers: [HealthController, MetricsController],

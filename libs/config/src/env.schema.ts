@@ -76,6 +76,22 @@ export const envSchema = z.object({
   RATE_LIMIT_ADMIN_PER_MINUTE: z.coerce.number().int().positive().default(120),
   RATE_LIMIT_API_PER_MINUTE: z.coerce.number().int().positive().default(1200),
   REDIS_SERVER_BIN: z.string().default('redis-server'),
+  /**
+   * Delivery of department messages (docs/back-office.md). SMTP: e-mail is sent only when SMTP_HOST is
+   * set; a department with `email` addresses needs it.
+   */
+  SMTP_HOST: z.string().min(1).optional(),
+  SMTP_PORT: z.coerce.number().int().min(1).max(65535).default(587),
+  /** true = TLS from the first byte (port 465); false = STARTTLS when the server offers it. */
+  SMTP_SECURE: z.stringbool().default(false),
+  SMTP_USER: z.string().min(1).optional(),
+  SMTP_PASSWORD: z.string().min(1).optional(),
+  SMTP_FROM: z.string().min(3).default('centralino <centralino@localhost>'),
+  /** Webhook and e-mail deliveries: attempts in all, and the first retry delay (doubling each time). */
+  DELIVERY_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  DELIVERY_BACKOFF_MS: z.coerce.number().int().min(1).default(5000),
+  /** A department's webhook or SMTP server must answer within this time, or the attempt fails. */
+  DELIVERY_TIMEOUT_MS: z.coerce.number().int().min(100).default(10000),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -75,6 +75,24 @@ export const directoryEntrySchema = z.object({
   email: z.email().optional(),
 });
 
+/** Where a department's messages go besides its inbox (docs/back-office.md). */
+export const departmentBackOfficeSchema = z.object({
+  /** Usernames (operators) who work this department's inbox; supervisors and admins see every inbox. */
+  members: z.array(z.string().min(1)).default([]),
+  /** Signed outgoing webhook: POST of every new message, `Centralino-Signature` HMAC-SHA256 with `secret`. */
+  webhook: z
+    .object({
+      url: z.url(),
+      secret: z.string().min(16, 'a secret of 16+ characters'),
+    })
+    .optional(),
+  /** E-mail addresses that receive every new message (needs SMTP_HOST). */
+  email: z.array(z.email()).default([]),
+});
+
+/** The reserved inbox of messages for nobody in particular (TakenMessage.recipientId null). */
+export const RECEPTION_INBOX = 'reception';
+
 export const frontOfficeSchema = z
   .object({
     company: z.object({
@@ -130,6 +148,10 @@ export const frontOfficeSchema = z
     teams: z.array(z.object({ id, name: z.string().min(1) })).default([]),
     operators: z.array(operatorSchema).default([]),
     directory: z.array(directoryEntrySchema).default([]),
+    /** Department messages (libs/back-office): per directory department (or `reception`), who works its inbox and where messages are delivered. */
+    backOffice: z
+      .object({ departments: z.record(id, departmentBackOfficeSchema).default({}) })
+      .default({ departments: {} }),
   })
   .superRefine((config, ctx) => {
     const ids = new Set<string>();
@@ -170,9 +192,38 @@ export const frontOfficeSchema = z
       }
       usernames.add(operator.username);
     });
+    const departments = new Set(
+      config.directory.filter((entry) => entry.kind === 'department').map((entry) => entry.id),
+    );
+    if (departments.has(RECEPTION_INBOX)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['directory'],
+        message: `${RECEPTION_INBOX} is reserved for the inbox of messages for nobody in particular`,
+      });
+    }
+    for (const [department, settings] of Object.entries(config.backOffice.departments)) {
+      if (department !== RECEPTION_INBOX && !departments.has(department)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['backOffice', 'departments', department],
+          message: `${department} is not a department of the directory (nor ${RECEPTION_INBOX})`,
+        });
+      }
+      settings.members.forEach((member, index) => {
+        if (!usernames.has(member)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['backOffice', 'departments', department, 'members', index],
+            message: `${member} is not one of the operators`,
+          });
+        }
+      });
+    }
   });
 
 export type FrontOfficeConfigData = z.infer<typeof frontOfficeSchema>;
 export type ProblemTypeConfig = z.infer<typeof problemTypeSchema>;
 export type OperatorConfig = z.infer<typeof operatorSchema>;
 export type DirectoryEntryConfig = z.infer<typeof directoryEntrySchema>;
+export type DepartmentBackOfficeConfig = z.infer<typeof departmentBackOfficeSchema>;

@@ -1,3 +1,4 @@
+export * from './delivery-handler-registry';
 export * from './job-contracts';
 export * from './queue-metrics';
 export * from './queue-registry.service';

@@ -26,3 +26,21 @@ export const waitingContactSchema = z.object({
 });
 
 export type WaitingContact = z.infer<typeof waitingContactSchema>;
+
+/** The queue of deliveries: separate from `timers`, so a slow receiver never delays an offer's timeout. */
+export const DELIVERIES_QUEUE = 'deliveries';
+
+/**
+ * Deliveries of department messages to the departments' own tools (libs/back-office): name -> payload.
+ * Every job has exactly one handler (the registry refuses to boot otherwise); BullMQ retries a failed
+ * attempt with exponential backoff, and the last failure is recorded as a dead letter.
+ */
+export const DELIVERY_JOBS = {
+  /** POST the message to the department's signed webhook. */
+  'message.webhook': z.object({ deliveryId: z.uuid() }),
+  /** E-mail the message to the department's addresses over SMTP. */
+  'message.email': z.object({ deliveryId: z.uuid() }),
+} as const;
+
+export type DeliveryJobName = keyof typeof DELIVERY_JOBS;
+export type DeliveryJobPayload<N extends DeliveryJobName> = z.infer<(typeof DELIVERY_JOBS)[N]>;

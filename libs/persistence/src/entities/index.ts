@@ -1,7 +1,20 @@
 import { ContactEventEntity } from './contact-event.entity';
 import { ContactEntity } from './contact.entity';
+import { DepartmentMessageNoteEntity } from './department-message-note.entity';
+import { DepartmentMessageEntity } from './department-message.entity';
+import { MessageDeliveryEntity } from './message-delivery.entity';
 import { OperatorEntity } from './operator.entity';
 import { WebhookReceiptEntity } from './webhook-receipt.entity';
 
 export { ContactEventEntity, ContactEntity, OperatorEntity, WebhookReceiptEntity };
-export const ENTITIES = [ContactEntity, ContactEventEntity, OperatorEntity, WebhookReceiptEntity];
+export { DepartmentMessageEntity, DepartmentMessageNoteEntity, MessageDeliveryEntity };
+export const ENTITIES = [
+  ContactEntity,
+  ContactEventEntity,
+  OperatorEntity,
+  WebhookReceiptEntity,
+  // Department messages (libs/back-office).
+  DepartmentMessageEntity,
+  DepartmentMessageNoteEntity,
+  MessageDeliveryEntity,
+];

@@ -1,0 +1,47 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Worker } from 'bullmq';
+import { DELIVERIES_QUEUE, DeliveryHandlerRegistry, QueueRegistry } from '@centralino/queueing';
+
+/** How many deliveries run at once in one worker process (they wait on remote servers, not on CPU). */
+const CONCURRENCY = 10;
+
+/**
+ * Runs delivery jobs (worker role). A handler that throws fails the attempt; BullMQ retries it with
+ * backoff, and the handler itself records the last failure as a dead letter.
+ */
+@Injectable()
+export class DeliveriesProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(DeliveriesProcessor.name);
+  private worker: Worker | null = null;
+
+  constructor(
+    private readonly queues: QueueRegistry,
+    private readonly registry: DeliveryHandlerRegistry,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.registry.assertComplete();
+    this.worker = new Worker(
+      DELIVERIES_QUEUE,
+      (job) => {
+        const attempts = job.opts.attempts ?? 1;
+        return this.registry.handle(job.name, job.data, {
+          number: job.attemptsMade + 1,
+          final: job.attemptsMade + 1 >= attempts,
+        });
+      },
+      { ...this.queues.workerOptions(), concurrency: CONCURRENCY, autorun: false },
+    );
+    this.worker
+      .run()
+      .catch((error: Error) => this.logger.error({ err: error.message }, 'Deliveries worker stopped'));
+  }
+
+  isRunning(): boolean {
+    return this.worker?.isRunning() ?? false;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.worker?.close();
+  }
+}
