@@ -254,6 +254,12 @@ describe('department messages: inbox, signed webhook, e-mail and dead letters', 
       expect.objectContaining({ id, department: 'accounting', departmentName: 'Accounting', status: 'done' }),
     ]);
     expect(previous.body.messages[0].text).toBeUndefined();
+    // ... and by the contact being handled: the caller's earlier messages, not this contact's own.
+    const callingAgain = await newContact('+393330000001');
+    const forNewCall = await api('bruno', 'GET', `/messages/previous?contactId=${callingAgain}`);
+    expect(forNewCall.body.messages).toEqual([expect.objectContaining({ id, status: 'done' })]);
+    const forSameCall = await api('bruno', 'GET', `/messages/previous?contactId=${contactId}`);
+    expect(forSameCall.body.messages).toEqual([]);
   }, 30_000);
 
   it('refuses bad hand-overs with 4xx', async () => {
@@ -320,5 +326,58 @@ describe('department messages: inbox, signed webhook, e-mail and dead letters', 
     const after = await api('root', 'GET', '/admin/deliveries?status=dead');
     expect((after.body.deliveries as { id: string }[]).map((d) => d.id)).not.toContain(deliveryId);
     expect(receiver.received.filter((h) => (h.body.message as { id?: string }).id === id)).toHaveLength(4);
+  }, 30_000);
+});
+
+describe('department messages on PostgreSQL: concurrent hand-overs of one contact', () => {
+  let service: TestService;
+  let receiver: WebhookReceiver;
+
+  beforeAll(async () => {
+    receiver = await WebhookReceiver.start(SECRET);
+    service = await startTestService('postgres', {
+      FRONT_OFFICE_CONFIG: backOfficeFixture({
+        accounting: { webhook: { url: receiver.url('/accounting'), secret: SECRET } },
+      }),
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await service?.stop();
+    await receiver?.stop();
+  });
+
+  it('stores one message and delivers it once, however many hand-overs race', async () => {
+    const started = await postGenericWebhook(service.url, callStarted({ from: CALLER, digits: '1' }));
+    const contactId = started.body.contactId as string;
+    const sink = service.running.app.get(DepartmentMessageSink);
+    const message: TakenMessage = {
+      contactId,
+      source: 'overflow',
+      recipientId: 'accounting',
+      callerAddress: CALLER,
+      problemType: 'billing',
+      language: 'it',
+      text: 'Racing hand-overs.',
+      urgency: 'normal',
+      takenAt: new Date(),
+    };
+    await Promise.all(Array.from({ length: 8 }, () => sink.accept(message)));
+
+    const [hook] = await receiver.waitFor(
+      (h) => (h.body.message as { contactId?: string }).contactId === contactId,
+    );
+    expect(hook.signatureValid).toBe(true);
+    const { token } = await OperatorClient.login(service.url, 'anna');
+    const response = await fetch(`${service.url}/messages?department=accounting`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const { messages } = (await response.json()) as { messages: { contactId: string }[] };
+    expect(messages.filter((m) => m.contactId === contactId)).toHaveLength(1);
+    // Give a stray second delivery time to show up before counting.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(
+      receiver.received.filter((h) => (h.body.message as { contactId?: string }).contactId === contactId),
+    ).toHaveLength(1);
   }, 30_000);
 });

@@ -53,6 +53,11 @@ export const byCallerQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(50).default(5),
 });
 
+export const previousQuerySchema = z.object({
+  contactId: z.uuid(),
+  limit: z.coerce.number().int().min(1).max(50).default(5),
+});
+
 export const deliveriesQuerySchema = z.object({
   status: z.enum(['pending', 'delivered', 'dead']).default('dead'),
   limit: z.coerce.number().int().min(1).max(500).default(100),

@@ -140,11 +140,12 @@ export class DepartmentMessageRepository {
   }
 
   /** The latest messages left by a caller, matched on the address they called from or gave for a callback. */
-  byCaller(address: string, limit: number): Promise<DepartmentMessageRecord[]> {
+  byCaller(address: string, limit: number, exceptContactId?: string): Promise<DepartmentMessageRecord[]> {
     return this.database.read((manager) =>
       manager
         .createQueryBuilder(DepartmentMessageEntity, 'm')
-        .where('m.caller_address = :address OR m.callback_address = :address', { address })
+        .where('(m.caller_address = :address OR m.callback_address = :address)', { address })
+        .andWhere(exceptContactId ? 'm.contact_id <> :exceptContactId' : '1 = 1', { exceptContactId })
         .orderBy('m.created_at', 'DESC')
         .limit(limit)
         .getMany(),

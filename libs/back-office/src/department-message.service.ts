@@ -175,8 +175,8 @@ export class DepartmentMessageService extends DepartmentMessageSink {
    * The status of the messages a caller left before (latest first), for the operator console when the
    * same caller calls again: "your message to accounting was answered yesterday". Status only, no text.
    */
-  async previousMessages(address: string, limit = 5) {
-    const rows = await this.repository.byCaller(address, limit);
+  async previousMessages(address: string, limit = 5, exceptContactId?: string) {
+    const rows = await this.repository.byCaller(address, limit, exceptContactId);
     return rows.map((row) => previousMessageView(this.directory, row));
   }
 

@@ -21,6 +21,7 @@ import {
   inboxQuerySchema,
   noteSchema,
   openApiSchema,
+  previousQuerySchema,
   takeMessageSchema,
 } from './department-message.dto';
 import { DepartmentMessageService, InboxActor } from './department-message.service';
@@ -79,6 +80,20 @@ export class DepartmentMessagesController {
   async byCaller(@Query() query: unknown) {
     const { address, limit } = byCallerQuerySchema.parse(query ?? {});
     return { messages: await this.messages.previousMessages(address, limit) };
+  }
+
+  @Get('previous')
+  @ApiOperation({
+    summary:
+      "Status of the messages this contact's caller left before (not this contact's), for the operator console",
+  })
+  @ApiQuery({ name: 'contactId', required: true, description: 'The contact being handled' })
+  @ApiQuery({ name: 'limit', required: false, description: '1-50, default 5' })
+  async previous(@Query() query: unknown) {
+    const { contactId, limit } = previousQuerySchema.parse(query ?? {});
+    const contact = await this.contacts.findById(contactId);
+    if (!contact) throw new DomainError('not_found', `Contact ${contactId} does not exist`);
+    return { messages: await this.messages.previousMessages(contact.fromAddress, limit, contactId) };
   }
 
   @Post()
