@@ -1,4 +1,8 @@
+import { Queue } from 'bullmq';
+import { MessageDeliveryService } from '@centralino/back-office';
 import { DepartmentMessageSink, TakenMessage } from '@centralino/contacts';
+import { DatabaseService } from '@centralino/persistence';
+import { DELIVERIES_QUEUE, QueueRegistry } from '@centralino/queueing';
 import { backOfficeFixture, TestSmtpServer, WebhookReceiver } from '../support/back-office';
 import { callStarted } from '../support/calls';
 import { OperatorClient } from '../support/operator-client';
@@ -379,5 +383,44 @@ describe('department messages on PostgreSQL: concurrent hand-overs of one contac
     expect(
       receiver.received.filter((h) => (h.body.message as { contactId?: string }).contactId === contactId),
     ).toHaveLength(1);
+  }, 30_000);
+
+  it('the sweep re-queues a pending delivery whose job was lost', async () => {
+    const started = await postGenericWebhook(service.url, callStarted({ from: CALLER, digits: '1' }));
+    const contactId = started.body.contactId as string;
+    const database = service.running.app.get(DatabaseService);
+    // The message is committed but its job never runs (a crash between the two, or Redis lost).
+    const queue = new Queue(DELIVERIES_QUEUE, service.running.app.get(QueueRegistry).options());
+    await queue.pause();
+    try {
+      await service.running.app.get(DepartmentMessageSink).accept({
+        contactId,
+        source: 'voice',
+        recipientId: 'accounting',
+        callerAddress: CALLER,
+        problemType: null,
+        language: null,
+        text: 'Lost job.',
+        urgency: 'normal',
+        takenAt: new Date(),
+      });
+      await queue.obliterate({ force: true });
+    } finally {
+      await queue.resume();
+      await queue.close();
+    }
+    const statuses = (await database.read((manager) =>
+      manager.query(
+        `SELECT d.status FROM message_deliveries d JOIN department_messages m ON m.id = d.message_id WHERE m.contact_id = $1`,
+        [contactId],
+      ),
+    )) as { status: string }[];
+    expect(statuses).toEqual([{ status: 'pending' }]);
+
+    await service.running.app.get(MessageDeliveryService).sweep();
+    const [hook] = await receiver.waitFor(
+      (h) => (h.body.message as { contactId?: string }).contactId === contactId,
+    );
+    expect(hook.signatureValid).toBe(true);
   }, 30_000);
 });

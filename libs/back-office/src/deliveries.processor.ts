@@ -1,9 +1,12 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Worker } from 'bullmq';
 import { DELIVERIES_QUEUE, DeliveryHandlerRegistry, QueueRegistry } from '@centralino/queueing';
+import { MessageDeliveryService } from './message-delivery.service';
 
 /** How many deliveries run at once in one worker process (they wait on remote servers, not on CPU). */
 const CONCURRENCY = 10;
+/** How often pending deliveries without a job are looked for (and once at start-up). */
+const SWEEP_INTERVAL_MS = 60_000;
 
 /**
  * Runs delivery jobs (worker role). A handler that throws fails the attempt; BullMQ retries it with
@@ -13,10 +16,12 @@ const CONCURRENCY = 10;
 export class DeliveriesProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(DeliveriesProcessor.name);
   private worker: Worker | null = null;
+  private sweeper: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly queues: QueueRegistry,
     private readonly registry: DeliveryHandlerRegistry,
+    private readonly deliveries: MessageDeliveryService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -35,6 +40,16 @@ export class DeliveriesProcessor implements OnApplicationBootstrap, OnApplicatio
     this.worker
       .run()
       .catch((error: Error) => this.logger.error({ err: error.message }, 'Deliveries worker stopped'));
+    this.sweep();
+    this.sweeper = setInterval(() => this.sweep(), SWEEP_INTERVAL_MS);
+  }
+
+  private sweep(): void {
+    this.deliveries
+      .sweep()
+      .catch((error: Error) =>
+        this.logger.warn({ err: error.message }, 'Sweep of pending deliveries failed'),
+      );
   }
 
   isRunning(): boolean {
@@ -42,6 +57,7 @@ export class DeliveriesProcessor implements OnApplicationBootstrap, OnApplicatio
   }
 
   async onApplicationShutdown(): Promise<void> {
+    if (this.sweeper) clearInterval(this.sweeper);
     await this.worker?.close();
   }
 }

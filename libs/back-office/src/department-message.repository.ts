@@ -183,6 +183,17 @@ export class DepartmentMessageRepository {
     );
   }
 
+  /** The oldest pending deliveries, for the sweep that re-queues jobs lost with Redis. */
+  oldestPending(limit: number): Promise<DeliveryRecord[]> {
+    return this.database.read((manager) =>
+      manager.find(MessageDeliveryEntity, {
+        where: { status: 'pending' },
+        order: { createdAt: 'ASC' },
+        take: limit,
+      }),
+    );
+  }
+
   listDeliveries(status: DeliveryRecord['status'], limit: number): Promise<DeliveryRecord[]> {
     return this.database.read((manager) =>
       manager.find(MessageDeliveryEntity, { where: { status }, order: { createdAt: 'DESC' }, take: limit }),

@@ -59,6 +59,15 @@ export class MessageDeliveryService implements OnModuleInit {
     for (const delivery of pending) await this.enqueue(delivery);
   }
 
+  /**
+   * Re-queues pending deliveries whose job is gone (Redis lost, a crash between the commit and the
+   * enqueue). Safe at any time: a delivery whose job still waits, runs or is between retries keeps it, as
+   * the job id is the same.
+   */
+  async sweep(limit = 1000): Promise<void> {
+    for (const delivery of await this.repository.oldestPending(limit)) await this.enqueue(delivery);
+  }
+
   list(status: DeliveryRecord['status'], limit: number): Promise<DeliveryRecord[]> {
     return this.repository.listDeliveries(status, limit);
   }
