@@ -33,6 +33,7 @@ export class AppModule {
         LoggerModule.forRoot(loggerOptions(config.env.LOG_LEVEL, config.env.LOG_PRETTY, config.env.LOG_FILE)),
         ObservabilityModule,
         TerminusModule.forRoot(),
+        BackOfficeModule.forRoot({ http, worker }),
         RedisModule.forRoot(new RedisOptions(redisUrl, config.env.REDIS_PREFIX)),
         PersistenceModule,
         QueueingModule,
@@ -43,7 +44,6 @@ export class AppModule {
         IntakeModule.forRoot({ http }),
         ProvidersModule.forRoot({ http }),
         ...(http ? [SupervisionModule] : []),
-        BackOfficeModule.forRoot({ http, worker }),
       ],
       // Every role serves health and metrics over HTTP.
       controllers: [HealthController, MetricsController],

@@ -90,6 +90,8 @@ export const departmentBackOfficeSchema = z.object({
   email: z.array(z.email()).default([]),
 });
 
+export type DepartmentBackOfficeConfig = z.infer<typeof departmentBackOfficeSchema>;
+
 /** The reserved inbox of messages for nobody in particular (TakenMessage.recipientId null). */
 export const RECEPTION_INBOX = 'reception';
 
@@ -226,4 +228,3 @@ export type FrontOfficeConfigData = z.infer<typeof frontOfficeSchema>;
 export type ProblemTypeConfig = z.infer<typeof problemTypeSchema>;
 export type OperatorConfig = z.infer<typeof operatorSchema>;
 export type DirectoryEntryConfig = z.infer<typeof directoryEntrySchema>;
-export type DepartmentBackOfficeConfig = z.infer<typeof departmentBackOfficeSchema>;
