@@ -28,7 +28,7 @@ describe('health', () => {
       });
     });
 
-    it('is ready when Redis, the database, the dispatcher and the timers worker are up', async () => {
+    it('is ready when Redis, the database, the dispatcher, the timers and the deliveries workers are up', async () => {
       const ready = await getJson(`${service.url}/health/ready`);
       expect(ready.status).toBe(200);
       expect(ready.body).toMatchObject({
@@ -39,6 +39,7 @@ describe('health', () => {
           database: { status: 'up', kind: 'pglite' },
           dispatcher: { status: 'up' },
           timers: { status: 'up' },
+          deliveries: { status: 'up' },
         },
       });
     });
@@ -84,6 +85,7 @@ describe('health', () => {
           database: { status: 'up', kind: 'postgresql' },
           dispatcher: { status: 'up' },
           timers: { status: 'up' },
+          deliveries: { status: 'up' },
         },
       });
       const metrics = await fetch(`${service.url}/metrics`);

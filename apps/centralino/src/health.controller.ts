@@ -2,6 +2,7 @@ import { Controller, Get, Optional, Res, ServiceUnavailableException } from '@ne
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { DeliveriesProcessor } from '@centralino/back-office';
 import { AppConfig } from '@centralino/config';
 import { ShutdownState } from '@centralino/observability';
 import { DatabaseService } from '@centralino/persistence';
@@ -28,6 +29,7 @@ export class HealthController {
     private readonly config: AppConfig,
     @Optional() private readonly dispatcher?: DispatcherService,
     @Optional() private readonly timers?: TimersWorker,
+    @Optional() private readonly deliveries?: DeliveriesProcessor,
   ) {}
 
   @Get()
@@ -46,7 +48,7 @@ export class HealthController {
   @HealthCheck()
   @ApiOperation({
     summary:
-      'Readiness: Redis, the database and (worker role) the dispatcher and timers run; 503 while draining',
+      'Readiness: Redis, the database and (worker role) the dispatcher, timers and deliveries run; 503 while draining',
   })
   async ready(@Res({ passthrough: true }) reply: FastifyReply) {
     const worker = this.config.hasRole('worker');
@@ -80,6 +82,10 @@ export class HealthController {
               () => {
                 const check = this.indicators.check('timers');
                 return this.timers?.isRunning() ? check.up() : check.down('not running');
+              },
+              () => {
+                const check = this.indicators.check('deliveries');
+                return this.deliveries?.isRunning() ? check.up() : check.down('not running');
               },
             ]
           : []),

@@ -33,7 +33,12 @@ export class BackOfficeModule {
         { provide: DepartmentMessageSink, useExisting: DepartmentMessageService },
         ...(options.worker ? [DeliveriesProcessor] : []),
       ],
-      exports: [DepartmentMessageSink, DepartmentMessageService, MessageDeliveryService],
+      exports: [
+        DepartmentMessageSink,
+        DepartmentMessageService,
+        MessageDeliveryService,
+        ...(options.worker ? [DeliveriesProcessor] : []),
+      ],
     };
   }
 }
