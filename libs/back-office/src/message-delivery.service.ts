@@ -5,7 +5,7 @@ import { DeliveryAttempt, DeliveryHandlerRegistry, DeliveryJobName } from '@cent
 import { DepartmentDirectory } from './department-directory';
 import { DeliveryRecord, DepartmentMessageRepository } from './department-message.repository';
 import { MailSender } from './mail-sender';
-import { messageEmail, messageView } from './message-view';
+import { messageEmail, messageView, MessageView } from './message-view';
 import { DeliveryQueue } from './delivery-queue';
 import { WebhookSender } from './webhook-sender';
 
@@ -38,10 +38,10 @@ export class MessageDeliveryService implements OnModuleInit {
 
   onModuleInit(): void {
     this.handlers.register('message.webhook', ({ deliveryId }, attempt) =>
-      this.attempt(deliveryId, attempt, (delivery) => this.sendWebhook(delivery)),
+      this.attempt(deliveryId, attempt, (delivery, message) => this.sendWebhook(delivery, message)),
     );
     this.handlers.register('message.email', ({ deliveryId }, attempt) =>
-      this.attempt(deliveryId, attempt, (delivery) => this.sendEmail(delivery)),
+      this.attempt(deliveryId, attempt, (delivery, message) => this.sendEmail(delivery, message)),
     );
     const needsMail = this.directory
       .list()
@@ -92,16 +92,20 @@ export class MessageDeliveryService implements OnModuleInit {
   private async attempt(
     deliveryId: string,
     attempt: DeliveryAttempt,
-    send: (delivery: DeliveryRecord) => Promise<void>,
+    send: (delivery: DeliveryRecord, message: MessageView) => Promise<void>,
   ): Promise<void> {
     const delivery = await this.repository.startAttempt(deliveryId);
     if (!delivery) return;
+    const stored = await this.repository.findById(delivery.messageId);
+    if (!stored) throw new DomainError('not_found', `Message ${delivery.messageId} does not exist`);
+    const message = messageView(this.directory, stored);
     try {
-      await send(delivery);
+      await send(delivery, message);
     } catch (error) {
       const reason = (error as Error).message;
       await this.repository.markFailed(deliveryId, reason, attempt.final);
       const context = {
+        contactId: message.contactId,
         deliveryId,
         messageId: delivery.messageId,
         channel: delivery.channel,
@@ -114,25 +118,18 @@ export class MessageDeliveryService implements OnModuleInit {
     }
     await this.repository.markDelivered(deliveryId);
     this.logger.log(
-      { deliveryId, messageId: delivery.messageId, channel: delivery.channel },
+      { contactId: message.contactId, deliveryId, messageId: delivery.messageId, channel: delivery.channel },
       'Message delivered',
     );
-  }
-
-  private async view(delivery: DeliveryRecord) {
-    const message = await this.repository.findById(delivery.messageId);
-    if (!message) throw new DomainError('not_found', `Message ${delivery.messageId} does not exist`);
-    return messageView(this.directory, message);
   }
 
   private inboxUrl(messageId: string): string {
     return `${this.config.publicBaseUrl}/inbox#${messageId}`;
   }
 
-  private async sendWebhook(delivery: DeliveryRecord): Promise<void> {
+  private async sendWebhook(delivery: DeliveryRecord, message: MessageView): Promise<void> {
     const webhook = this.directory.settings(delivery.departmentId ?? this.directory.receptionInbox).webhook;
     if (!webhook) throw new Error('The department no longer has a webhook configured');
-    const message = await this.view(delivery);
     const body = JSON.stringify({
       event: MESSAGE_CREATED_EVENT,
       deliveryId: delivery.id,
@@ -144,8 +141,7 @@ export class MessageDeliveryService implements OnModuleInit {
     });
   }
 
-  private async sendEmail(delivery: DeliveryRecord): Promise<void> {
-    const message = await this.view(delivery);
+  private async sendEmail(delivery: DeliveryRecord, message: MessageView): Promise<void> {
     const { subject, text } = messageEmail(message, this.inboxUrl(message.id));
     await this.mail.send({
       to: delivery.target.split(',').map((address) => address.trim()),
