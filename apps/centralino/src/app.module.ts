@@ -3,6 +3,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
 import { AuthModule } from '@centralino/auth';
 import { BackOfficeModule } from '@centralino/back-office';
+import { ChatModule } from '@centralino/chat';
 import { AppConfig, ConfigModule } from '@centralino/config';
 import { IntakeModule } from '@centralino/intake';
 import { loggerOptions, ObservabilityModule } from '@centralino/observability';
@@ -42,6 +43,7 @@ export class AppModule {
         RealtimeModule.forRoot({ http }),
         AuthModule.forRoot({ http }),
         IntakeModule.forRoot({ http }),
+        ChatModule,
         ProvidersModule.forRoot({ http }),
         ...(http ? [SupervisionModule] : []),
       ],

@@ -8,6 +8,7 @@ export const WEB_PAGES = {
   '/console': 'console.html',
   '/dashboard': 'dashboard.html',
   '/inbox': 'inbox.html',
+  '/chat-demo': 'chat-demo.html',
 } as const;
 
 /** Where the static assets are served from. */

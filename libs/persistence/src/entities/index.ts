@@ -1,3 +1,5 @@
+import { ChatConversationEntity } from './chat-conversation.entity';
+import { ChatMessageEntity } from './chat-message.entity';
 import { ContactEventEntity } from './contact-event.entity';
 import { ContactEntity } from './contact.entity';
 import { DepartmentMessageNoteEntity } from './department-message-note.entity';
@@ -6,9 +8,18 @@ import { MessageDeliveryEntity } from './message-delivery.entity';
 import { OperatorEntity } from './operator.entity';
 import { WebhookReceiptEntity } from './webhook-receipt.entity';
 
-export { ContactEventEntity, ContactEntity, OperatorEntity, WebhookReceiptEntity };
+export {
+  ChatConversationEntity,
+  ChatMessageEntity,
+  ContactEventEntity,
+  ContactEntity,
+  OperatorEntity,
+  WebhookReceiptEntity,
+};
 export { DepartmentMessageEntity, DepartmentMessageNoteEntity, MessageDeliveryEntity };
 export const ENTITIES = [
+  ChatConversationEntity,
+  ChatMessageEntity,
   ContactEntity,
   ContactEventEntity,
   OperatorEntity,
