@@ -1,8 +1,9 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { WEB_PAGES } from '@centralino/web';
 import { startTestService, TestService } from '../support/test-service';
 
 /** Routes that are not part of the REST API: the consoles' HTML pages (their assets are wildcard routes). */
-const HTML_PAGES = ['/console', '/dashboard', '/inbox'];
+const HTML_PAGES: string[] = Object.keys(WEB_PAGES);
 
 /** Every route Fastify has registered, as "METHOD /path/{param}", from its route tree. */
 function registeredRoutes(tree: string): string[] {
@@ -25,7 +26,7 @@ describe('OpenAPI at /docs', () => {
 
   beforeAll(async () => {
     service = await startTestService('pglite');
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await service.stop();
