@@ -10,6 +10,7 @@ import { ProvidersModule } from '@centralino/providers';
 import { QueueingModule, TimersWorker } from '@centralino/queueing';
 import { RealtimeModule } from '@centralino/realtime';
 import { RedisModule, RedisOptions } from '@centralino/redis';
+import { ReportingModule } from '@centralino/reporting';
 import { RoutingModule } from '@centralino/routing';
 import { SupervisionModule } from '@centralino/supervision';
 import { TriageModule } from '@centralino/triage';
@@ -41,6 +42,7 @@ export class AppModule {
         AuthModule.forRoot({ http }),
         IntakeModule.forRoot({ http }),
         ProvidersModule.forRoot({ http }),
+        ReportingModule.forRoot({ http, worker }),
         ...(http ? [SupervisionModule] : []),
       ],
       // Every role serves health and metrics over HTTP.

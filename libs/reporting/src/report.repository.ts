@@ -1,0 +1,233 @@
+import { Injectable } from '@nestjs/common';
+import { DatabaseService } from '@centralino/persistence';
+import {
+  CONTACT_FACT_COLUMNS_SQL,
+  intervalTotalsSql,
+  IntervalTotals,
+  IntervalTotalsRow,
+  StateSeconds,
+  totalsFromRow,
+  TRANSFER_EVENT_SQL,
+} from './domain/metric-definitions';
+import { IntervalSize, ReportGrouping } from './domain/report-query';
+
+/** The step of each interval size, as a PostgreSQL interval. */
+const STEP: Record<IntervalSize, string> = { '15m': '15 minutes', '1h': '1 hour', '1d': '1 day' };
+
+/** The local (front-office time zone) start of the interval of a local timestamp `local`. */
+function localBucket(size: IntervalSize, local: string): string {
+  if (size === '1d') return `date_trunc('day', ${local})`;
+  if (size === '1h') return `date_trunc('hour', ${local})`;
+  return `date_bin(interval '15 minutes', ${local}, timestamp '2000-01-01')`;
+}
+
+export interface ContactTotalsQuery {
+  from: Date;
+  to: Date;
+  size: IntervalSize;
+  groupBy: ReportGrouping;
+  timeZone: string;
+  shortAbandonSeconds: number;
+  /** Service-level target per queue; contacts of other queues use `defaultTargetSeconds`. */
+  targets: { queue: string; targetSeconds: number }[];
+  defaultTargetSeconds: number;
+}
+
+export interface TotalsRow {
+  intervalStart: Date;
+  intervalEnd: Date;
+  /** The group's key (queue id, operator id, channel), null for "none" (e.g. unanswered by operator). */
+  key: string | null;
+  totals: IntervalTotals;
+}
+
+export interface StateSecondsRow {
+  intervalStart: Date;
+  intervalEnd: Date;
+  operatorId: string;
+  seconds: StateSeconds;
+}
+
+export interface CallerContactRow {
+  id: string;
+  channel: string;
+  fromAddress: string;
+  state: string;
+  problemType: string | null;
+  operatorId: string | null;
+  receivedAt: Date;
+  queuedAt: Date | null;
+  connectedAt: Date | null;
+  endedAt: Date | null;
+}
+
+/**
+ * The reports' reads: interval totals counted by SQL straight from the contact event log (so they can
+ * always be rebuilt, and nothing is kept in step at write time), time per state from the operator event
+ * log, and a caller's previous contacts.
+ */
+@Injectable()
+export class ReportRepository {
+  constructor(private readonly database: DatabaseService) {}
+
+  /**
+   * Contacts first queued in [from, to), reduced per contact from their events, counted per interval and
+   * group. A contact belongs to the interval in which it was first queued, whenever it ended.
+   */
+  async contactTotals(query: ContactTotalsQuery): Promise<TotalsRow[]> {
+    const local = localBucket(query.size, `f.queued_at AT TIME ZONE $3`);
+    const key = {
+      none: `NULL::text`,
+      queue: `f.problem_type`,
+      problemType: `f.problem_type`,
+      channel: `f.channel`,
+      operator: `a.operator_id`,
+    }[query.groupBy];
+    const answeredBy =
+      query.groupBy === 'operator'
+        ? `LEFT JOIN (
+             SELECT DISTINCT ON (contact_id) contact_id, data->>'operatorId' AS operator_id
+             FROM contact_events WHERE type = 'connected' AND at >= $1
+             ORDER BY contact_id, at
+           ) a ON a.contact_id = f.contact_id`
+        : '';
+    const rows = await this.database.read<(IntervalTotalsRow & { bucket: Date; bucket_end: Date; key: string | null })[]>(
+      (manager) =>
+        manager.query(
+          `WITH scope AS (
+             SELECT DISTINCT contact_id FROM contact_events WHERE type = 'queued' AND at >= $1 AND at < $2
+           ), facts AS (
+             SELECT e.contact_id, ${CONTACT_FACT_COLUMNS_SQL}
+             FROM scope s JOIN contact_events e ON e.contact_id = s.contact_id
+             GROUP BY e.contact_id
+           ), transfers AS (
+             SELECT contact_id, count(*) AS transfers FROM contact_events
+             WHERE ${TRANSFER_EVENT_SQL} AND at >= $1 GROUP BY contact_id
+           ), targets AS (
+             SELECT * FROM unnest($5::text[], $6::int[]) AS t(queue, target)
+           ), grouped AS (
+             SELECT ${local} AS local_bucket, ${key} AS key, ${intervalTotalsSql('$4')}
+             FROM (
+               SELECT f.*, c.problem_type, c.channel, coalesce(t.transfers, 0) AS transfers,
+                 coalesce(g.target, $7) AS target
+               FROM facts f
+               JOIN contacts c ON c.id = f.contact_id
+               LEFT JOIN transfers t ON t.contact_id = f.contact_id
+               LEFT JOIN targets g ON g.queue = c.problem_type
+               WHERE f.queued_at >= $1
+             ) f
+             ${answeredBy}
+             GROUP BY 1, 2
+           )
+           SELECT local_bucket AT TIME ZONE $3 AS bucket,
+             (local_bucket + interval '${STEP[query.size]}') AT TIME ZONE $3 AS bucket_end, grouped.*
+           FROM grouped ORDER BY local_bucket, key NULLS LAST`,
+          [
+            query.from,
+            query.to,
+            query.timeZone,
+            query.shortAbandonSeconds,
+            query.targets.map((target) => target.queue),
+            query.targets.map((target) => target.targetSeconds),
+            query.defaultTargetSeconds,
+          ],
+        ),
+    );
+    return rows.map((row) => ({
+      intervalStart: new Date(row.bucket),
+      intervalEnd: new Date(row.bucket_end),
+      key: row.key,
+      totals: totalsFromRow(row),
+    }));
+  }
+
+  /**
+   * Seconds each operator spent in each state per interval of [from, min(to, now)), from the operator
+   * event log: every state lasts until the operator's next event. The state an operator was in at `from`
+   * is the last one before it.
+   */
+  async stateSeconds(query: {
+    from: Date;
+    to: Date;
+    size: IntervalSize;
+    timeZone: string;
+    now: Date;
+  }): Promise<StateSecondsRow[]> {
+    const rows = await this.database.read<
+      { bucket: Date; bucket_end: Date; operator_id: string; state: string; seconds: string | number }[]
+    >((manager) =>
+      manager.query(
+        `WITH events AS (
+           SELECT * FROM (
+             SELECT DISTINCT ON (operator_id) id, operator_id, state, at FROM operator_events
+             WHERE at < $1 ORDER BY operator_id, at DESC, id DESC
+           ) before
+           UNION ALL
+           SELECT id, operator_id, state, at FROM operator_events WHERE at >= $1 AND at < $2
+         ), spans AS (
+           SELECT operator_id, state, greatest(at, $1) AS starts,
+             least(coalesce(lead(at) OVER (PARTITION BY operator_id ORDER BY at, id), $2), $2) AS ends
+           FROM events
+         ), buckets AS (
+           SELECT local AT TIME ZONE $3 AS bucket, (local + interval '${STEP[query.size]}') AT TIME ZONE $3 AS bucket_end
+           FROM generate_series(
+             ${localBucket(query.size, '($1::timestamptz AT TIME ZONE $3)')},
+             $2::timestamptz AT TIME ZONE $3,
+             interval '${STEP[query.size]}'
+           ) AS local
+         )
+         SELECT b.bucket, b.bucket_end, s.operator_id, s.state,
+           sum(extract(epoch FROM least(s.ends, b.bucket_end) - greatest(s.starts, b.bucket))) AS seconds
+         FROM spans s JOIN buckets b ON b.bucket < s.ends AND b.bucket_end > s.starts
+         WHERE s.state <> 'offline' AND s.ends > s.starts
+         GROUP BY 1, 2, 3, 4
+         ORDER BY 1, 3`,
+        [query.from, query.to < query.now ? query.to : query.now, query.timeZone],
+      ),
+    );
+    const byKey = new Map<string, StateSecondsRow>();
+    for (const row of rows) {
+      const start = new Date(row.bucket);
+      const id = `${start.getTime()}|${row.operator_id}`;
+      let entry = byKey.get(id);
+      if (!entry) {
+        entry = {
+          intervalStart: start,
+          intervalEnd: new Date(row.bucket_end),
+          operatorId: row.operator_id,
+          seconds: { available: 0, reserved: 0, busy: 0, wrap_up: 0, away: 0 },
+        };
+        byKey.set(id, entry);
+      }
+      if (row.state in entry.seconds) {
+        entry.seconds[row.state as keyof StateSeconds] = Math.round(Number(row.seconds) * 1000) / 1000;
+      }
+    }
+    return [...byKey.values()];
+  }
+
+  /** A caller's contacts, newest first, received since `since` (the retention horizon, if any). */
+  callerContacts(fromAddress: string, since: Date | null, limit: number): Promise<CallerContactRow[]> {
+    return this.database.read(async (manager) => {
+      const rows: Record<string, unknown>[] = await manager.query(
+        `SELECT id, channel, from_address, state, problem_type, operator_id, received_at, queued_at,
+           connected_at, ended_at
+         FROM contacts WHERE from_address = $1 AND ($2::timestamptz IS NULL OR received_at >= $2)
+         ORDER BY received_at DESC LIMIT $3`,
+        [fromAddress, since, limit],
+      );
+      return rows.map((row) => ({
+        id: row.id as string,
+        channel: row.channel as string,
+        fromAddress: row.from_address as string,
+        state: row.state as string,
+        problemType: row.problem_type as string | null,
+        operatorId: row.operator_id as string | null,
+        receivedAt: new Date(row.received_at as string),
+        queuedAt: row.queued_at ? new Date(row.queued_at as string) : null,
+        connectedAt: row.connected_at ? new Date(row.connected_at as string) : null,
+        endedAt: row.ended_at ? new Date(row.ended_at as string) : null,
+      }));
+    });
+  }
+}
