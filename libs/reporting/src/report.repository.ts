@@ -7,7 +7,6 @@ import {
   IntervalTotalsRow,
   StateSeconds,
   totalsFromRow,
-  TRANSFER_EVENT_SQL,
 } from './domain/metric-definitions';
 import { IntervalSize, ReportGrouping } from './domain/report-query';
 
@@ -62,76 +61,99 @@ export interface CallerContactRow {
 }
 
 /**
- * The reports' reads: interval totals counted by SQL straight from the contact event log (so they can
- * always be rebuilt, and nothing is kept in step at write time), time per state from the operator event
- * log, and a caller's previous contacts.
+ * The reports' reads: interval totals counted by SQL from `contact_facts`, a rollup of the contact event
+ * log that is recomputed from the log for every contact with new events (and can be rebuilt whole), time
+ * per state from the operator event log, and a caller's previous contacts.
  */
 @Injectable()
 export class ReportRepository {
   constructor(private readonly database: DatabaseService) {}
 
   /**
-   * Contacts first queued in [from, to), reduced per contact from their events, counted per interval and
-   * group. A contact belongs to the interval in which it was first queued, whenever it ended.
+   * Recomputes the rollup rows of the contacts marked stale (an event of theirs was appended since) from
+   * their whole event log, with the reduction of the metric definitions. Cheap when called often: only
+   * what changed is read. Concurrent callers each take different stale rows (the DELETE locks them).
+   */
+  refreshFacts(): Promise<number> {
+    return this.database.transaction(async (manager) => {
+      const rows: unknown[] = await manager.query(
+        `WITH stale AS (
+           DELETE FROM contact_facts_stale RETURNING contact_id
+         ), facts AS (
+           SELECT e.contact_id, ${CONTACT_FACT_COLUMNS_SQL}
+           FROM stale s JOIN contact_events e ON e.contact_id = s.contact_id
+           GROUP BY e.contact_id
+         )
+         INSERT INTO contact_facts (contact_id, queued_at, connected_at, ended_at, final_state, transfers,
+           answered_by, problem_type, channel)
+         SELECT f.contact_id, f.queued_at, f.connected_at, f.ended_at, f.final_state, f.transfers,
+           f.answered_by, c.problem_type, c.channel
+         FROM facts f JOIN contacts c ON c.id = f.contact_id
+         WHERE f.queued_at IS NOT NULL
+         ON CONFLICT (contact_id) DO UPDATE SET queued_at = EXCLUDED.queued_at,
+           connected_at = EXCLUDED.connected_at, ended_at = EXCLUDED.ended_at,
+           final_state = EXCLUDED.final_state, transfers = EXCLUDED.transfers,
+           answered_by = EXCLUDED.answered_by, problem_type = EXCLUDED.problem_type, channel = EXCLUDED.channel
+         RETURNING contact_id`,
+      );
+      return rows.length;
+    });
+  }
+
+  /** Rebuilds the whole rollup from the event log (after a change of definitions, or to check it). */
+  async rebuildFacts(): Promise<number> {
+    await this.database.transaction(async (manager) => {
+      await manager.query(`DELETE FROM contact_facts`);
+      await manager.query(
+        `INSERT INTO contact_facts_stale (contact_id) SELECT DISTINCT contact_id FROM contact_events
+         ON CONFLICT DO NOTHING`,
+      );
+    });
+    return this.refreshFacts();
+  }
+
+  /**
+   * Contacts first queued in [from, to), counted per interval and group from the rollup (refreshed
+   * first, so the figures include every event committed before the call). A contact belongs to the
+   * interval in which it was first queued, whenever it ended.
    */
   async contactTotals(query: ContactTotalsQuery): Promise<TotalsRow[]> {
+    await this.refreshFacts();
     const local = localBucket(query.size, `f.queued_at AT TIME ZONE $3`);
     const key = {
       none: `NULL::text`,
       queue: `f.problem_type`,
       problemType: `f.problem_type`,
       channel: `f.channel`,
-      operator: `a.operator_id`,
+      operator: `f.answered_by`,
     }[query.groupBy];
-    const answeredBy =
-      query.groupBy === 'operator'
-        ? `LEFT JOIN (
-             SELECT DISTINCT ON (contact_id) contact_id, data->>'operatorId' AS operator_id
-             FROM contact_events WHERE type = 'connected' AND at >= $1
-             ORDER BY contact_id, at
-           ) a ON a.contact_id = f.contact_id`
-        : '';
-    const rows = await this.database.read<(IntervalTotalsRow & { bucket: Date; bucket_end: Date; key: string | null })[]>(
-      (manager) =>
-        manager.query(
-          `WITH scope AS (
-             SELECT DISTINCT contact_id FROM contact_events WHERE type = 'queued' AND at >= $1 AND at < $2
-           ), facts AS (
-             SELECT e.contact_id, ${CONTACT_FACT_COLUMNS_SQL}
-             FROM scope s JOIN contact_events e ON e.contact_id = s.contact_id
-             GROUP BY e.contact_id
-           ), transfers AS (
-             SELECT contact_id, count(*) AS transfers FROM contact_events
-             WHERE ${TRANSFER_EVENT_SQL} AND at >= $1 GROUP BY contact_id
-           ), targets AS (
-             SELECT * FROM unnest($5::text[], $6::int[]) AS t(queue, target)
-           ), grouped AS (
-             SELECT ${local} AS local_bucket, ${key} AS key, ${intervalTotalsSql('$4')}
-             FROM (
-               SELECT f.*, c.problem_type, c.channel, coalesce(t.transfers, 0) AS transfers,
-                 coalesce(g.target, $7) AS target
-               FROM facts f
-               JOIN contacts c ON c.id = f.contact_id
-               LEFT JOIN transfers t ON t.contact_id = f.contact_id
-               LEFT JOIN targets g ON g.queue = c.problem_type
-               WHERE f.queued_at >= $1
-             ) f
-             ${answeredBy}
-             GROUP BY 1, 2
-           )
-           SELECT local_bucket AT TIME ZONE $3 AS bucket,
-             (local_bucket + interval '${STEP[query.size]}') AT TIME ZONE $3 AS bucket_end, grouped.*
-           FROM grouped ORDER BY local_bucket, key NULLS LAST`,
-          [
-            query.from,
-            query.to,
-            query.timeZone,
-            query.shortAbandonSeconds,
-            query.targets.map((target) => target.queue),
-            query.targets.map((target) => target.targetSeconds),
-            query.defaultTargetSeconds,
-          ],
-        ),
+    const rows = await this.database.read<
+      (IntervalTotalsRow & { bucket: Date; bucket_end: Date; key: string | null })[]
+    >((manager) =>
+      manager.query(
+        `WITH grouped AS (
+           SELECT ${local} AS local_bucket, ${key} AS key, ${intervalTotalsSql('$4')}
+           FROM (
+             SELECT facts.*, coalesce(t.target, $7) AS target
+             FROM contact_facts facts
+             LEFT JOIN unnest($5::text[], $6::int[]) AS t(queue, target) ON t.queue = facts.problem_type
+             WHERE facts.queued_at >= $1 AND facts.queued_at < $2
+           ) f
+           GROUP BY 1, 2
+         )
+         SELECT local_bucket AT TIME ZONE $3 AS bucket,
+           (local_bucket + interval '${STEP[query.size]}') AT TIME ZONE $3 AS bucket_end, grouped.*
+         FROM grouped ORDER BY local_bucket, key NULLS LAST`,
+        [
+          query.from,
+          query.to,
+          query.timeZone,
+          query.shortAbandonSeconds,
+          query.targets.map((target) => target.queue),
+          query.targets.map((target) => target.targetSeconds),
+          query.defaultTargetSeconds,
+        ],
+      ),
     );
     return rows.map((row) => ({
       intervalStart: new Date(row.bucket),
@@ -168,19 +190,24 @@ export class ReportRepository {
            SELECT operator_id, state, greatest(at, $1) AS starts,
              least(coalesce(lead(at) OVER (PARTITION BY operator_id ORDER BY at, id), $2), $2) AS ends
            FROM events
-         ), buckets AS (
-           SELECT local AT TIME ZONE $3 AS bucket, (local + interval '${STEP[query.size]}') AT TIME ZONE $3 AS bucket_end
-           FROM generate_series(
-             ${localBucket(query.size, '($1::timestamptz AT TIME ZONE $3)')},
-             $2::timestamptz AT TIME ZONE $3,
+         ), pieces AS (
+           -- Each span cut at the interval boundaries it crosses (most spans fall in one interval).
+           SELECT s.operator_id, s.state, s.starts, s.ends, local
+           FROM spans s, LATERAL generate_series(
+             ${localBucket(query.size, '(s.starts AT TIME ZONE $3)')},
+             s.ends AT TIME ZONE $3,
              interval '${STEP[query.size]}'
            ) AS local
+           WHERE s.state <> 'offline' AND s.ends > s.starts
          )
-         SELECT b.bucket, b.bucket_end, s.operator_id, s.state,
-           sum(extract(epoch FROM least(s.ends, b.bucket_end) - greatest(s.starts, b.bucket))) AS seconds
-         FROM spans s JOIN buckets b ON b.bucket < s.ends AND b.bucket_end > s.starts
-         WHERE s.state <> 'offline' AND s.ends > s.starts
-         GROUP BY 1, 2, 3, 4
+         SELECT local AT TIME ZONE $3 AS bucket, (local + interval '${STEP[query.size]}') AT TIME ZONE $3 AS bucket_end,
+           operator_id, state,
+           sum(extract(epoch FROM least(ends, (local + interval '${STEP[query.size]}') AT TIME ZONE $3)
+             - greatest(starts, local AT TIME ZONE $3))) AS seconds
+         FROM pieces
+         GROUP BY local, operator_id, state
+         HAVING sum(extract(epoch FROM least(ends, (local + interval '${STEP[query.size]}') AT TIME ZONE $3)
+             - greatest(starts, local AT TIME ZONE $3))) > 0
          ORDER BY 1, 3`,
         [query.from, query.to < query.now ? query.to : query.now, query.timeZone],
       ),

@@ -4,9 +4,8 @@
  * words. Pure: no I/O, no framework.
  *
  * A contact's figures come from its event log, reduced to a few moments (`ContactFacts`). The database
- * does the same reduction and the same counting in SQL (`CONTACT_FACT_COLUMNS_SQL`,
- * `INTERVAL_TOTALS_SQL` below) so that a month is counted where the rows are; the spec checks that both
- * agree on the same rules.
+ * does the same reduction and the same counting in SQL (`CONTACT_FACT_COLUMNS_SQL`, `intervalTotalsSql`
+ * below) so that a month is counted where the rows are; test/reporting checks that both agree.
  */
 
 /** The moments of one contact's event log that the metrics need (ms since the epoch). */
@@ -182,16 +181,16 @@ export function deriveFigures(totals: IntervalTotals): DerivedFigures {
 
 /**
  * The same reduction in SQL: per contact (`e` = its events, grouped by contact), the columns of
- * `ContactFacts` but transfers (`TRANSFER_EVENT_SQL`, counted apart: they need the event's data). Kept here, beside the TypeScript rules, so a change to one is seen next to the other.
+ * `ContactFacts` (snake_case) and the operator who answered. Kept here, beside the TypeScript rules, so
+ * a change to one is seen next to the other.
  */
 export const CONTACT_FACT_COLUMNS_SQL = `
   min(e.at) FILTER (WHERE e.type = 'queued') AS queued_at,
   min(e.at) FILTER (WHERE e.type = 'connected') AS connected_at,
   max(e.at) FILTER (WHERE e.type IN ('completed', 'abandoned', 'message_taken', 'overflowed', 'failed')) AS ended_at,
-  max(e.type) FILTER (WHERE e.type IN ('completed', 'abandoned', 'message_taken', 'overflowed', 'failed')) AS final_state`;
-
-/** The events that count as a transfer (`ContactFacts.transfers`), over `contact_events`. */
-export const TRANSFER_EVENT_SQL = `type = 'note' AND data->>'kind' = 'transfer'`;
+  max(e.type) FILTER (WHERE e.type IN ('completed', 'abandoned', 'message_taken', 'overflowed', 'failed')) AS final_state,
+  count(*) FILTER (WHERE e.type = 'note' AND e.data->>'kind' = 'transfer') AS transfers,
+  (array_agg(e.data->>'operatorId' ORDER BY e.at, e.id) FILTER (WHERE e.type = 'connected'))[1] AS answered_by`;
 
 /**
  * The same counting in SQL over rows of facts `f` with the contact's thresholds `f.target` and `$short`

@@ -8,7 +8,7 @@ export const REPORT_GROUPINGS = ['none', 'queue', 'problemType', 'operator', 'ch
 export type ReportGrouping = (typeof REPORT_GROUPINGS)[number];
 
 /** The longest range per interval size: keeps one answer to a few thousand rows per group. */
-export const MAX_RANGE_DAYS: Record<IntervalSize, number> = { '15m': 31, '1h': 93, '1d': 400 };
+export const MAX_RANGE_DAYS: Record<IntervalSize, number> = { '15m': 32, '1h': 93, '1d': 400 };
 
 const DAY_MS = 86_400_000;
 
