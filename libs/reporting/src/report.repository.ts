@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
 import { DatabaseService } from '@centralino/persistence';
 import {
   CONTACT_FACT_COLUMNS_SQL,
+  CONTACT_FACT_SECONDS_SQL,
   intervalTotalsSql,
   IntervalTotals,
   IntervalTotalsRow,
@@ -84,16 +86,19 @@ export class ReportRepository {
            FROM stale s JOIN contact_events e ON e.contact_id = s.contact_id
            GROUP BY e.contact_id
          )
-         INSERT INTO contact_facts (contact_id, queued_at, connected_at, ended_at, final_state, transfers,
-           answered_by, problem_type, channel)
-         SELECT f.contact_id, f.queued_at, f.connected_at, f.ended_at, f.final_state, f.transfers,
-           f.answered_by, c.problem_type, c.channel
+         INSERT INTO contact_facts (contact_id, queued_at, connected_at, ended_at, final_state,
+           answer_wait_seconds, unanswered_wait_seconds, handle_seconds, transfers, answered_by, problem_type,
+           channel)
+         SELECT f.contact_id, f.queued_at, f.connected_at, f.ended_at, f.final_state, ${CONTACT_FACT_SECONDS_SQL},
+           f.transfers, f.answered_by, c.problem_type, c.channel
          FROM facts f JOIN contacts c ON c.id = f.contact_id
          WHERE f.queued_at IS NOT NULL
          ON CONFLICT (contact_id) DO UPDATE SET queued_at = EXCLUDED.queued_at,
            connected_at = EXCLUDED.connected_at, ended_at = EXCLUDED.ended_at,
-           final_state = EXCLUDED.final_state, transfers = EXCLUDED.transfers,
-           answered_by = EXCLUDED.answered_by, problem_type = EXCLUDED.problem_type, channel = EXCLUDED.channel
+           final_state = EXCLUDED.final_state, answer_wait_seconds = EXCLUDED.answer_wait_seconds,
+           unanswered_wait_seconds = EXCLUDED.unanswered_wait_seconds, handle_seconds = EXCLUDED.handle_seconds,
+           transfers = EXCLUDED.transfers, answered_by = EXCLUDED.answered_by,
+           problem_type = EXCLUDED.problem_type, channel = EXCLUDED.channel
          RETURNING contact_id`,
       );
       return rows.length;
@@ -127,7 +132,7 @@ export class ReportRepository {
       channel: `f.channel`,
       operator: `f.answered_by`,
     }[query.groupBy];
-    const rows = await this.database.read<
+    const rows = await this.reportRead<
       (IntervalTotalsRow & { bucket: Date; bucket_end: Date; key: string | null })[]
     >((manager) =>
       manager.query(
@@ -164,9 +169,9 @@ export class ReportRepository {
   }
 
   /**
-   * Seconds each operator spent in each state per interval of [from, min(to, now)), from the operator
-   * event log: every state lasts until the operator's next event. The state an operator was in at `from`
-   * is the last one before it.
+   * Seconds each operator spent in each state per interval of [from, to): the closed spans from the
+   * rollup `operator_state_time` (15-minute blocks, kept by OperatorEventRepository), plus each operator's
+   * current span up to min(to, now). `from` and `to` fall on 15-minute boundaries (report-query).
    */
   async stateSeconds(query: {
     from: Date;
@@ -175,41 +180,38 @@ export class ReportRepository {
     timeZone: string;
     now: Date;
   }): Promise<StateSecondsRow[]> {
-    const rows = await this.database.read<
+    const step = `interval '${STEP[query.size]}'`;
+    const until = query.to < query.now ? query.to : query.now;
+    const rows = await this.reportRead<
       { bucket: Date; bucket_end: Date; operator_id: string; state: string; seconds: string | number }[]
     >((manager) =>
       manager.query(
-        `WITH events AS (
-           SELECT * FROM (
-             SELECT DISTINCT ON (operator_id) id, operator_id, state, at FROM operator_events
-             WHERE at < $1 ORDER BY operator_id, at DESC, id DESC
-           ) before
-           UNION ALL
-           SELECT id, operator_id, state, at FROM operator_events WHERE at >= $1 AND at < $2
-         ), spans AS (
-           SELECT operator_id, state, greatest(at, $1) AS starts,
-             least(coalesce(lead(at) OVER (PARTITION BY operator_id ORDER BY at, id), $2), $2) AS ends
-           FROM events
-         ), pieces AS (
-           -- Each span cut at the interval boundaries it crosses (most spans fall in one interval).
-           SELECT s.operator_id, s.state, s.starts, s.ends, local
-           FROM spans s, LATERAL generate_series(
-             ${localBucket(query.size, '(s.starts AT TIME ZONE $3)')},
-             s.ends AT TIME ZONE $3,
-             interval '${STEP[query.size]}'
+        `WITH closed AS (
+           SELECT ${localBucket(query.size, '(block_start AT TIME ZONE $3)')} AS local, operator_id, state,
+             sum(seconds) AS seconds
+           FROM operator_state_time WHERE block_start >= $1 AND block_start < $2
+           GROUP BY 1, 2, 3
+         ), current AS (
+           SELECT o.id AS operator_id, last.state, greatest(last.at, $1) AS starts, $4::timestamptz AS ends
+           FROM operators o CROSS JOIN LATERAL (
+             SELECT state, at FROM operator_events WHERE operator_id = o.id ORDER BY at DESC, id DESC LIMIT 1
+           ) last
+           WHERE last.state <> 'offline' AND last.at < $4
+         ), current_pieces AS (
+           SELECT local, operator_id, state,
+             extract(epoch FROM least(ends, (local + ${step}) AT TIME ZONE $3) - greatest(starts, local AT TIME ZONE $3))
+               AS seconds
+           FROM current, LATERAL generate_series(
+             ${localBucket(query.size, '(starts AT TIME ZONE $3)')}, ends AT TIME ZONE $3, ${step}
            ) AS local
-           WHERE s.state <> 'offline' AND s.ends > s.starts
+         ), pieces AS (
+           SELECT * FROM closed UNION ALL SELECT * FROM current_pieces WHERE seconds > 0
          )
-         SELECT local AT TIME ZONE $3 AS bucket, (local + interval '${STEP[query.size]}') AT TIME ZONE $3 AS bucket_end,
-           operator_id, state,
-           sum(extract(epoch FROM least(ends, (local + interval '${STEP[query.size]}') AT TIME ZONE $3)
-             - greatest(starts, local AT TIME ZONE $3))) AS seconds
-         FROM pieces
-         GROUP BY local, operator_id, state
-         HAVING sum(extract(epoch FROM least(ends, (local + interval '${STEP[query.size]}') AT TIME ZONE $3)
-             - greatest(starts, local AT TIME ZONE $3))) > 0
+         SELECT local AT TIME ZONE $3 AS bucket, (local + ${step}) AT TIME ZONE $3 AS bucket_end, operator_id, state,
+           sum(seconds) AS seconds
+         FROM pieces GROUP BY local, operator_id, state
          ORDER BY 1, 3`,
-        [query.from, query.to < query.now ? query.to : query.now, query.timeZone],
+        [query.from, query.to, query.timeZone, until],
       ),
     );
     const byKey = new Map<string, StateSecondsRow>();
@@ -231,6 +233,19 @@ export class ReportRepository {
       }
     }
     return [...byKey.values()];
+  }
+
+  /**
+   * Runs a report's read in a read-only transaction tuned for one large aggregate: no JIT (compiling
+   * costs more than it saves on sub-second queries) and room to hash-aggregate in memory.
+   */
+  private reportRead<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.database.transaction(async (manager) => {
+      await manager.query(`SET LOCAL jit = off`);
+      await manager.query(`SET LOCAL work_mem = '32MB'`);
+      await manager.query(`SET TRANSACTION READ ONLY`);
+      return work(manager);
+    });
   }
 
   /** A caller's contacts, newest first, received since `since` (the retention horizon, if any). */

@@ -1,7 +1,8 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Reporting: the operators' state log (the contacts' log exists already), and `contact_facts`, a rollup
+ * Reporting: the operators' state log (the contacts' log exists already) with its rollup
+ * `operator_state_time`, and `contact_facts`, a rollup
  * of the contact event log (one row per queued contact: the moments the metrics need) that the interval
  * reports group so a month of contacts is counted in well under a second (bench/reporting). The rollup is
  * derived only: a trigger marks a contact stale whenever an event of it is appended (in the same
@@ -23,6 +24,17 @@ export class Reporting1764300000000 implements MigrationInterface {
       )`);
     await runner.query(`CREATE INDEX operator_events_operator_at_idx ON operator_events (operator_id, at)`);
     await runner.query(`CREATE INDEX operator_events_at_idx ON operator_events (at)`);
+    // Seconds per operator, state and 15-minute block (UTC-aligned, so local hours and days are sums of
+    // blocks in every time zone), added by the drainer for each state span its new events close.
+    await runner.query(`
+      CREATE TABLE operator_state_time (
+        operator_id uuid NOT NULL,
+        block_start timestamptz NOT NULL,
+        state text NOT NULL,
+        seconds double precision NOT NULL,
+        PRIMARY KEY (operator_id, block_start, state)
+      )`);
+    await runner.query(`CREATE INDEX operator_state_time_block_idx ON operator_state_time (block_start)`);
     await runner.query(`
       CREATE TABLE contact_facts (
         contact_id uuid PRIMARY KEY,
@@ -30,6 +42,9 @@ export class Reporting1764300000000 implements MigrationInterface {
         connected_at timestamptz,
         ended_at timestamptz,
         final_state text,
+        answer_wait_seconds double precision,
+        unanswered_wait_seconds double precision,
+        handle_seconds double precision,
         transfers integer NOT NULL DEFAULT 0,
         answered_by text,
         problem_type text,
@@ -57,6 +72,7 @@ export class Reporting1764300000000 implements MigrationInterface {
     await runner.query(`DROP FUNCTION contact_facts_mark_stale()`);
     await runner.query(`DROP TABLE contact_facts_stale`);
     await runner.query(`DROP TABLE contact_facts`);
+    await runner.query(`DROP TABLE operator_state_time`);
     await runner.query(`DROP TABLE operator_events`);
   }
 }

@@ -193,23 +193,32 @@ export const CONTACT_FACT_COLUMNS_SQL = `
   (array_agg(e.data->>'operatorId' ORDER BY e.at, e.id) FILTER (WHERE e.type = 'connected'))[1] AS answered_by`;
 
 /**
- * The same counting in SQL over rows of facts `f` with the contact's thresholds `f.target` and `$short`
- * (seconds): the columns of `IntervalTotals`, in snake_case.
+ * The durations the counting needs, computed once per contact from the columns above (`f`): the wait
+ * until answered, the wait until the end for contacts never answered, and the talk time of completed
+ * ones, in seconds (null when they do not apply).
+ */
+export const CONTACT_FACT_SECONDS_SQL = `
+  extract(epoch FROM f.connected_at - f.queued_at) AS answer_wait_seconds,
+  CASE WHEN f.connected_at IS NULL THEN extract(epoch FROM f.ended_at - f.queued_at) END AS unanswered_wait_seconds,
+  CASE WHEN f.final_state = 'completed' THEN extract(epoch FROM f.ended_at - f.connected_at) END AS handle_seconds`;
+
+/**
+ * The same counting in SQL over rows of facts `f` with the contact's target `f.target` and the short
+ * abandon threshold `shortParam` (seconds): the columns of `IntervalTotals`, in snake_case.
  */
 export function intervalTotalsSql(shortParam: string): string {
-  const wait = (to: string) => `extract(epoch FROM ${to} - f.queued_at)`;
   return `
   count(*) AS offered,
-  count(*) FILTER (WHERE f.connected_at IS NOT NULL) AS answered,
-  count(*) FILTER (WHERE f.connected_at IS NOT NULL AND ${wait('f.connected_at')} <= f.target) AS answered_within_target,
+  count(f.answer_wait_seconds) AS answered,
+  count(*) FILTER (WHERE f.answer_wait_seconds <= f.target) AS answered_within_target,
   count(*) FILTER (WHERE f.final_state = 'abandoned') AS abandoned,
-  count(*) FILTER (WHERE f.final_state = 'abandoned' AND ${wait('f.ended_at')} < ${shortParam}) AS short_abandons,
+  count(*) FILTER (WHERE f.final_state = 'abandoned' AND f.unanswered_wait_seconds < ${shortParam}) AS short_abandons,
   count(*) FILTER (WHERE f.final_state = 'message_taken') AS messages_taken,
   coalesce(sum(f.transfers), 0) AS transfers,
-  coalesce(sum(${wait('f.connected_at')}) FILTER (WHERE f.connected_at IS NOT NULL), 0) AS answer_wait_seconds,
-  coalesce(max(${wait('coalesce(f.connected_at, f.ended_at)')}), 0) AS longest_wait_seconds,
-  count(*) FILTER (WHERE f.connected_at IS NOT NULL AND f.final_state = 'completed') AS handled,
-  coalesce(sum(extract(epoch FROM f.ended_at - f.connected_at)) FILTER (WHERE f.connected_at IS NOT NULL AND f.final_state = 'completed'), 0) AS handle_seconds`;
+  coalesce(sum(f.answer_wait_seconds), 0) AS answer_wait_seconds,
+  coalesce(max(coalesce(f.answer_wait_seconds, f.unanswered_wait_seconds)), 0) AS longest_wait_seconds,
+  count(f.handle_seconds) AS handled,
+  coalesce(sum(f.handle_seconds), 0) AS handle_seconds`;
 }
 
 /** A row of `intervalTotalsSql` as the driver returns it (bigint and numeric arrive as strings). */

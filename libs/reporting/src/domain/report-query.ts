@@ -11,6 +11,7 @@ export type ReportGrouping = (typeof REPORT_GROUPINGS)[number];
 export const MAX_RANGE_DAYS: Record<IntervalSize, number> = { '15m': 32, '1h': 93, '1d': 400 };
 
 const DAY_MS = 86_400_000;
+const BLOCK_MS = 15 * 60_000;
 
 /** The query string of the interval report and its CSV export. */
 export const reportQuerySchema = z
@@ -25,6 +26,15 @@ export const reportQuerySchema = z
     if (query.to <= query.from) {
       ctx.addIssue({ code: 'custom', path: ['to'], message: 'to must be after from' });
       return;
+    }
+    for (const field of ['from', 'to'] as const) {
+      if (query[field].getTime() % BLOCK_MS !== 0) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [field],
+          message: `${field} must fall on a 15-minute boundary (operator time is kept in 15-minute blocks)`,
+        });
+      }
     }
     const days = (query.to.getTime() - query.from.getTime()) / DAY_MS;
     if (days > MAX_RANGE_DAYS[query.interval]) {

@@ -19,7 +19,7 @@ for i = 5, #ARGV, 2 do
 end
 if ARGV[3] == 'available' then redis.call('SADD', KEYS[2], ARGV[1]) else redis.call('SREM', KEYS[2], ARGV[1]) end
 if ARGV[3] == 'offline' then redis.call('SREM', KEYS[3], ARGV[1]) else redis.call('SADD', KEYS[3], ARGV[1]) end
-redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV_MAX_EVENTS, '*', 'operatorId', ARGV[1], 'state', ARGV[3], 'at', ARGV[4],
+redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV_MAX_EVENTS, '*', 'operatorId', ARGV[1], 'state', ARGV[3],
   'reason', redis.call('HGET', KEYS[1], 'reason') or '', 'contactId', redis.call('HGET', KEYS[1], 'contactId') or '')
 return 'OK'
 `;
@@ -30,7 +30,7 @@ return 'OK'
  */
 export const OPERATOR_EVENT_STREAM_MAX = 1_000_000;
 
-/** An operator state change as appended to the stream (`id` is the stream entry id, ordered by time). */
+/** An operator state change as appended to the stream (`id`: the stream entry id; `at`: its time, ms). */
 export interface OperatorStateEvent {
   id: string;
   operatorId: string;
@@ -104,7 +104,8 @@ export class OperatorStateStore {
         id,
         operatorId: fields.operatorId!,
         state: fields.state as OperatorState,
-        at: Number(fields.at),
+        // The entry id is Redis's clock: one clock for every process, in the order the changes happened.
+        at: Number(id.split('-')[0]),
         reason: fields.reason || null,
         contactId: fields.contactId || null,
       };
