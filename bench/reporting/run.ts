@@ -16,7 +16,6 @@ import { FrontOfficeConfig } from '../../libs/config/src/front-office-config';
 import { DatabaseService } from '../../libs/persistence/src/database.service';
 import { OperatorEventRepository } from '../../libs/persistence/src/repositories/operator-event.repository';
 import { OperatorRepository } from '../../libs/persistence/src/repositories/operator.repository';
-import { reportQuerySchema } from '../../libs/reporting/src/domain/report-query';
 import { ReportRepository } from '../../libs/reporting/src/report.repository';
 import { ReportService } from '../../libs/reporting/src/report.service';
 import { PrivatePostgres } from '../../libs/testing/src/private-postgres';
@@ -163,7 +162,7 @@ async function main(): Promise<void> {
           ),
         )) as typeof read;
       const groupBy = args[args.indexOf('--explain') + 1] ?? 'queue';
-      await service.intervals(reportQuerySchema.parse({ from: FROM, to: TO, interval: '1d', groupBy }));
+      await service.intervals(service.parseQuery({ from: FROM, to: TO, interval: '1d', groupBy }));
       return;
     }
     const [{ data_directory: dataDirectory }] = await database.read((manager) =>
@@ -207,7 +206,7 @@ async function main(): Promise<void> {
     ];
     let offered = 0;
     for (const report of cases) {
-      const query = reportQuerySchema.parse({ from: FROM, to: TO, ...report });
+      const query = service.parseQuery({ from: FROM, to: TO, ...report });
       const first = await service.intervals(query);
       offered = first.total.offered;
       const times: number[] = [];

@@ -2,7 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { startTestService, TestService } from '../support/test-service';
 
 /** Routes that are not part of the REST API: the consoles' HTML pages (their assets are wildcard routes). */
-const HTML_PAGES = ['/console', '/dashboard'];
+const HTML_PAGES = ['/console', '/dashboard', '/reports'];
 
 /** Every route Fastify has registered, as "METHOD /path/{param}", from its route tree. */
 function registeredRoutes(tree: string): string[] {

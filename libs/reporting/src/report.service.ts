@@ -10,7 +10,7 @@ import {
   occupancyPercent,
   StateSeconds,
 } from './domain/metric-definitions';
-import { ReportQuery } from './domain/report-query';
+import { ReportQuery, reportQuerySchema } from './domain/report-query';
 import { ReportRepository, TotalsRow } from './report.repository';
 
 /** Service-level target of contacts whose queue is no longer configured (the schema's default). */
@@ -68,6 +68,11 @@ export class ReportService {
 
   get shortAbandonSeconds(): number {
     return this.frontOffice.data.reporting.shortAbandonSeconds;
+  }
+
+  /** Validates a query string (a ZodError, i.e. a 400 with the reason, when it is wrong). */
+  parseQuery(raw: unknown): ReportQuery {
+    return reportQuerySchema(this.timeZone).parse(raw ?? {});
   }
 
   async intervals(query: ReportQuery, now = new Date()): Promise<IntervalReport> {

@@ -13,7 +13,7 @@ import {
 } from '@nestjs/swagger';
 import { z } from 'zod';
 import { JwtAuthGuard, Roles } from '@centralino/auth';
-import { INTERVAL_SIZES, REPORT_GROUPINGS, reportQuerySchema } from './domain/report-query';
+import { INTERVAL_SIZES, REPORT_GROUPINGS } from './domain/report-query';
 import { CallerHistoryService } from './caller-history.service';
 import { REPORT_CSV_COLUMNS, reportToCsv } from './report-csv';
 import { ReportService } from './report.service';
@@ -24,8 +24,12 @@ const callerAddressSchema = z
 
 function rangeQueries() {
   return [
-    ApiQuery({ name: 'from', description: 'Start of the range (ISO 8601, inclusive)', example: '2026-11-23T00:00:00+01:00' }),
-    ApiQuery({ name: 'to', description: 'End of the range (ISO 8601, exclusive)', example: '2026-11-24T00:00:00+01:00' }),
+    ApiQuery({
+      name: 'from',
+      description: "Start (inclusive): a date (midnight in the front office's time zone) or an ISO 8601 date-time on a 15-minute boundary",
+      example: '2026-11-23',
+    }),
+    ApiQuery({ name: 'to', description: 'End (exclusive), like from', example: '2026-11-24' }),
     ApiQuery({ name: 'interval', required: false, enum: INTERVAL_SIZES, description: 'Interval size (default 1h)' }),
     ApiQuery({
       name: 'groupBy',
@@ -67,7 +71,7 @@ export class ReportsController {
   @ApiOkResponse({ description: '{ from, to, interval, groupBy, timeZone, shortAbandonSeconds, rows[], total }' })
   @ApiBadRequestResponse({ description: 'A bad range, interval or grouping (the message says which)' })
   intervals(@Query() query: unknown) {
-    return this.reports.intervals(reportQuerySchema.parse(query ?? {}));
+    return this.reports.intervals(this.reports.parseQuery(query));
   }
 
   @Get('intervals.csv')
@@ -82,7 +86,7 @@ export class ReportsController {
   @Header('content-type', 'text/csv; charset=utf-8')
   @Header('content-disposition', 'attachment; filename="centralino-report.csv"')
   async intervalsCsv(@Query() query: unknown) {
-    return reportToCsv(await this.reports.intervals(reportQuerySchema.parse(query ?? {})));
+    return reportToCsv(await this.reports.intervals(this.reports.parseQuery(query)));
   }
 
   @Get('callers/:address/history')

@@ -4,7 +4,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** The pages, by their stable path. Each is a static HTML file plus plain ES modules under /ui/. */
-export const WEB_PAGES = { '/console': 'console.html', '/dashboard': 'dashboard.html' } as const;
+export const WEB_PAGES = {
+  '/console': 'console.html',
+  '/dashboard': 'dashboard.html',
+  '/reports': 'reports.html',
+} as const;
 
 /** Where the static assets are served from. */
 export const WEB_ASSETS_PREFIX = '/ui/';
@@ -21,8 +25,9 @@ export function webPublicDir(): string {
 }
 
 /**
- * Serves the operator console at /console and the supervisor dashboard at /dashboard (http role). The
- * socket.io browser client is served by socket.io itself at /socket.io/socket.io.js.
+ * Serves the operator console at /console, the supervisor dashboard at /dashboard and the reports at
+ * /reports (http role). The socket.io browser client is served by socket.io itself at
+ * /socket.io/socket.io.js.
  */
 export async function registerWebPages(app: NestFastifyApplication): Promise<void> {
   const root = webPublicDir();
