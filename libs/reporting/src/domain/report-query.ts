@@ -39,9 +39,9 @@ export function localMidnight(date: string, timeZone: string): Date {
   return new Date(instant);
 }
 
-const moment = (name: string) =>
+const moment = () =>
   z.union([z.iso.date(), z.iso.datetime({ offset: true })], {
-    error: `${name}: a date (YYYY-MM-DD, midnight in the front office's time zone) or an ISO 8601 date-time`,
+    error: "a date (YYYY-MM-DD, midnight in the front office's time zone) or an ISO 8601 date-time",
   });
 
 /**
@@ -52,8 +52,8 @@ export function reportQuerySchema(timeZone: string) {
   const instant = (value: string) => (value.length === 10 ? localMidnight(value, timeZone) : new Date(value));
   return z
     .object({
-      from: moment('from'),
-      to: moment('to'),
+      from: moment(),
+      to: moment(),
       interval: z.enum(INTERVAL_SIZES).default('1h'),
       groupBy: z.enum(REPORT_GROUPINGS).default('queue'),
     })
