@@ -48,7 +48,8 @@ async function load(database: DatabaseService): Promise<void> {
        SELECT md5('op' || i)::uuid, 'op' || i, 'Operator ' || i, 'operator', '{}', '["it"]'
        FROM generate_series(1, ${OPERATORS}) i`,
     );
-    await manager.query(`
+    await manager.query(
+      `
       CREATE TEMP TABLE synth ON COMMIT DROP AS
       SELECT md5('c' || i)::uuid AS id,
         (ARRAY['billing', 'technical_support', 'sales', 'reception'])[1 + (i % 4)] AS queue,
@@ -56,7 +57,9 @@ async function load(database: DatabaseService): Promise<void> {
         $1::timestamptz + random() * ($2::timestamptz - $1::timestamptz) AS received,
         random() AS outcome, (random() * 90)::int AS wait, 30 + (random() * 400)::int AS talk,
         md5('op' || (1 + (i % ${OPERATORS})))::uuid AS operator
-      FROM generate_series(1, ${CONTACTS}) i`, [FROM, TO]);
+      FROM generate_series(1, ${CONTACTS}) i`,
+      [FROM, TO],
+    );
     await manager.query(`
       INSERT INTO contacts (id, channel, provider, external_id, from_address, to_address, state, problem_type,
         operator_id, received_at, queued_at, connected_at, ended_at)
@@ -76,9 +79,19 @@ async function load(database: DatabaseService): Promise<void> {
     await event('queued', `received + interval '5 s'`, 'true', `jsonb_build_object('queue', queue)`);
     // One in ten answered contacts was declined once first and went back to the queue.
     await event('offered', `received + (5 + wait / 2) * interval '1 s'`, 'outcome < 0.08');
-    await event('queued', `received + (6 + wait / 2) * interval '1 s'`, 'outcome < 0.08', `'{"reason":"rejected"}'`);
+    await event(
+      'queued',
+      `received + (6 + wait / 2) * interval '1 s'`,
+      'outcome < 0.08',
+      `'{"reason":"rejected"}'`,
+    );
     await event('offered', `received + (3 + wait) * interval '1 s'`, 'outcome < 0.8');
-    await event('connected', `received + (5 + wait) * interval '1 s'`, 'outcome < 0.8', `jsonb_build_object('operatorId', operator)`);
+    await event(
+      'connected',
+      `received + (5 + wait) * interval '1 s'`,
+      'outcome < 0.8',
+      `jsonb_build_object('operatorId', operator)`,
+    );
     await event('note', `received + (20 + wait) * interval '1 s'`, 'outcome < 0.02', `'{"kind":"transfer"}'`);
     await event('completed', `received + (5 + wait + talk) * interval '1 s'`, 'outcome < 0.8');
     await event('abandoned', `received + (5 + wait) * interval '1 s'`, 'outcome >= 0.8 AND outcome < 0.95');
@@ -173,7 +186,9 @@ async function main(): Promise<void> {
 
     log('# Interval reports benchmark');
     log();
-    log('Reproduce with `npm run bench:reporting` (starts a private PostgreSQL, loads the data, times the reports).');
+    log(
+      'Reproduce with `npm run bench:reporting` (starts a private PostgreSQL, loads the data, times the reports).',
+    );
     log(
       `Measured at commit ${commit} with Node ${process.version}, ${String(counts.version).split(',')[0]}, on ` +
         `${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} cores, **shared with other jobs** while measuring; ` +
@@ -193,7 +208,9 @@ async function main(): Promise<void> {
         '`ReportService.intervals` call (SQL over the event logs + labels + derived figures), as GET /reports/intervals runs it.',
     );
     log();
-    log('| report (whole month) | rows | wall time, median | wall time, slowest | CPU time (PostgreSQL + Node), median | under 1 s |');
+    log(
+      '| report (whole month) | rows | wall time, median | wall time, slowest | CPU time (PostgreSQL + Node), median | under 1 s |',
+    );
     log('|---|---|---|---|---|---|');
     const cases: { interval: string; groupBy: string }[] = [
       { interval: '1d', groupBy: 'queue' },
@@ -228,7 +245,9 @@ async function main(): Promise<void> {
     }
     log();
     log(
-      `Load average while measuring: ${loadavg().map((value) => value.toFixed(1)).join(', ')} on ${cpus().length} cores ` +
+      `Load average while measuring: ${loadavg()
+        .map((value) => value.toFixed(1))
+        .join(', ')} on ${cpus().length} cores ` +
         '(other jobs share the machine), which is why wall time is far above CPU time.',
     );
     log();
@@ -245,7 +264,7 @@ async function main(): Promise<void> {
     log(
       'Operator time per state: computing it from the operator event log at read time took 3-7 s for this month, so ' +
         'it is read from `operator_state_time` (seconds per operator, state and 15-minute block), which the drainer ' +
-        'adds to for every span its new events close, in the same transaction; plus each operator\'s current span. ' +
+        "adds to for every span its new events close, in the same transaction; plus each operator's current span. " +
         `Rebuilding it from the log (OperatorEventRepository.rebuildStateTime) took ${stateTimeSeconds.toFixed(1)} s.`,
     );
     if (WRITE) writeFileSync(resolve(__dirname, 'results.md'), `${lines.join('\n')}\n`);

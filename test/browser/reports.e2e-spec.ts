@@ -14,7 +14,10 @@ describe('reports page in Chromium', () => {
   let browser: TestBrowser;
 
   /** A billing call queued at `queued`, answered by anna after `wait` s and completed, or abandoned. */
-  async function contact(queued: string, outcome: { answeredAfter: number; talk: number } | { abandonedAfter: number }) {
+  async function contact(
+    queued: string,
+    outcome: { answeredAfter: number; talk: number } | { abandonedAfter: number },
+  ) {
     const contacts = service.running.app.get(ContactRepository);
     const anna = (await service.running.app.get(OperatorRepository).findByUsername('anna'))!.id;
     const id = randomUUID();
@@ -46,7 +49,14 @@ describe('reports page in Chromium', () => {
     if ('answeredAfter' in outcome) {
       const wait = outcome.answeredAfter;
       await contacts.transition(id, ['queued'], 'offered', {}, { operatorId: anna }, later(wait - 1));
-      await contacts.transition(id, ['offered'], 'connected', { operatorId: anna }, { operatorId: anna }, later(wait));
+      await contacts.transition(
+        id,
+        ['offered'],
+        'connected',
+        { operatorId: anna },
+        { operatorId: anna },
+        later(wait),
+      );
       await contacts.transition(id, ['connected'], 'completed', {}, {}, later(wait + outcome.talk));
     } else {
       await contacts.transition(id, ['queued'], 'abandoned', {}, {}, later(outcome.abandonedAfter));
@@ -113,7 +123,9 @@ describe('reports page in Chromium', () => {
     expect(download.suggestedFilename()).toBe('centralino-report-2026-11-02-2026-11-02.csv');
     const csv = readFileSync((await download.path())!, 'utf8').split('\r\n');
     expect(csv[0]).toMatch(/^interval_start,interval_end,group_by,key,label,offered,answered,/);
-    expect(csv[1]).toMatch(/^2026-11-02T08:00:00.000Z,2026-11-02T09:00:00.000Z,queue,billing,Billing,2,2,1,0,/);
+    expect(csv[1]).toMatch(
+      /^2026-11-02T08:00:00.000Z,2026-11-02T09:00:00.000Z,queue,billing,Billing,2,2,1,0,/,
+    );
 
     await page.getByLabel('Caller number').fill('+390655566677');
     await page.getByRole('button', { name: 'Look up' }).click();

@@ -89,7 +89,14 @@ describe('reports from the event log (REST, CSV, roles)', () => {
         expect(noted).not.toBeNull();
         continue;
       }
-      const moved = await contacts.transition(id, [state as 'queued'], type as 'queued', {}, data, at(time, day));
+      const moved = await contacts.transition(
+        id,
+        [state as 'queued'],
+        type as 'queued',
+        {},
+        data,
+        at(time, day),
+      );
       expect(moved).not.toBeNull();
       state = type;
     }
@@ -270,7 +277,9 @@ describe('reports from the event log (REST, CSV, roles)', () => {
       ['2026-10-31T23:00:00.000Z', 1, 1],
       ['2026-11-01T23:00:00.000Z', 6, 2],
     ]);
-    const quarter = await report(`from=2026-11-02T09:00:00%2B01:00&to=2026-11-02T09:30:00%2B01:00&interval=15m&groupBy=none`);
+    const quarter = await report(
+      `from=2026-11-02T09:00:00%2B01:00&to=2026-11-02T09:30:00%2B01:00&interval=15m&groupBy=none`,
+    );
     expect(quarter.rows.map((row) => [row.intervalStart, row.offered, row.answered])).toEqual([
       ['2026-11-02T08:00:00.000Z', 2, 2],
       ['2026-11-02T08:15:00.000Z', 1, 0],
@@ -343,7 +352,11 @@ describe('reports from the event log (REST, CSV, roles)', () => {
 
   it('is for supervisors and admins: operators get 403, strangers 401, bad queries 400 with the reason', async () => {
     const day = `from=${DAY}&to=2026-11-03`;
-    for (const path of [`/reports/intervals?${day}`, `/reports/intervals.csv?${day}`, '/reports/callers/+390611122233/history']) {
+    for (const path of [
+      `/reports/intervals?${day}`,
+      `/reports/intervals.csv?${day}`,
+      '/reports/callers/+390611122233/history',
+    ]) {
       expect((await get(path, 'anna')).status).toBe(403);
       expect((await fetch(`${service.url}${path}`)).status).toBe(401);
       expect((await get(path, 'root')).status).toBe(200);
@@ -369,14 +382,29 @@ describe('reports from the event log (REST, CSV, roles)', () => {
     expect(response.status).toBe(200);
     const body = (await response.json()) as {
       caller: string;
-      contacts: { outcome: string; queue: string | null; operator: { displayName: string } | null; waitSeconds: number | null; talkSeconds: number | null }[];
+      contacts: {
+        outcome: string;
+        queue: string | null;
+        operator: { displayName: string } | null;
+        waitSeconds: number | null;
+        talkSeconds: number | null;
+      }[];
       messages: unknown;
     };
     expect(body.caller).toBe('+39***233');
     expect(body.messages).toBeNull();
     expect(body.contacts).toHaveLength(8);
     expect(body.contacts.map((contact) => contact.outcome).sort()).toEqual(
-      ['abandoned', 'abandoned', 'abandoned', 'abandoned', 'completed', 'completed', 'completed', 'message_taken'].sort(),
+      [
+        'abandoned',
+        'abandoned',
+        'abandoned',
+        'abandoned',
+        'completed',
+        'completed',
+        'completed',
+        'message_taken',
+      ].sort(),
     );
     expect(JSON.stringify(body)).not.toContain('0611122233');
     const unknown = await get('/reports/callers/+390699999999/history');
@@ -444,7 +472,9 @@ describe('reports count real contacts driven through the service', () => {
 
     // The dashboard's "today" counts with the same definitions.
     dashboard = await SupervisorClient.connect(service.url, 'sara');
-    const snapshot = await dashboard.until((s) => s.queues.find((q) => q.id === 'billing')!.today.abandoned === 1);
+    const snapshot = await dashboard.until(
+      (s) => s.queues.find((q) => q.id === 'billing')!.today.abandoned === 1,
+    );
     const todayBilling = snapshot.queues.find((queue) => queue.id === 'billing')!.today;
     expect(todayBilling).toMatchObject({
       answered: 1,
@@ -473,9 +503,14 @@ describe('reports count real contacts driven through the service', () => {
     const history = await fetch(`${service.url}/reports/callers/${caller}/history`, {
       headers: { authorization: `Bearer ${token}` },
     });
-    const body = (await history.json()) as { caller: string; contacts: { id: string; outcome: string; operator: { displayName: string } | null }[] };
+    const body = (await history.json()) as {
+      caller: string;
+      contacts: { id: string; outcome: string; operator: { displayName: string } | null }[];
+    };
     expect(body.caller).toBe('+39***543');
-    expect(body.contacts.map((contact) => [contact.id, contact.outcome, contact.operator?.displayName ?? null])).toEqual([
+    expect(
+      body.contacts.map((contact) => [contact.id, contact.outcome, contact.operator?.displayName ?? null]),
+    ).toEqual([
       [secondId, 'abandoned', null],
       [firstId, 'completed', 'Anna'],
     ]);

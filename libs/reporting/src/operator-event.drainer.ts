@@ -33,7 +33,10 @@ export class OperatorEventDrainer implements OnApplicationBootstrap, BeforeAppli
     await this.running;
     // What changed during shutdown (operators logged out) is written before the connections close.
     await this.drain().catch((error: unknown) =>
-      this.logger.warn({ err: error }, 'Operator events left in Redis at shutdown; the next worker drains them'),
+      this.logger.warn(
+        { err: error },
+        'Operator events left in Redis at shutdown; the next worker drains them',
+      ),
     );
   }
 
@@ -42,7 +45,9 @@ export class OperatorEventDrainer implements OnApplicationBootstrap, BeforeAppli
       .then(async () => {
         await this.drain();
       })
-      .catch((error: unknown) => this.logger.error({ err: error }, 'Draining operator events failed; retrying'));
+      .catch((error: unknown) =>
+        this.logger.error({ err: error }, 'Draining operator events failed; retrying'),
+      );
   }
 
   /** Writes every pending change; returns when the stream is empty. */

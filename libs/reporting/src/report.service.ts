@@ -93,7 +93,10 @@ export class ReportService {
     const rows: (TotalsRow & { states?: StateSeconds })[] = byOperator
       ? await this.withOperatorStates(query, contactRows, now)
       : contactRows;
-    const labels = await this.labels(query.groupBy, rows.map((row) => row.key));
+    const labels = await this.labels(
+      query.groupBy,
+      rows.map((row) => row.key),
+    );
     const reportRows: ReportRow[] = rows.map((row) => ({
       intervalStart: row.intervalStart.toISOString(),
       intervalEnd: row.intervalEnd.toISOString(),
@@ -163,7 +166,10 @@ export class ReportService {
       );
   }
 
-  private async labels(groupBy: ReportQuery['groupBy'], keys: (string | null)[]): Promise<Map<string | null, string>> {
+  private async labels(
+    groupBy: ReportQuery['groupBy'],
+    keys: (string | null)[],
+  ): Promise<Map<string | null, string>> {
     const labels = new Map<string | null, string>();
     if (groupBy === 'none') labels.set(null, 'All');
     if (groupBy === 'queue' || groupBy === 'problemType') {
@@ -174,7 +180,8 @@ export class ReportService {
     }
     if (groupBy === 'operator') {
       const ids = [...new Set(keys.filter((key): key is string => key !== null))];
-      for (const operator of await this.operators.findByIds(ids)) labels.set(operator.id, operator.displayName);
+      for (const operator of await this.operators.findByIds(ids))
+        labels.set(operator.id, operator.displayName);
       labels.set(null, '(not answered)');
     }
     return labels;

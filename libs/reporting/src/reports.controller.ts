@@ -26,11 +26,17 @@ function rangeQueries() {
   return [
     ApiQuery({
       name: 'from',
-      description: "Start (inclusive): a date (midnight in the front office's time zone) or an ISO 8601 date-time on a 15-minute boundary",
+      description:
+        "Start (inclusive): a date (midnight in the front office's time zone) or an ISO 8601 date-time on a 15-minute boundary",
       example: '2026-11-23',
     }),
     ApiQuery({ name: 'to', description: 'End (exclusive), like from', example: '2026-11-24' }),
-    ApiQuery({ name: 'interval', required: false, enum: INTERVAL_SIZES, description: 'Interval size (default 1h)' }),
+    ApiQuery({
+      name: 'interval',
+      required: false,
+      enum: INTERVAL_SIZES,
+      description: 'Interval size (default 1h)',
+    }),
     ApiQuery({
       name: 'groupBy',
       required: false,
@@ -68,7 +74,9 @@ export class ReportsController {
       'messages taken; by operator also time per state and occupancy. Definitions: docs/reporting.md.',
   })
   @applyAll(...rangeQueries())
-  @ApiOkResponse({ description: '{ from, to, interval, groupBy, timeZone, shortAbandonSeconds, rows[], total }' })
+  @ApiOkResponse({
+    description: '{ from, to, interval, groupBy, timeZone, shortAbandonSeconds, rows[], total }',
+  })
   @ApiBadRequestResponse({ description: 'A bad range, interval or grouping (the message says which)' })
   intervals(@Query() query: unknown) {
     return this.reports.intervals(this.reports.parseQuery(query));
@@ -94,7 +102,11 @@ export class ReportsController {
     summary: "A caller's previous contacts (and messages, once the back office is installed)",
     description: 'Newest first, at most 50, within the retention period. The number is masked in the answer.',
   })
-  @ApiParam({ name: 'address', description: 'The caller number as received (E.164), or a chat address', example: '+390212345678' })
+  @ApiParam({
+    name: 'address',
+    description: 'The caller number as received (E.164), or a chat address',
+    example: '+390212345678',
+  })
   @ApiOkResponse({ description: '{ caller, since, contacts[], messages }' })
   @ApiBadRequestResponse({ description: 'Not a phone number or address' })
   callerHistory(@Param('address') address: string) {

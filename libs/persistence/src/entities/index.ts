@@ -5,4 +5,10 @@ import { OperatorEntity } from './operator.entity';
 import { WebhookReceiptEntity } from './webhook-receipt.entity';
 
 export { ContactEventEntity, ContactEntity, OperatorEntity, OperatorEventEntity, WebhookReceiptEntity };
-export const ENTITIES = [ContactEntity, ContactEventEntity, OperatorEntity, OperatorEventEntity, WebhookReceiptEntity];
+export const ENTITIES = [
+  ContactEntity,
+  ContactEventEntity,
+  OperatorEntity,
+  OperatorEventEntity,
+  WebhookReceiptEntity,
+];

@@ -60,7 +60,10 @@ describe('metric definitions', () => {
   });
 
   it('adds totals, keeping the longest wait as a maximum', () => {
-    const a = contactTotals(facts({ connectedAt: at(30), endedAt: at(90), finalState: 'completed' }), thresholds);
+    const a = contactTotals(
+      facts({ connectedAt: at(30), endedAt: at(90), finalState: 'completed' }),
+      thresholds,
+    );
     const b = contactTotals(facts({ endedAt: at(45), finalState: 'abandoned' }), thresholds);
     expect(addTotals(a, b)).toMatchObject({ offered: 2, answered: 1, abandoned: 1, longestWaitSeconds: 45 });
   });
