@@ -11,6 +11,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import type { EntityManager } from 'typeorm';
 import type { AppConfig } from '../../libs/config/src';
 import { FrontOfficeConfig } from '../../libs/config/src/front-office-config';
 import { DatabaseService } from '../../libs/persistence/src/database.service';
@@ -159,21 +160,24 @@ async function main(): Promise<void> {
     await database.read((manager) => manager.query(`VACUUM ANALYZE contact_facts`));
     if (args.includes('--explain')) {
       // Prints the plans of one report's queries instead of timing (for tuning).
+      const explained = (manager: EntityManager) =>
+        Object.assign(Object.create(manager) as EntityManager, {
+          query: async (sql: string, parameters?: unknown[]) => {
+            if (/^\s*(WITH|SELECT)/.test(sql)) {
+              const plan = (await manager.query(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, parameters)) as {
+                'QUERY PLAN': string;
+              }[];
+              process.stdout.write(plan.map((row) => row['QUERY PLAN']).join('\n') + '\n\n');
+            }
+            return manager.query(sql, parameters);
+          },
+        });
       const read = database.read.bind(database);
+      const transaction = database.transaction.bind(database);
       database.read = ((work: Parameters<typeof read>[0]) =>
-        read((manager) =>
-          work(
-            Object.assign(Object.create(manager) as typeof manager, {
-              query: async (sql: string, parameters?: unknown[]) => {
-                const plan = (await manager.query(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, parameters)) as {
-                  'QUERY PLAN': string;
-                }[];
-                process.stdout.write(plan.map((row) => row['QUERY PLAN']).join('\n') + '\n\n');
-                return manager.query(sql, parameters);
-              },
-            }),
-          ),
-        )) as typeof read;
+        read((manager) => work(explained(manager)))) as typeof read;
+      database.transaction = ((work: Parameters<typeof transaction>[0]) =>
+        transaction((manager) => work(explained(manager)))) as typeof transaction;
       const groupBy = args[args.indexOf('--explain') + 1] ?? 'queue';
       await service.intervals(service.parseQuery({ from: FROM, to: TO, interval: '1d', groupBy }));
       return;

@@ -78,6 +78,11 @@ export class ReportRepository {
    */
   refreshFacts(): Promise<number> {
     return this.database.transaction(async (manager) => {
+      // Most calls find nothing to do: say so without planning the join below over every contact.
+      const [{ pending }] = (await manager.query(
+        `SELECT EXISTS (SELECT 1 FROM contact_facts_stale) AS pending`,
+      )) as { pending: boolean }[];
+      if (!pending) return 0;
       const rows: unknown[] = await manager.query(
         `WITH stale AS (
            DELETE FROM contact_facts_stale RETURNING contact_id
@@ -237,7 +242,7 @@ export class ReportRepository {
 
   /**
    * Runs a report's read in a read-only transaction tuned for one large aggregate: no JIT (compiling
-   * costs more than it saves on sub-second queries) and room to hash-aggregate in memory.
+   * costs more than it saves on sub-second queries) and more memory to sort and group in.
    */
   private reportRead<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     return this.database.transaction(async (manager) => {

@@ -19,7 +19,7 @@ for i = 5, #ARGV, 2 do
 end
 if ARGV[3] == 'available' then redis.call('SADD', KEYS[2], ARGV[1]) else redis.call('SREM', KEYS[2], ARGV[1]) end
 if ARGV[3] == 'offline' then redis.call('SREM', KEYS[3], ARGV[1]) else redis.call('SADD', KEYS[3], ARGV[1]) end
-redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV_MAX_EVENTS, '*', 'operatorId', ARGV[1], 'state', ARGV[3],
+redis.call('XADD', KEYS[4], 'MAXLEN', '~', '{{maxEvents}}', '*', 'operatorId', ARGV[1], 'state', ARGV[3],
   'reason', redis.call('HGET', KEYS[1], 'reason') or '', 'contactId', redis.call('HGET', KEYS[1], 'contactId') or '')
 return 'OK'
 `;
@@ -56,7 +56,7 @@ export class OperatorStateStore {
   constructor(private readonly redis: RedisService) {
     redis.client.defineCommand('centralinoOperatorTransition', {
       numberOfKeys: 4,
-      lua: TRANSITION_SCRIPT.replace('ARGV_MAX_EVENTS', `'${OPERATOR_EVENT_STREAM_MAX}'`),
+      lua: TRANSITION_SCRIPT.replace('{{maxEvents}}', String(OPERATOR_EVENT_STREAM_MAX)),
     });
   }
 
