@@ -71,7 +71,7 @@ describe('reports page in Chromium', () => {
     await contact('09:00:00', { answeredAfter: 10, talk: 120 });
     await contact('09:30:00', { answeredAfter: 40, talk: 60 });
     await contact('10:15:00', { abandonedAfter: 30 });
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await browser?.close();

@@ -419,7 +419,7 @@ describe('reports count real contacts driven through the service', () => {
 
   beforeAll(async () => {
     service = await startTestService('pglite', { FRONT_OFFICE_CONFIG: CONSOLES_FRONT_OFFICE });
-  });
+  }, 60_000);
 
   afterAll(async () => {
     dashboard?.close();
