@@ -7,6 +7,7 @@ import { join } from 'node:path';
 export const WEB_PAGES = {
   '/console': 'console.html',
   '/dashboard': 'dashboard.html',
+  '/chat-demo': 'chat-demo.html',
   '/reports': 'reports.html',
 } as const;
 
