@@ -161,7 +161,7 @@ describe('triage on Twilio voice: speech in the caller’s language, clarifying 
     await twilio.post(VOICE, call);
     const vague = await twilio.post(`${VOICE}/gather`, {
       ...call,
-      SpeechResult: 'Bună ziua, am o întrebare',
+      SpeechResult: 'Salut, bună ziua',
     });
     const gather = vague.twiml.Response.Gather;
     expect(gather).toMatchObject({

@@ -52,7 +52,12 @@ export class ContactRepository {
    * The newest contact still open (not in a final state) between two addresses on a text channel: an
    * SMS conversation is one contact from its first message until it ends.
    */
-  findOpenConversation(provider: string, channel: Channel, from: string, to: string): Promise<Contact | null> {
+  findOpenConversation(
+    provider: string,
+    channel: Channel,
+    from: string,
+    to: string,
+  ): Promise<Contact | null> {
     return this.database.read((manager) =>
       manager.findOne(ContactEntity, {
         where: { provider, channel, fromAddress: from, toAddress: to, state: Not(In([...FINAL_STATES])) },

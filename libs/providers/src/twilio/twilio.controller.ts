@@ -2,7 +2,6 @@ import { Controller, Headers, HttpCode, Logger, Post, Query, Req, Res } from '@n
 import type { RawBodyRequest } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { maskPhone } from '@centralino/contacts';
-import { MetricsService } from '@centralino/observability';
 import { CallAction } from '../call-flow/call-actions';
 import { CallFlow } from '../call-flow/call-flow.service';
 import { gatherAttemptSchema } from '../call-flow/gather-attempt.dto';
@@ -35,7 +34,6 @@ export class TwilioVoiceController {
   constructor(
     private readonly twilio: TwilioAdapter,
     private readonly flow: CallFlow,
-    private readonly metrics: MetricsService,
   ) {}
 
   /** "A call comes in": greeting and the triage menu (digits or speech). */
