@@ -17,6 +17,9 @@ function started() {
   };
 }
 
+// The service trains triage at start-up: on a busy shared machine that takes a while.
+const START_TIMEOUT_MS = 120_000;
+
 describe('generic webhook: actions for gateways driven by commands', () => {
   let service: TestService;
   let gateway: RestStub;
@@ -25,7 +28,7 @@ describe('generic webhook: actions for gateways driven by commands', () => {
   beforeAll(async () => {
     gateway = await new RestStub().start();
     service = await startTestService('pglite', { GENERIC_ACTIONS_URL: `${gateway.url}/centralino/actions` });
-  });
+  }, START_TIMEOUT_MS);
 
   afterEach(async () => {
     while (clients.length) {

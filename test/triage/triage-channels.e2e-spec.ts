@@ -57,6 +57,9 @@ function startService(stub: RestStub): Promise<TestService> {
   });
 }
 
+// The service trains triage at start-up: on a busy shared machine that takes a while.
+const START_TIMEOUT_MS = 120_000;
+
 describe('triage on Twilio voice: speech in the caller’s language, clarifying <Gather>', () => {
   let service: TestService;
   let stub: RestStub;
@@ -67,7 +70,7 @@ describe('triage on Twilio voice: speech in the caller’s language, clarifying 
     stub = await new RestStub().start();
     service = await startService(stub);
     twilio = new TwilioClient(service.url, PUBLIC_BASE_URL, AUTH_TOKEN);
-  });
+  }, START_TIMEOUT_MS);
 
   afterEach(async () => {
     while (clients.length) {
@@ -199,7 +202,7 @@ describe('triage on Twilio SMS: a text conversation in the same queues', () => {
     stub = await new RestStub().start();
     service = await startService(stub);
     twilio = new TwilioClient(service.url, PUBLIC_BASE_URL, AUTH_TOKEN);
-  });
+  }, START_TIMEOUT_MS);
 
   afterAll(async () => {
     await service?.stop();
@@ -272,7 +275,7 @@ describe('triage on Twilio SMS: to an operator who speaks the language', () => {
     stub = await new RestStub().start();
     service = await startService(stub);
     twilio = new TwilioClient(service.url, PUBLIC_BASE_URL, AUTH_TOKEN);
-  });
+  }, START_TIMEOUT_MS);
 
   afterAll(async () => {
     for (const client of clients) client.close();

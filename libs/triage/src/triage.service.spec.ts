@@ -200,4 +200,47 @@ describe('TriageService', () => {
       /^Può dirmi qualcosa in più su ciò di cui ha bisogno\? Per esempio: Billing/,
     );
   });
+  it('retrains from a new version of the file, letting the event loop run meanwhile', async () => {
+    const service = new TriageService(sample);
+    const word = 'zorbulatore';
+    expect(service.classify({ text: `lo ${word} per domani`, canClarify: true }).problemType).not.toBe(
+      'appointments',
+    );
+    const data = structuredClone(sample.data);
+    const appointments = data.problemTypes.find((type) => type.id === 'appointments')!;
+    appointments.examples.it = [
+      ...(appointments.examples.it ?? []),
+      `prenotare lo ${word}`,
+      `uno ${word} per martedì`,
+      `devo fissare uno ${word}`,
+    ];
+    // Count event-loop turns while it trains: a blocking retrain would allow one at most.
+    let turns = 0;
+    let spinning = true;
+    const spin = (): void => {
+      turns++;
+      if (spinning) setImmediate(spin);
+    };
+    setImmediate(spin);
+    const result = await service.retrain(new FrontOfficeConfig(data));
+    spinning = false;
+    expect(turns).toBeGreaterThan(data.problemTypes.length);
+    expect(result).toMatchObject({ problemTypes: data.problemTypes.length });
+    expect(result.examples).toBe(TriageService.trainingExamples(data.problemTypes).length);
+    expect(service.classify({ text: `lo ${word} per domani`, canClarify: true })).toMatchObject({
+      kind: 'queue',
+      problemType: 'appointments',
+    });
+  });
+
+  it('refuses a retrain that adds or removes problem types, keeping the running model', async () => {
+    const service = new TriageService(sample);
+    const data = structuredClone(sample.data);
+    data.problemTypes.pop();
+    await expect(service.retrain(new FrontOfficeConfig(data))).rejects.toMatchObject({
+      code: 'validation_failed',
+      message: expect.stringMatching(/problemTypes changed/),
+    });
+    expect(service.classify({ text: 'ho un problema con la fattura di marzo' }).problemType).toBe('billing');
+  });
 });
