@@ -4,8 +4,8 @@
  * journeys for Twilio, Vonage, Telnyx and the generic webhook, signed exactly as each provider signs, at
  * a steady arrival rate. Writes p50/p95/p99 per provider (and per request type) to results.md.
  *
- *   npm run bench:webhooks                       # 4 calls/s for 60 s, writes results.md
- *   npm run bench:webhooks -- --rate 8 --seconds 30 --no-write
+ *   npm run bench:webhooks                       # 4 calls/s for 60 s, PostgreSQL then PGlite
+ *   npm run bench:webhooks -- --rate 8 --seconds 30 --database pglite --no-write
  */
 import { ChildProcess, execSync, spawn } from 'node:child_process';
 import { createHash, generateKeyPairSync, randomBytes, randomUUID, sign } from 'node:crypto';
@@ -17,6 +17,7 @@ import { join, resolve } from 'node:path';
 import { JwtService } from '@nestjs/jwt';
 import twilio from 'twilio';
 import { GenericSignatureVerifier } from '../../libs/intake/src/generic/generic-signature.verifier';
+import { PrivatePostgres } from '../../libs/testing/src/private-postgres';
 
 const ROOT = resolve(__dirname, '../..');
 const PUBLIC_BASE_URL = 'https://switchboard.example.com';
@@ -38,6 +39,10 @@ function argument(name: string, fallback: number): number {
 const RATE = argument('rate', 4); // new calls per second, all providers together
 const SECONDS = argument('seconds', 60);
 const WARM_UP_SECONDS = 5;
+const DATABASES = (() => {
+  const at = process.argv.indexOf('--database');
+  return at > 0 ? [process.argv[at + 1]!] : ['postgres', 'pglite'];
+})();
 const THINK_MS = 300; // between two webhooks of one call, as a provider's are spaced
 
 /** What callers say, in the four languages of the sample taxonomy (clear, vague and odd). */
@@ -54,7 +59,7 @@ const SPEECH = [
 const pick = <T>(list: T[]): T => list[Math.floor(Math.random() * list.length)]!;
 
 type Sample = { provider: string; step: string; ms: number; status: number };
-const samples: Sample[] = [];
+let samples: Sample[] = [];
 let measuring = false;
 
 async function timed(provider: string, step: string, request: () => Promise<Response>): Promise<void> {
@@ -226,7 +231,11 @@ async function startStub(): Promise<Server> {
   return server;
 }
 
-async function startService(stubUrl: string, dataDir: string): Promise<{ child: ChildProcess; url: string }> {
+async function startService(
+  stubUrl: string,
+  dataDir: string,
+  databaseUrl: string | null,
+): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, ['-r', '@swc-node/register', 'test/support/run-service.ts'], {
     cwd: ROOT,
     env: {
@@ -250,6 +259,7 @@ async function startService(stubUrl: string, dataDir: string): Promise<{ child: 
       TELNYX_API_BASE_URL: `${stubUrl}/v2`,
       // One client address sends everything here; the per-address limit is for the internet.
       RATE_LIMIT_WEBHOOKS_PER_MINUTE: '1000000',
+      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -283,12 +293,25 @@ function table(groups: Map<string, Sample[]>, lines: string[]): void {
   }
 }
 
-async function main(): Promise<void> {
+interface Run {
+  database: string;
+  samples: Sample[];
+  failures: number;
+  loadBefore: number;
+  loadAfter: number;
+}
+
+/** One run against a fresh centralino on `database` (postgres: a private cluster; pglite: embedded). */
+async function run(database: string): Promise<Run> {
+  samples = [];
   const stub = await startStub();
   const dataDir = mkdtempSync(join(tmpdir(), 'centralino-bench-'));
+  const postgres = database === 'postgres' ? new PrivatePostgres() : null;
+  const databaseUrl = postgres ? await postgres.start() : null;
   const { child, url } = await startService(
     `http://127.0.0.1:${(stub.address() as AddressInfo).port}`,
     dataDir,
+    databaseUrl,
   );
   const journeys = new Journeys(url);
   const loadBefore = loadavg()[0]!;
@@ -298,7 +321,7 @@ async function main(): Promise<void> {
   const started = Date.now();
   let n = 0;
   process.stdout.write(
-    `centralino at ${url}; ${RATE} calls/s for ${SECONDS} s after ${WARM_UP_SECONDS} s warm-up\n`,
+    `centralino (${database}) at ${url}; ${RATE} calls/s for ${SECONDS} s after ${WARM_UP_SECONDS} s warm-up\n`,
   );
   while (Date.now() - started < (WARM_UP_SECONDS + SECONDS) * 1000) {
     measuring = Date.now() - started >= WARM_UP_SECONDS * 1000;
@@ -317,8 +340,14 @@ async function main(): Promise<void> {
   child.kill('SIGTERM');
   await new Promise((done) => child.once('exit', done));
   stub.close();
+  await postgres?.stop();
   rmSync(dataDir, { recursive: true, force: true });
+  return { database, samples, failures, loadBefore, loadAfter };
+}
 
+async function main(): Promise<void> {
+  const runs: Run[] = [];
+  for (const database of DATABASES) runs.push(await run(database));
   let commit = 'unknown';
   try {
     commit = execSync('git rev-parse --short HEAD', { cwd: ROOT, encoding: 'utf8' }).trim();
@@ -332,33 +361,33 @@ async function main(): Promise<void> {
     `Command: \`npm run bench:webhooks\` (\`--rate ${RATE} --seconds ${SECONDS}\`), at commit ${commit}, ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} cores).`,
   );
   lines.push(
-    `centralino ran as one process (roles http + worker, embedded Redis, PGlite, config/front-office.yaml with the sample taxonomy); ` +
+    `centralino ran as one process (roles http + worker, embedded Redis, config/front-office.yaml with the sample taxonomy), once on PostgreSQL (a private local cluster) and once on the embedded PGlite; ` +
       `${RATE} new calls per second (Poisson), round-robin over Twilio, Vonage, Telnyx and the generic webhook, each a whole signed journey ` +
       `(Twilio: incoming, gather with speech, wait, status; Vonage: answer, input with speech, event; Telnyx: initiated, gather ended, hangup, with its REST commands sent to a local stub; generic: started with speech, ended), ${THINK_MS} ms between a call's webhooks. ` +
       `First ${WARM_UP_SECONDS} s not measured. Latency: request sent → whole response read, on the same machine. Target: p99 < 200 ms.`,
   );
-  lines.push('');
-  lines.push(
-    `**The machine was shared** with other jobs (load average ${loadBefore.toFixed(1)} before and ${loadAfter.toFixed(1)} after the run, on ${cpus().length} cores; the load generator runs on it too): figures are pessimistic.`,
-  );
-  lines.push('');
-  lines.push('## Per provider');
-  lines.push('');
-  const byProvider = new Map<string, Sample[]>();
-  for (const sample of samples)
-    byProvider.set(sample.provider, [...(byProvider.get(sample.provider) ?? []), sample]);
-  table(byProvider, lines);
-  lines.push('');
-  lines.push('## Per request');
-  lines.push('');
-  const byStep = new Map<string, Sample[]>();
-  for (const sample of samples) {
-    const key = `${sample.provider} ${sample.step || '/'}`;
-    byStep.set(key, [...(byStep.get(key) ?? []), sample]);
+  for (const result of runs) {
+    lines.push('');
+    lines.push(`## ${result.database === 'postgres' ? 'PostgreSQL' : 'PGlite (embedded)'}`);
+    lines.push('');
+    lines.push(
+      `**The machine was shared** with other jobs (load average ${result.loadBefore.toFixed(1)} before and ${result.loadAfter.toFixed(1)} after the run, on ${cpus().length} cores; the load generator runs on it too): figures are pessimistic.`,
+    );
+    lines.push('');
+    const byProvider = new Map<string, Sample[]>();
+    for (const sample of result.samples)
+      byProvider.set(sample.provider, [...(byProvider.get(sample.provider) ?? []), sample]);
+    table(byProvider, lines);
+    lines.push('');
+    const byStep = new Map<string, Sample[]>();
+    for (const sample of result.samples) {
+      const key = `${sample.provider} ${sample.step || '/'}`;
+      byStep.set(key, [...(byStep.get(key) ?? []), sample]);
+    }
+    table(byStep, lines);
+    lines.push('');
+    lines.push(`Journeys that failed (network error): ${result.failures}.`);
   }
-  table(byStep, lines);
-  lines.push('');
-  lines.push(`Journeys that failed (network error): ${failures}.`);
   const text = lines.join('\n') + '\n';
   process.stdout.write(text);
   if (!process.argv.includes('--no-write')) writeFileSync(join(__dirname, 'results.md'), text);

@@ -200,6 +200,7 @@ describe('TriageService', () => {
       /^Può dirmi qualcosa in più su ciò di cui ha bisogno\? Per esempio: Billing/,
     );
   });
+
   it('retrains from a new version of the file, letting the event loop run meanwhile', async () => {
     const service = new TriageService(sample);
     const word = 'zorbulatore';
@@ -213,6 +214,7 @@ describe('TriageService', () => {
       `prenotare lo ${word}`,
       `uno ${word} per martedì`,
       `devo fissare uno ${word}`,
+      `uno ${word} per domani mattina`,
     ];
     // Count event-loop turns while it trains: a blocking retrain would allow one at most.
     let turns = 0;
@@ -231,10 +233,10 @@ describe('TriageService', () => {
       kind: 'queue',
       problemType: 'appointments',
     });
-  });
+  }, 120_000); // trains twice: slow on a busy shared machine
 
   it('refuses a retrain that adds or removes problem types, keeping the running model', async () => {
-    const service = new TriageService(sample);
+    const service = triage;
     const data = structuredClone(sample.data);
     data.problemTypes.pop();
     await expect(service.retrain(new FrontOfficeConfig(data))).rejects.toMatchObject({
