@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { resolve } from 'node:path';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { getContact } from '../support/contacts-api';
 import { OperatorClient } from '../support/operator-client';
 import { startTestService, TestService } from '../support/test-service';
@@ -47,8 +49,9 @@ async function metric(service: TestService, series: string): Promise<number> {
   return line ? Number(line.split(' ').at(-1)) : 0;
 }
 
-function startService(stub: RestStub): Promise<TestService> {
+function startService(stub: RestStub, env: Record<string, string> = {}): Promise<TestService> {
   return startTestService('pglite', {
+    ...env,
     FRONT_OFFICE_CONFIG: TRIAGE_FRONT_OFFICE,
     PUBLIC_BASE_URL,
     TWILIO_AUTH_TOKEN: AUTH_TOKEN,
@@ -197,16 +200,19 @@ describe('triage on Twilio SMS: a text conversation in the same queues', () => {
   let service: TestService;
   let stub: RestStub;
   let twilio: TwilioClient;
+  let logDir: string;
 
   beforeAll(async () => {
     stub = await new RestStub().start();
-    service = await startService(stub);
+    logDir = mkdtempSync(join(tmpdir(), 'centralino-sms-logs-'));
+    service = await startService(stub, { LOG_LEVEL: 'info', LOG_FILE: join(logDir, 'centralino.log') });
     twilio = new TwilioClient(service.url, PUBLIC_BASE_URL, AUTH_TOKEN);
   }, START_TIMEOUT_MS);
 
   afterAll(async () => {
     await service?.stop();
     await stub?.stop();
+    rmSync(logDir, { recursive: true, force: true });
   });
 
   it('asks a vague sender with numbered options, takes a digit as the answer, and keeps one contact', async () => {
@@ -262,6 +268,18 @@ describe('triage on Twilio SMS: a text conversation in the same queues', () => {
     const malformed = await twilio.post(SMS, { ...sms, MessageSid: 'nope' });
     expect(malformed.status).toBe(400);
     expect(malformed.twiml.message).toMatch(/MessageSid/);
+
+    // Logged as refused, with the sender's number masked: the full number is nowhere in the log.
+    const log = readFileSync(join(logDir, 'centralino.log'), 'utf8');
+    const refused = log
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((entry) => entry.msg === 'Twilio request refused');
+    expect(refused.length).toBeGreaterThanOrEqual(2);
+    expect(refused[0]).toMatchObject({ from: `${sms.From.slice(0, 3)}***${sms.From.slice(-3)}` });
+    expect(log).not.toContain(sms.From);
+    expect(log).not.toContain(sms.From.slice(1));
   });
 });
 
