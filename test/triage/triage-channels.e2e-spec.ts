@@ -63,6 +63,104 @@ function startService(stub: RestStub, env: Record<string, string> = {}): Promise
 // The service trains triage at start-up: on a busy shared machine that takes a while.
 const START_TIMEOUT_MS = 120_000;
 
+// First in the file: nestjs-pino builds one pino logger per process, for the first service started, so
+// this block's LOG_FILE is where the refused requests can be read back.
+describe('triage on Twilio SMS: a text conversation in the same queues', () => {
+  let service: TestService;
+  let stub: RestStub;
+  let twilio: TwilioClient;
+  let logDir: string;
+
+  beforeAll(async () => {
+    stub = await new RestStub().start();
+    logDir = mkdtempSync(join(tmpdir(), 'centralino-sms-logs-'));
+    service = await startService(stub, { LOG_LEVEL: 'info', LOG_FILE: join(logDir, 'centralino.log') });
+    twilio = new TwilioClient(service.url, PUBLIC_BASE_URL, AUTH_TOKEN);
+  }, START_TIMEOUT_MS);
+
+  afterAll(async () => {
+    await service?.stop();
+    await stub?.stop();
+    rmSync(logDir, { recursive: true, force: true });
+  });
+
+  it('asks a vague sender with numbered options, takes a digit as the answer, and keeps one contact', async () => {
+    const received = () => metric(service, 'centralino_contact_transitions_total{state="received"}');
+    const before = await received();
+    const first = newSms('buongiorno');
+    const question = await twilio.post(SMS, first);
+    expect(question.status).toBe(200);
+    expect(question.contentType).toMatch(/^text\/xml/);
+    const [text] = TwilioClient.messages(question);
+    expect(text).toMatch(/^Può dirmi qualcosa in più\? Per esempio: /);
+    const options = text.split('\n').slice(1);
+    expect(options.length).toBeGreaterThan(0);
+    expect(options.every((line) => /^[0-9]: .+/.test(line))).toBe(true);
+
+    // A retried delivery (same MessageSid): the same reply, nothing new.
+    expect((await twilio.post(SMS, first)).text).toBe(question.text);
+
+    const queued = await twilio.post(SMS, newSms('1', first.From));
+    expect(TwilioClient.messages(queued)[0]).toMatch(/^Grazie, attenda in linea\. /);
+    // Another message while waiting belongs to the same conversation: where it waits, again.
+    const later = await twilio.post(SMS, newSms('quanto devo aspettare?', first.From));
+    expect(TwilioClient.messages(later)[0]).toMatch(/^Grazie, attenda in linea\. /);
+    expect(await received()).toBe(before + 1);
+  });
+
+  it.each([
+    ['empty', ''],
+    ['emoji only', '🙂🙂🔥'],
+    ['HTML', '<script>alert("x")</script><b>ciao</b>'],
+    ['SQL', "'; DROP TABLE contacts; --"],
+    ['mixed scripts', 'Привет 你好 factura مرحبا'],
+    ['100 kB', 'la fattura '.repeat(9_000)],
+  ])('answers odd input (%s) with a question or a queue position, never an error', async (_name, body) => {
+    const reply = await twilio.post(SMS, newSms(body));
+    expect(reply.status).toBe(200);
+    expect(TwilioClient.messages(reply)).toHaveLength(1);
+  });
+
+  it('refuses a forged or unsigned SMS with 403, stores nothing and counts it', async () => {
+    const series = 'centralino_webhook_signature_failures_total{provider="twilio",reason="invalid"}';
+    const before = await metric(service, series);
+    const sms = newSms('ho un problema con la fattura');
+    const forged = await twilio.post(SMS, sms, { token: 'not-the-token' });
+    expect(forged.status).toBe(403);
+    expect(forged.twiml).toMatchObject({ error: 'signature_invalid' });
+    const unsigned = await twilio.post(SMS, sms, { signature: null });
+    expect(unsigned.status).toBe(403);
+    expect(await metric(service, series)).toBe(before + 2);
+    // Nothing was stored: the genuine delivery afterwards opens the conversation.
+    const genuine = await twilio.post(SMS, sms);
+    expect(TwilioClient.messages(genuine)[0]).toMatch(/^Grazie, attenda in linea\. /);
+    const malformed = await twilio.post(SMS, { ...sms, MessageSid: 'nope' });
+    expect(malformed.status).toBe(400);
+    expect(malformed.twiml.message).toMatch(/MessageSid/);
+
+    // Logged as refused, with the sender's number masked: the full number is nowhere in the log.
+    // The log file is written asynchronously: wait for both lines to reach it.
+    const read = () => {
+      const text = readFileSync(join(logDir, 'centralino.log'), 'utf8');
+      const entries = text
+        .split('\n')
+        .filter((line) => line.startsWith('{') && line.endsWith('}'))
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
+      return { text, refused: entries.filter((entry) => entry.msg === 'Twilio request refused') };
+    };
+    const deadline = Date.now() + 10_000;
+    let { text: log, refused } = read();
+    while (refused.length < 2 && Date.now() < deadline) {
+      await new Promise((done) => setTimeout(done, 100));
+      ({ text: log, refused } = read());
+    }
+    expect(refused.length).toBeGreaterThanOrEqual(2);
+    expect(refused[0]).toMatchObject({ from: `${sms.From.slice(0, 3)}***${sms.From.slice(-3)}` });
+    expect(log).not.toContain(sms.From);
+    expect(log).not.toContain(sms.From.slice(1));
+  });
+});
+
 describe('triage on Twilio voice: speech in the caller’s language, clarifying <Gather>', () => {
   let service: TestService;
   let stub: RestStub;
@@ -193,93 +291,6 @@ describe('triage on Twilio voice: speech in the caller’s language, clarifying 
     const reply = await twilio.post(`${VOICE}/gather?attempt=zero`, { ...call, SpeechResult: 'fattura' });
     expect(reply.status).toBe(400);
     expect(reply.twiml.message).toMatch(/attempt/);
-  });
-});
-
-describe('triage on Twilio SMS: a text conversation in the same queues', () => {
-  let service: TestService;
-  let stub: RestStub;
-  let twilio: TwilioClient;
-  let logDir: string;
-
-  beforeAll(async () => {
-    stub = await new RestStub().start();
-    logDir = mkdtempSync(join(tmpdir(), 'centralino-sms-logs-'));
-    service = await startService(stub, { LOG_LEVEL: 'info', LOG_FILE: join(logDir, 'centralino.log') });
-    twilio = new TwilioClient(service.url, PUBLIC_BASE_URL, AUTH_TOKEN);
-  }, START_TIMEOUT_MS);
-
-  afterAll(async () => {
-    await service?.stop();
-    await stub?.stop();
-    rmSync(logDir, { recursive: true, force: true });
-  });
-
-  it('asks a vague sender with numbered options, takes a digit as the answer, and keeps one contact', async () => {
-    const received = () => metric(service, 'centralino_contact_transitions_total{state="received"}');
-    const before = await received();
-    const first = newSms('buongiorno');
-    const question = await twilio.post(SMS, first);
-    expect(question.status).toBe(200);
-    expect(question.contentType).toMatch(/^text\/xml/);
-    const [text] = TwilioClient.messages(question);
-    expect(text).toMatch(/^Può dirmi qualcosa in più\? Per esempio: /);
-    const options = text.split('\n').slice(1);
-    expect(options.length).toBeGreaterThan(0);
-    expect(options.every((line) => /^[0-9]: .+/.test(line))).toBe(true);
-
-    // A retried delivery (same MessageSid): the same reply, nothing new.
-    expect((await twilio.post(SMS, first)).text).toBe(question.text);
-
-    const queued = await twilio.post(SMS, newSms('1', first.From));
-    expect(TwilioClient.messages(queued)[0]).toMatch(/^Grazie, attenda in linea\. /);
-    // Another message while waiting belongs to the same conversation: where it waits, again.
-    const later = await twilio.post(SMS, newSms('quanto devo aspettare?', first.From));
-    expect(TwilioClient.messages(later)[0]).toMatch(/^Grazie, attenda in linea\. /);
-    expect(await received()).toBe(before + 1);
-  });
-
-  it.each([
-    ['empty', ''],
-    ['emoji only', '🙂🙂🔥'],
-    ['HTML', '<script>alert("x")</script><b>ciao</b>'],
-    ['SQL', "'; DROP TABLE contacts; --"],
-    ['mixed scripts', 'Привет 你好 factura مرحبا'],
-    ['100 kB', 'la fattura '.repeat(9_000)],
-  ])('answers odd input (%s) with a question or a queue position, never an error', async (_name, body) => {
-    const reply = await twilio.post(SMS, newSms(body));
-    expect(reply.status).toBe(200);
-    expect(TwilioClient.messages(reply)).toHaveLength(1);
-  });
-
-  it('refuses a forged or unsigned SMS with 403, stores nothing and counts it', async () => {
-    const series = 'centralino_webhook_signature_failures_total{provider="twilio",reason="invalid"}';
-    const before = await metric(service, series);
-    const sms = newSms('ho un problema con la fattura');
-    const forged = await twilio.post(SMS, sms, { token: 'not-the-token' });
-    expect(forged.status).toBe(403);
-    expect(forged.twiml).toMatchObject({ error: 'signature_invalid' });
-    const unsigned = await twilio.post(SMS, sms, { signature: null });
-    expect(unsigned.status).toBe(403);
-    expect(await metric(service, series)).toBe(before + 2);
-    // Nothing was stored: the genuine delivery afterwards opens the conversation.
-    const genuine = await twilio.post(SMS, sms);
-    expect(TwilioClient.messages(genuine)[0]).toMatch(/^Grazie, attenda in linea\. /);
-    const malformed = await twilio.post(SMS, { ...sms, MessageSid: 'nope' });
-    expect(malformed.status).toBe(400);
-    expect(malformed.twiml.message).toMatch(/MessageSid/);
-
-    // Logged as refused, with the sender's number masked: the full number is nowhere in the log.
-    const log = readFileSync(join(logDir, 'centralino.log'), 'utf8');
-    const refused = log
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line) as Record<string, unknown>)
-      .filter((entry) => entry.msg === 'Twilio request refused');
-    expect(refused.length).toBeGreaterThanOrEqual(2);
-    expect(refused[0]).toMatchObject({ from: `${sms.From.slice(0, 3)}***${sms.From.slice(-3)}` });
-    expect(log).not.toContain(sms.From);
-    expect(log).not.toContain(sms.From.slice(1));
   });
 });
 
