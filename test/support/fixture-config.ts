@@ -4,13 +4,19 @@ import { join, resolve } from 'node:path';
 import { parse, stringify } from 'yaml';
 
 /**
- * Writes a variant of the test front office (test/fixtures/front-office.test.yaml) to a temporary file
- * and returns its path, e.g. with more operators for load and concurrency tests.
+ * Writes a variant of a test front office (by default test/fixtures/front-office.test.yaml) to a
+ * temporary file and returns its path, e.g. with more operators for load and concurrency tests.
  */
-export function writeFixtureConfig(change: (config: Record<string, unknown>) => void): string {
-  const config = parse(
-    readFileSync(resolve(__dirname, '../fixtures/front-office.test.yaml'), 'utf8'),
-  ) as Record<string, unknown>;
+export function writeFixtureConfig(
+  change: (config: Record<string, unknown>) => void,
+  base = 'front-office.test.yaml',
+): string {
+  const fixtures = resolve(__dirname, '../fixtures');
+  const config = parse(readFileSync(join(fixtures, base), 'utf8')) as Record<string, unknown>;
+  // Paths inside the config are relative to it: keep them pointing at the same files from the copy.
+  if (typeof config.triageExamplesFile === 'string') {
+    config.triageExamplesFile = resolve(fixtures, config.triageExamplesFile);
+  }
   change(config);
   const path = join(mkdtempSync(join(tmpdir(), 'centralino-config-')), 'front-office.yaml');
   writeFileSync(path, stringify(config));

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
 import { AuthModule } from '@centralino/auth';
+import { ChatModule } from '@centralino/chat';
 import { AppConfig, ConfigModule } from '@centralino/config';
 import { IntakeModule } from '@centralino/intake';
 import { loggerOptions, ObservabilityModule } from '@centralino/observability';
@@ -40,6 +41,7 @@ export class AppModule {
         RealtimeModule.forRoot({ http }),
         AuthModule.forRoot({ http }),
         IntakeModule.forRoot({ http }),
+        ChatModule,
         ProvidersModule.forRoot({ http }),
         ...(http ? [SupervisionModule] : []),
       ],

@@ -115,6 +115,25 @@ export const frontOfficeSchema = z
         maxClarifications: z.number().int().min(0).max(5).default(2),
       })
       .default({ confidenceThreshold: 0.5, maxClarifications: 2 }),
+    /** The web chat widget (docs/chat.md). */
+    chat: z
+      .object({
+        /** Longest message a customer or an operator may send, in characters. */
+        maxMessageLength: z.number().int().min(50).max(10000).default(2000),
+        /** A customer whose tab is closed longer than this has left: abandoned if still waiting. */
+        resumeGraceSeconds: z.number().int().min(1).max(3600).default(60),
+        /** Flood limits: messages per connection and per client IP within the window. */
+        messagesPerConnection: z.number().int().min(1).default(8),
+        messagesPerIp: z.number().int().min(1).default(60),
+        rateWindowSeconds: z.number().int().min(1).max(3600).default(10),
+      })
+      .default({
+        maxMessageLength: 2000,
+        resumeGraceSeconds: 60,
+        messagesPerConnection: 8,
+        messagesPerIp: 60,
+        rateWindowSeconds: 10,
+      }),
     prompts: z
       .object({
         greeting: localized,

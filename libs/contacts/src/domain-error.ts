@@ -25,4 +25,7 @@ export type DomainErrorCode =
   | 'conflict'
   | 'offer_not_pending'
   | 'operator_not_available'
-  | 'unknown_call';
+  | 'unknown_call'
+  | 'rate_limited'
+  | 'message_too_long'
+  | 'conversation_ended';

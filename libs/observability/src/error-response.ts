@@ -22,6 +22,9 @@ const STATUS_BY_CODE: Record<DomainErrorCode, number> = {
   offer_not_pending: 409,
   operator_not_available: 409,
   unknown_call: 404,
+  rate_limited: 429,
+  message_too_long: 413,
+  conversation_ended: 409,
 };
 
 /** `error` names of HTTP-level refusals (framework errors, not domain ones). */

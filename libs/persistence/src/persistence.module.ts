@@ -1,11 +1,12 @@
 import { Global, Module } from '@nestjs/common';
 import { DatabaseService } from './database.service';
+import { ChatTranscriptRepository } from './repositories/chat-transcript.repository';
 import { ContactRepository } from './repositories/contact.repository';
 import { OperatorRepository } from './repositories/operator.repository';
 
 @Global()
 @Module({
-  providers: [DatabaseService, ContactRepository, OperatorRepository],
-  exports: [DatabaseService, ContactRepository, OperatorRepository],
+  providers: [DatabaseService, ContactRepository, OperatorRepository, ChatTranscriptRepository],
+  exports: [DatabaseService, ContactRepository, OperatorRepository, ChatTranscriptRepository],
 })
 export class PersistenceModule {}

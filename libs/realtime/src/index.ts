@@ -1,3 +1,4 @@
+export * from './chat-events.contract';
 export * from './operator-events.contract';
 export * from './realtime.module';
 export * from './redis-io.adapter';

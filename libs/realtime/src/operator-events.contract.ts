@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ChatLine } from './chat-events.contract';
 
 /**
  * The consoles' socket.io contract, the one source of truth for the server and the pages (documented in
@@ -57,12 +58,33 @@ export interface OperatorServerEvents {
   /** The contact ended (caller hung up or completed); wrap-up follows. */
   'contact.ended': { contactId: string; state: string; wrapUpSeconds: number };
   'operator.state': OperatorStatePayload;
+  /** A new line in one of this operator's chats (the customer's, or the bot's). */
+  'chat.message': { contactId: string; message: ChatLine };
+  /** The customer of this chat is typing (or stopped). */
+  'chat.typing': { contactId: string; typing: boolean };
+  /** The customer read these operator lines. */
+  'chat.read': { contactId: string; messageIds: string[]; at: number };
+  /** The customer closed the tab and did not come back within the grace period: close the chat. */
+  'chat.customer_left': { contactId: string };
 }
 
 export const operatorClientSchemas = {
   'state.set': z.object({ state: z.enum(['available', 'away']), reason: z.string().max(100).optional() }),
   'offer.accept': z.object({ offerId: z.string().min(1) }),
   'offer.reject': z.object({ offerId: z.string().min(1) }),
+  /** The whole transcript of one of this operator's chats, bot lines included. */
+  'chat.transcript': z.object({ contactId: z.uuid() }),
+  /** A line to the customer; `clientId` makes a resend idempotent. */
+  'chat.send': z.object({
+    contactId: z.uuid(),
+    clientId: z.string().min(1).max(64),
+    text: z.string().trim().min(1),
+  }),
+  'chat.typing': z.object({ contactId: z.uuid(), typing: z.boolean() }),
+  /** The operator has read the customer's lines up to this one. */
+  'chat.read': z.object({ contactId: z.uuid(), upTo: z.uuid() }),
+  /** The operator ends the chat: completed, then wrap-up. */
+  'chat.close': z.object({ contactId: z.uuid() }),
 } as const;
 
 export type OperatorClientEvent = keyof typeof operatorClientSchemas;
@@ -86,6 +108,10 @@ export const OPERATOR_SERVER_EVENT_NAMES = [
   'contact.connected',
   'contact.ended',
   'operator.state',
+  'chat.message',
+  'chat.typing',
+  'chat.read',
+  'chat.customer_left',
 ] as const satisfies readonly (keyof OperatorServerEvents)[];
 
 // ---------------------------------------------------------------------------------------------------

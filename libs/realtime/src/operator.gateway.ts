@@ -10,6 +10,7 @@ import {
 } from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
 import { AccessTokenClaims, AuthService } from '@centralino/auth';
+import { OperatorChatService } from '@centralino/chat';
 import { ContactRepository } from '@centralino/persistence';
 import {
   OfferService,
@@ -54,6 +55,7 @@ export class OperatorGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     private readonly contacts: ContactRepository,
     private readonly operators: OperatorRepository,
     private readonly metrics: MetricsService,
+    private readonly chats: OperatorChatService,
   ) {}
 
   afterInit(namespace: Namespace): void {
@@ -132,6 +134,39 @@ export class OperatorGateway implements OnGatewayInit, OnGatewayConnection, OnGa
       await this.offerService.reject(socket.data.claims.sub, offerId);
       return { offerId };
     });
+  }
+
+  @SubscribeMessage('chat.transcript')
+  chatTranscript(@ConnectedSocket() socket: OperatorSocket, @MessageBody() body: unknown) {
+    return this.handle('chat.transcript', body, ({ contactId }) =>
+      this.chats.transcript(socket.data.claims.sub, contactId),
+    );
+  }
+
+  @SubscribeMessage('chat.send')
+  chatSend(@ConnectedSocket() socket: OperatorSocket, @MessageBody() body: unknown) {
+    return this.handle('chat.send', body, (input) => this.chats.send(socket.data.claims.sub, input));
+  }
+
+  @SubscribeMessage('chat.typing')
+  chatTyping(@ConnectedSocket() socket: OperatorSocket, @MessageBody() body: unknown) {
+    return this.handle('chat.typing', body, ({ contactId, typing }) =>
+      this.chats.typing(socket.data.claims.sub, contactId, typing),
+    );
+  }
+
+  @SubscribeMessage('chat.read')
+  chatRead(@ConnectedSocket() socket: OperatorSocket, @MessageBody() body: unknown) {
+    return this.handle('chat.read', body, ({ contactId, upTo }) =>
+      this.chats.read(socket.data.claims.sub, contactId, upTo),
+    );
+  }
+
+  @SubscribeMessage('chat.close')
+  chatClose(@ConnectedSocket() socket: OperatorSocket, @MessageBody() body: unknown) {
+    return this.handle('chat.close', body, ({ contactId }) =>
+      this.chats.close(socket.data.claims.sub, contactId),
+    );
   }
 
   /** Validates a console message and turns the outcome into an acknowledgement; never throws to socket.io. */

@@ -1,7 +1,10 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
+import { CustomerNotifier } from '@centralino/chat';
 import { OperatorNotifier } from '@centralino/routing';
+import { ChatGateway } from './chat.gateway';
 import { OperatorGateway } from './operator.gateway';
 import { QueueStatsService } from './queue-stats.service';
+import { SocketIoCustomerNotifier } from './socket-io-customer.notifier';
 import { SocketIoOperatorNotifier } from './socket-io-operator.notifier';
 import { SupervisorGateway } from './supervisor.gateway';
 import { TodayStatsService } from './today-stats.service';
@@ -15,9 +18,12 @@ export class RealtimeModule {
       module: RealtimeModule,
       providers: [
         { provide: OperatorNotifier, useClass: SocketIoOperatorNotifier },
-        ...(options.http ? [OperatorGateway, SupervisorGateway, QueueStatsService, TodayStatsService] : []),
+        { provide: CustomerNotifier, useClass: SocketIoCustomerNotifier },
+        ...(options.http
+          ? [OperatorGateway, SupervisorGateway, ChatGateway, QueueStatsService, TodayStatsService]
+          : []),
       ],
-      exports: [OperatorNotifier],
+      exports: [OperatorNotifier, CustomerNotifier],
     };
   }
 }

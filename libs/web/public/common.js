@@ -59,7 +59,9 @@ export function duration(seconds) {
   const total = Math.max(0, Math.floor(seconds));
   const minutes = Math.floor(total / 60);
   const rest = String(total % 60).padStart(2, '0');
-  return minutes >= 60 ? `${Math.floor(minutes / 60)}:${String(minutes % 60).padStart(2, '0')}:${rest}` : `${minutes}:${rest}`;
+  return minutes >= 60
+    ? `${Math.floor(minutes / 60)}:${String(minutes % 60).padStart(2, '0')}:${rest}`
+    : `${minutes}:${rest}`;
 }
 
 /** Replaces the children of `list` with one <li> per text. */

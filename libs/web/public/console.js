@@ -3,6 +3,7 @@
 // truth: every (re)connect starts with a `snapshot` that replaces what the page shows, then deltas follow.
 // Events and payloads: docs/realtime.md (libs/realtime/src/operator-events.contract.ts).
 import { banner, byId, connect, duration, fillList, getJson, login, Session, stateLabel } from './common.js';
+import { createChatDesk } from './console-chat.js';
 
 const session = new Session('centralino.console');
 const ui = {
@@ -45,6 +46,7 @@ const ui = {
   contactReasons: byId('contact-reasons'),
   contactUtterance: byId('contact-utterance'),
   log: byId('log'),
+  chats: byId('chats'),
 };
 
 /** What the page shows; rendered from here only. */
@@ -212,6 +214,7 @@ function onSnapshot(snapshot) {
       problemType: same?.problemType ?? snapshot.contact.queue,
       triage: same?.triage ?? null,
     };
+    chatDesk.onConnected(snapshot.contact);
     if (!same?.triage) void loadContactDetails(snapshot.contact.contactId);
   } else if (snapshot.state.state !== 'wrap_up') {
     view.contact = null;
@@ -275,11 +278,13 @@ function onConnected(contact) {
   };
   renderOffer();
   renderContact();
+  chatDesk.onConnected(contact);
   if (!same?.triage) void loadContactDetails(contact.contactId);
   log(`Connected to ${contact.caller}`);
 }
 
 function onEnded({ contactId, state, wrapUpSeconds }) {
+  chatDesk.onEnded({ contactId });
   if (view.contact?.contactId === contactId) {
     view.contact = { ...view.contact, status: `Ended (${state})` };
     renderContact();
@@ -352,6 +357,8 @@ async function answerOffer(kind) {
   }
 }
 
+const chatDesk = createChatDesk({ container: ui.chats, send, log });
+
 // ---------------------------------------------------------------------------------------------------
 function start(token) {
   view.token = token;
@@ -391,6 +398,10 @@ function start(token) {
   socket.on('contact.connected', onConnected);
   socket.on('contact.ended', onEnded);
   socket.on('operator.state', onState);
+  socket.on('chat.message', chatDesk.onMessage);
+  socket.on('chat.typing', chatDesk.onTyping);
+  socket.on('chat.read', chatDesk.onRead);
+  socket.on('chat.customer_left', chatDesk.onCustomerLeft);
 }
 
 function stop() {

@@ -67,18 +67,25 @@ function render(snapshot) {
           cell(queue.operators.wrap_up, 'wrap-up', true),
           cell(queue.operators.away, 'away', true),
           cell(
-            queue.today.serviceLevelPercent === null ? '—' : `${queue.today.serviceLevelPercent}% ≤ ${queue.today.targetSeconds} s`,
+            queue.today.serviceLevelPercent === null
+              ? '—'
+              : `${queue.today.serviceLevelPercent}% ≤ ${queue.today.targetSeconds} s`,
             'service-level',
             true,
           ),
           cell(
-            queue.today.averageSpeedOfAnswerSeconds === null ? '—' : duration(queue.today.averageSpeedOfAnswerSeconds),
+            queue.today.averageSpeedOfAnswerSeconds === null
+              ? '—'
+              : duration(queue.today.averageSpeedOfAnswerSeconds),
             'asa',
             true,
           ),
           cell(queue.today.answered, 'answered', true),
           cell(
-            queue.today.abandoned + (queue.today.abandonmentRatePercent === null ? '' : ` (${queue.today.abandonmentRatePercent}%)`),
+            queue.today.abandoned +
+              (queue.today.abandonmentRatePercent === null
+                ? ''
+                : ` (${queue.today.abandonmentRatePercent}%)`),
             'abandoned',
             true,
           ),

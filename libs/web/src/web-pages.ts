@@ -4,7 +4,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** The pages, by their stable path. Each is a static HTML file plus plain ES modules under /ui/. */
-export const WEB_PAGES = { '/console': 'console.html', '/dashboard': 'dashboard.html' } as const;
+export const WEB_PAGES = {
+  '/console': 'console.html',
+  '/dashboard': 'dashboard.html',
+  '/chat-demo': 'chat-demo.html',
+} as const;
 
 /** Where the static assets are served from. */
 export const WEB_ASSETS_PREFIX = '/ui/';

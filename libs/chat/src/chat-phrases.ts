@@ -1,0 +1,71 @@
+/** What the chat bot says, per language; `{name}`-style placeholders are filled by `phrase()`. */
+const PHRASES = {
+  greeting: {
+    it: 'Ciao! Sono l’assistente di {company}. Scrivi pure di cosa hai bisogno e ti metto in contatto con la persona giusta.',
+    en: 'Hello! I am {company}’s assistant. Tell me what you need and I will put you through to the right person.',
+    es: '¡Hola! Soy el asistente de {company}. Cuéntame qué necesitas y te pondré en contacto con la persona adecuada.',
+    ro: 'Bună! Sunt asistentul {company}. Spune-mi de ce ai nevoie și te pun în legătură cu persoana potrivită.',
+  },
+  queued: {
+    it: 'Grazie, ti metto in contatto con un operatore ({queue}). Sei {position}° in coda, attesa stimata {wait}.',
+    en: 'Thank you, I am putting you through to an operator ({queue}). You are number {position} in the queue, estimated wait {wait}.',
+    es: 'Gracias, te pongo en contacto con un operador ({queue}). Eres el número {position} en la cola, espera estimada {wait}.',
+    ro: 'Mulțumesc, te pun în legătură cu un operator ({queue}). Ești al {position}-lea la coadă, timp estimat de așteptare {wait}.',
+  },
+  queuedNoEstimate: {
+    it: 'Grazie, ti metto in contatto con un operatore ({queue}). Sei {position}° in coda.',
+    en: 'Thank you, I am putting you through to an operator ({queue}). You are number {position} in the queue.',
+    es: 'Gracias, te pongo en contacto con un operador ({queue}). Eres el número {position} en la cola.',
+    ro: 'Mulțumesc, te pun în legătură cu un operator ({queue}). Ești al {position}-lea la coadă.',
+  },
+  joined: {
+    it: '{operator} si è unito alla conversazione.',
+    en: '{operator} has joined the conversation.',
+    es: '{operator} se ha unido a la conversación.',
+    ro: '{operator} s-a alăturat conversației.',
+  },
+  ended: {
+    it: 'La conversazione è terminata. Grazie per averci scritto!',
+    en: 'The conversation has ended. Thank you for writing to us!',
+    es: 'La conversación ha terminado. ¡Gracias por escribirnos!',
+    ro: 'Conversația s-a încheiat. Mulțumim că ne-ai scris!',
+  },
+  person: {
+    it: 'Parla con una persona',
+    en: 'Talk to a person',
+    es: 'Hablar con una persona',
+    ro: 'Vorbește cu o persoană',
+  },
+  minutes: {
+    it: 'circa {n} minuti',
+    en: 'about {n} minutes',
+    es: 'unos {n} minutos',
+    ro: 'aproximativ {n} minute',
+  },
+  lessThanAMinute: {
+    it: 'meno di un minuto',
+    en: 'less than a minute',
+    es: 'menos de un minuto',
+    ro: 'mai puțin de un minut',
+  },
+} as const;
+
+export type PhraseKey = keyof typeof PHRASES;
+
+export function phrase(
+  key: PhraseKey,
+  language: string,
+  values: Record<string, string | number> = {},
+): string {
+  const texts = PHRASES[key] as Record<string, string>;
+  const template = texts[language] ?? texts.en!;
+  return template.replace(/\{(\w+)\}/g, (match, name: string) =>
+    name in values ? String(values[name]) : match,
+  );
+}
+
+/** "about 4 minutes", in the customer's language. */
+export function waitPhrase(seconds: number, language: string): string {
+  if (seconds < 60) return phrase('lessThanAMinute', language);
+  return phrase('minutes', language, { n: Math.round(seconds / 60) });
+}

@@ -1,0 +1,35 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Contact } from '@centralino/contacts';
+import { OperatorRecord } from '@centralino/persistence';
+import { CallBridge, CallBridges } from '@centralino/routing';
+import { ChatService } from './chat.service';
+import { WEBCHAT_PROVIDER } from './chat-line';
+import { phrase } from './chat-phrases';
+import { CustomerNotifier } from './customer-notifier';
+
+/**
+ * Routing's bridge for web chats: when an operator accepts, "connecting the call" means telling the
+ * customer who joined, in their language, and switching the widget to the conversation.
+ */
+@Injectable()
+export class WebchatBridge extends CallBridge implements OnModuleInit {
+  readonly provider = WEBCHAT_PROVIDER;
+
+  constructor(
+    private readonly bridges: CallBridges,
+    private readonly chats: ChatService,
+    private readonly customers: CustomerNotifier,
+  ) {
+    super();
+  }
+
+  onModuleInit(): void {
+    this.bridges.register(this);
+  }
+
+  async connect(contact: Contact, operator: OperatorRecord): Promise<void> {
+    const language = contact.language ?? 'en';
+    await this.chats.say(contact.externalId, phrase('joined', language, { operator: operator.displayName }));
+    await this.customers.emit(contact.externalId, 'chat.status', await this.chats.status(contact));
+  }
+}
