@@ -37,7 +37,7 @@ export class AppModule {
         RedisModule.forRoot(new RedisOptions(redisUrl, config.env.REDIS_PREFIX)),
         PersistenceModule,
         QueueingModule,
-        TriageModule,
+        TriageModule.forRoot({ http }),
         RoutingModule.forRoot({ worker }),
         RealtimeModule.forRoot({ http }),
         AuthModule.forRoot({ http }),
