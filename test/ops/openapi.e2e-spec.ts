@@ -2,7 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { WEB_PAGES } from '@centralino/web';
 import { startTestService, TestService } from '../support/test-service';
 
-/** Routes that are not part of the REST API: the consoles' HTML pages (their assets are wildcard routes). */
+/** Routes that are not part of the REST API: the web pages (their assets are wildcard routes). */
 const HTML_PAGES: string[] = Object.keys(WEB_PAGES);
 
 /** Every route Fastify has registered, as "METHOD /path/{param}", from its route tree. */

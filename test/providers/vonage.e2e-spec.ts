@@ -245,6 +245,40 @@ describe('Vonage Voice', () => {
     expect((await post('event', event(call, 'completed'))).status).toBe(200);
   });
 
+  it('asks a vague caller a clarifying question (talk + a new input in their language), then holds them', async () => {
+    const call = newCall();
+    await answer(call);
+    const vague = await post('input', input(call, { speech: 'salve, buongiorno' }));
+    expect(vague.status).toBe(200);
+    expect(vague.body).toEqual([
+      expect.objectContaining({ action: 'talk', language: 'it-IT', bargeIn: true }),
+      expect.objectContaining({
+        action: 'input',
+        type: ['dtmf', 'speech'],
+        speech: expect.objectContaining({ language: 'it-IT' }),
+        eventUrl: [`${PUBLIC_BASE_URL}/webhooks/vonage/voice/input?attempt=2`],
+      }),
+    ]);
+    expect(vague.body[0].text).toMatch(/Amministrazione|Assistenza|Billing|Support/);
+
+    const answered = await post('input?attempt=2', input(call, { speech: 'è per la fattura' }));
+    expect(answered.body.at(-1)).toMatchObject({ action: 'conversation', startOnEnter: false });
+    const contactId = (answered.body.at(-1).name as string).slice('centralino-'.length);
+    // The answer delivered again gets the same NCCO.
+    expect((await post('input?attempt=2', input(call, { speech: 'è per la fattura' }))).body).toEqual(
+      answered.body,
+    );
+    await post('event', event(call, 'completed'));
+    const contact = await waitForState(service.url, contactId, 'abandoned');
+    expect(contact.problemType).toBe('billing');
+    expect(contact.events.map((e) => e.type).slice(0, 4)).toEqual([
+      'received',
+      'clarifying',
+      'triaged',
+      'queued',
+    ]);
+  });
+
   it('refuses a wrong key, a tampered body, a stale token and a missing token, storing nothing', async () => {
     const call = newCall();
     const payload = input(call, { digits: '1' });

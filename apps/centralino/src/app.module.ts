@@ -12,6 +12,7 @@ import { ProvidersModule } from '@centralino/providers';
 import { QueueingModule, TimersWorker } from '@centralino/queueing';
 import { RealtimeModule } from '@centralino/realtime';
 import { RedisModule, RedisOptions } from '@centralino/redis';
+import { ReportingModule } from '@centralino/reporting';
 import { RoutingModule } from '@centralino/routing';
 import { SupervisionModule } from '@centralino/supervision';
 import { TriageModule } from '@centralino/triage';
@@ -38,13 +39,14 @@ export class AppModule {
         RedisModule.forRoot(new RedisOptions(redisUrl, config.env.REDIS_PREFIX)),
         PersistenceModule,
         QueueingModule,
-        TriageModule,
+        TriageModule.forRoot({ http }),
         RoutingModule.forRoot({ worker }),
         RealtimeModule.forRoot({ http }),
         AuthModule.forRoot({ http }),
         IntakeModule.forRoot({ http }),
         ChatModule,
         ProvidersModule.forRoot({ http }),
+        ReportingModule.forRoot({ http, worker }),
         ...(http ? [SupervisionModule] : []),
       ],
       // Every role serves health and metrics over HTTP.

@@ -22,6 +22,8 @@ export class AppConfig {
   readonly dataDir: string;
   readonly roles: ReadonlySet<Role>;
   readonly frontOffice: FrontOfficeConfig;
+  /** Absolute path of the front-office file, read again on a reload (SIGHUP, admin endpoint). */
+  readonly frontOfficePath: string;
   readonly jwtSecret: string;
   readonly genericWebhookSecrets: string[];
   readonly publicBaseUrl: string;
@@ -35,7 +37,8 @@ export class AppConfig {
     this.dataDir = isAbsolute(this.env.DATA_DIR) ? this.env.DATA_DIR : resolve(cwd, this.env.DATA_DIR);
     const roles = this.env.CENTRALINO_ROLES;
     this.roles = new Set<Role>(roles.includes('all') ? ['http', 'worker'] : (roles as Role[]));
-    this.frontOffice = FrontOfficeConfig.load(resolve(cwd, this.env.FRONT_OFFICE_CONFIG));
+    this.frontOfficePath = resolve(cwd, this.env.FRONT_OFFICE_CONFIG);
+    this.frontOffice = FrontOfficeConfig.load(this.frontOfficePath);
     const generated =
       this.env.JWT_SECRET && this.env.GENERIC_WEBHOOK_SECRETS ? null : this.generatedSecrets();
     this.jwtSecret = this.env.JWT_SECRET ?? generated!.jwtSecret;
@@ -51,6 +54,14 @@ export class AppConfig {
         'Invalid environment:\nJWT_SECRET and GENERIC_WEBHOOK_SECRETS are required in production',
       );
     }
+  }
+
+  /**
+   * The front-office file as it is on disk now, validated (throws ConfigError). What a reload applies
+   * is up to each consumer: triage retrains from it; the rest keeps the start-up configuration.
+   */
+  loadFrontOffice(): FrontOfficeConfig {
+    return FrontOfficeConfig.load(this.frontOfficePath);
   }
 
   hasRole(role: Role): boolean {

@@ -41,6 +41,12 @@ export const envSchema = z.object({
     .optional(),
   WEBHOOK_TOLERANCE_SECONDS: z.coerce.number().int().positive().default(300),
   /**
+   * For gateways driven by commands (docs/generic-webhook.md): centralino POSTs a signed `call.actions`
+   * here when something happens outside a webhook reply (an operator accepted). Unset: the gateway polls
+   * `GET /webhooks/generic/calls/{callId}/actions` instead.
+   */
+  GENERIC_ACTIONS_URL: z.url().optional(),
+  /**
    * Telephony providers (docs/providers/). Each is optional: a provider whose secret is unset answers its
    * webhooks with 503 "not configured" and is never called.
    */

@@ -135,6 +135,13 @@ export const frontOfficeSchema = z
         maxClarifications: z.number().int().min(0).max(5).default(2),
       })
       .default({ confidenceThreshold: 0.5, maxClarifications: 2 }),
+    /** Interval reports and the dashboard's figures (docs/reporting.md). */
+    reporting: z
+      .object({
+        /** A caller who hangs up within this many seconds of being queued is a short abandon (0 = none). */
+        shortAbandonSeconds: z.number().int().min(0).max(600).default(5),
+      })
+      .default({ shortAbandonSeconds: 5 }),
     /** The web chat widget (docs/chat.md). */
     chat: z
       .object({

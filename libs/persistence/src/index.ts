@@ -4,3 +4,4 @@ export * from './persistence.module';
 export * from './repositories/contact.repository';
 export * from './repositories/operator.repository';
 export * from './repositories/chat-transcript.repository';
+export * from './repositories/operator-event.repository';

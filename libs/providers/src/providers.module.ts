@@ -1,8 +1,12 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CallFlow } from './call-flow/call-flow.service';
+import { GenericActionsController } from './generic/generic-actions.controller';
+import { GenericAdapter } from './generic/generic.adapter';
+import { MessageFlow } from './messaging/message-flow.service';
 import { TelnyxAdapter } from './telnyx/telnyx.adapter';
 import { TelnyxWebhookController } from './telnyx/telnyx.controller';
 import { TwilioAdapter } from './twilio/twilio.adapter';
+import { TwilioMessagingController } from './twilio/twilio-messaging.controller';
 import { TwilioVoiceController } from './twilio/twilio.controller';
 import { VonageAdapter } from './vonage/vonage.adapter';
 import { VonageVoiceController } from './vonage/vonage.controller';
@@ -17,9 +21,15 @@ export class ProvidersModule {
     return {
       module: ProvidersModule,
       controllers: options.http
-        ? [TwilioVoiceController, VonageVoiceController, TelnyxWebhookController]
+        ? [
+            TwilioVoiceController,
+            TwilioMessagingController,
+            VonageVoiceController,
+            TelnyxWebhookController,
+            GenericActionsController,
+          ]
         : [],
-      providers: [CallFlow, TwilioAdapter, VonageAdapter, TelnyxAdapter],
+      providers: [CallFlow, MessageFlow, TwilioAdapter, VonageAdapter, TelnyxAdapter, GenericAdapter],
       exports: [CallFlow],
     };
   }

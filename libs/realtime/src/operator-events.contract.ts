@@ -172,11 +172,16 @@ export interface QueueTodayPayload {
   answeredWithinTarget: number;
   /** Contacts whose caller hung up before being connected. */
   abandoned: number;
+  /** Of those, hung up within `reporting.shortAbandonSeconds` of being queued (not in the rate). */
+  shortAbandons: number;
   /** answeredWithinTarget / answered, in percent with one decimal; null before the first answer. */
   serviceLevelPercent: number | null;
   /** Average seconds from queued to answered (ASA); null before the first answer. */
   averageSpeedOfAnswerSeconds: number | null;
-  /** abandoned / (answered + abandoned), in percent with one decimal; null when both are 0. */
+  /**
+   * (abandoned − shortAbandons) / (answered + abandoned − shortAbandons), in percent with one decimal;
+   * null when that is 0/0. Definitions: docs/reporting.md.
+   */
   abandonmentRatePercent: number | null;
 }
 

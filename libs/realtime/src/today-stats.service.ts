@@ -1,10 +1,21 @@
 import { Injectable } from '@nestjs/common';
 import { FrontOfficeConfig } from '@centralino/config';
-import { DatabaseService } from '@centralino/persistence';
+import {
+  abandonmentRatePercent,
+  addTotals,
+  averageSpeedOfAnswerSeconds,
+  emptyTotals,
+  IntervalTotals,
+  ReportRepository,
+  serviceLevelPercent,
+} from '@centralino/reporting';
 import type { QueueTodayPayload } from './operator-events.contract';
 
 /** Today's figures change slowly: one query per this interval per instance, whatever the dashboards. */
 const CACHE_MS = 5_000;
+
+/** Service-level target of contacts whose queue is no longer configured (the schema's default). */
+const DEFAULT_TARGET_SECONDS = 20;
 
 /** Midnight of `now`'s day in `timeZone` (an hour off on the days clocks change, which is fine here). */
 export function startOfDay(now: number, timeZone: string): Date {
@@ -20,25 +31,17 @@ export function startOfDay(now: number, timeZone: string): Date {
   return new Date(now - elapsed);
 }
 
-interface Row {
-  queue: string;
-  answered: string | number;
-  within_target: string | number;
-  abandoned: string | number;
-  asa: string | number | null;
-}
-
 /**
  * Per queue, for the contacts queued since midnight (front-office time zone): answered, answered within
- * the queue's service-level target, abandoned, and the average speed of answer. Definitions in
- * docs/realtime.md.
+ * the queue's service-level target, abandoned, and the rates. Counted by the reports' repository with the
+ * metric definitions of libs/reporting (docs/reporting.md), so the dashboard and the reports agree.
  */
 @Injectable()
 export class TodayStatsService {
   private cache: { at: number; value: Promise<Map<string, QueueTodayPayload>> } | null = null;
 
   constructor(
-    private readonly database: DatabaseService,
+    private readonly reports: ReportRepository,
     private readonly frontOffice: FrontOfficeConfig,
   ) {}
 
@@ -54,36 +57,33 @@ export class TodayStatsService {
   private async load(now: number): Promise<Map<string, QueueTodayPayload>> {
     const types = this.frontOffice.problemTypes;
     const since = startOfDay(now, this.frontOffice.data.businessHours.timezone);
-    const rows = await this.database.read<Row[]>((manager) =>
-      manager.query(
-        `SELECT t.queue,
-           count(c.id) FILTER (WHERE c.connected_at IS NOT NULL) AS answered,
-           count(c.id) FILTER (WHERE c.connected_at IS NOT NULL
-             AND c.connected_at - c.queued_at <= t.target * interval '1 second') AS within_target,
-           count(c.id) FILTER (WHERE c.state = 'abandoned') AS abandoned,
-           avg(extract(epoch FROM c.connected_at - c.queued_at)) FILTER (WHERE c.connected_at IS NOT NULL) AS asa
-         FROM unnest($2::text[], $3::int[]) AS t(queue, target)
-         LEFT JOIN contacts c ON c.problem_type = t.queue AND c.queued_at >= $1
-         GROUP BY t.queue`,
-        [since, types.map((type) => type.id), types.map((type) => type.serviceLevel.targetSeconds)],
-      ),
-    );
+    const rows = await this.reports.contactTotals({
+      from: since,
+      to: new Date(now + 1),
+      size: '1d',
+      groupBy: 'queue',
+      timeZone: this.frontOffice.data.businessHours.timezone,
+      shortAbandonSeconds: this.frontOffice.data.reporting.shortAbandonSeconds,
+      targets: types.map((type) => ({ queue: type.id, targetSeconds: type.serviceLevel.targetSeconds })),
+      defaultTargetSeconds: DEFAULT_TARGET_SECONDS,
+    });
+    const byQueue = new Map<string, IntervalTotals>();
+    for (const row of rows) {
+      if (row.key) byQueue.set(row.key, addTotals(byQueue.get(row.key) ?? emptyTotals(), row.totals));
+    }
     const result = new Map<string, QueueTodayPayload>();
     for (const type of types) {
-      const row = rows.find((candidate) => candidate.queue === type.id);
-      const answered = Number(row?.answered ?? 0);
-      const abandoned = Number(row?.abandoned ?? 0);
-      const within = Number(row?.within_target ?? 0);
+      const totals = byQueue.get(type.id) ?? emptyTotals();
       result.set(type.id, {
         since: since.getTime(),
         targetSeconds: type.serviceLevel.targetSeconds,
-        answered,
-        answeredWithinTarget: within,
-        abandoned,
-        serviceLevelPercent: answered > 0 ? Math.round((within / answered) * 1000) / 10 : null,
-        averageSpeedOfAnswerSeconds: row?.asa != null ? Math.round(Number(row.asa) * 10) / 10 : null,
-        abandonmentRatePercent:
-          answered + abandoned > 0 ? Math.round((abandoned / (answered + abandoned)) * 1000) / 10 : null,
+        answered: totals.answered,
+        answeredWithinTarget: totals.answeredWithinTarget,
+        abandoned: totals.abandoned,
+        shortAbandons: totals.shortAbandons,
+        serviceLevelPercent: serviceLevelPercent(totals),
+        averageSpeedOfAnswerSeconds: averageSpeedOfAnswerSeconds(totals),
+        abandonmentRatePercent: abandonmentRatePercent(totals),
       });
     }
     return result;

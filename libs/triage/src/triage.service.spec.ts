@@ -19,10 +19,10 @@ describe('TriageService', () => {
     triage = new TriageService(sample);
   });
 
-  it('trains from the examples and keywords of every language at start-up, in well under 2 s', () => {
+  it('trains from the examples and keywords of every language at start-up', () => {
     expect(TriageService.trainingExamples(sample.problemTypes).length).toBeGreaterThan(800);
-    // Typically ~1.2 s (training ~0.7 s, the language model ~0.5 s); generous here for a busy CI box.
-    expect(triage.startupMs).toBeLessThan(4000);
+    // How long it takes is a benchmark figure (bench/triage/results.md), not a timed test.
+    expect(triage.classify({ text: 'ho un problema con la fattura' }).problemType).toBe('billing');
   });
 
   it('queues a clear request with calibrated confidence, alternatives, language and the features as reasons', () => {
@@ -199,5 +199,50 @@ describe('TriageService', () => {
     expect(vague.clarify!.prompt).toMatch(
       /^Può dirmi qualcosa in più su ciò di cui ha bisogno\? Per esempio: Billing/,
     );
+  });
+
+  it('retrains from a new version of the file, letting the event loop run meanwhile', async () => {
+    const service = new TriageService(sample);
+    const word = 'zorbulatore';
+    expect(
+      service.classify({ text: `mi serve uno ${word} per giovedì`, canClarify: true }).problemType,
+    ).not.toBe('appointments');
+    const data = structuredClone(sample.data);
+    const appointments = data.problemTypes.find((type) => type.id === 'appointments')!;
+    appointments.examples.it = [
+      ...(appointments.examples.it ?? []),
+      `prenotare lo ${word}`,
+      `uno ${word} per martedì`,
+      `devo fissare uno ${word}`,
+      `uno ${word} per domani mattina`,
+    ];
+    // Count event-loop turns while it trains: a blocking retrain would allow one at most.
+    let turns = 0;
+    let spinning = true;
+    const spin = (): void => {
+      turns++;
+      if (spinning) setImmediate(spin);
+    };
+    setImmediate(spin);
+    const result = await service.retrain(new FrontOfficeConfig(data));
+    spinning = false;
+    expect(turns).toBeGreaterThan(data.problemTypes.length);
+    expect(result).toMatchObject({ problemTypes: data.problemTypes.length });
+    expect(result.examples).toBe(TriageService.trainingExamples(data.problemTypes).length);
+    expect(service.classify({ text: `mi serve uno ${word} per giovedì`, canClarify: true })).toMatchObject({
+      kind: 'queue',
+      problemType: 'appointments',
+    });
+  }, 120_000); // trains twice: slow on a busy shared machine
+
+  it('refuses a retrain that adds or removes problem types, keeping the running model', async () => {
+    const service = triage;
+    const data = structuredClone(sample.data);
+    data.problemTypes.pop();
+    await expect(service.retrain(new FrontOfficeConfig(data))).rejects.toMatchObject({
+      code: 'validation_failed',
+      message: expect.stringMatching(/problemTypes changed/),
+    });
+    expect(service.classify({ text: 'ho un problema con la fattura di marzo' }).problemType).toBe('billing');
   });
 });

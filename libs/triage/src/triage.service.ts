@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { FrontOfficeConfig, ProblemTypeConfig } from '@centralino/config';
+import { DomainError } from '@centralino/contacts';
 import { TextClassifier, TextNormalizer, type Classification, type LabelledText } from './classifier';
 import { DirectoryMatcher, type DirectoryEntry } from './directory';
 import { LanguageDetector } from './language';
@@ -36,39 +37,125 @@ function round(value: number): number {
  * (at most `triage.maxClarifications` times), then the contact goes to the reception queue with the
  * best guess attached: never a dead end, never an exception on odd input.
  */
+/** Everything triage learnt from one front-office file: swapped as a whole on a reload. */
+interface TriageModel {
+  frontOffice: FrontOfficeConfig;
+  classifier: TextClassifier | null;
+  detector: LanguageDetector;
+  directory: DirectoryMatcher;
+  keywords: { problemType: string; keyword: string }[];
+  examples: number;
+}
+
+/** What a retrain reports (logged, and the admin endpoint's answer). */
+export interface RetrainResult {
+  examples: number;
+  problemTypes: number;
+  features: number;
+  ms: number;
+}
+
 @Injectable()
 export class TriageService {
   private readonly logger = new Logger(TriageService.name);
-  private readonly classifier: TextClassifier | null;
-  private readonly detector: LanguageDetector;
-  private readonly directory: DirectoryMatcher;
-  private readonly keywords: { problemType: string; keyword: string }[];
   private readonly normalizer = new TextNormalizer(MAX_TEXT);
+  private model: TriageModel;
+  private retraining: Promise<RetrainResult> | null = null;
   /** Milliseconds spent training the classifier and loading the language detector at start-up. */
   readonly startupMs: number;
 
-  constructor(private readonly frontOffice: FrontOfficeConfig) {
+  constructor(frontOffice: FrontOfficeConfig) {
     const started = performance.now();
     const examples = TriageService.trainingExamples(frontOffice.problemTypes);
-    this.classifier = examples.length > 0 ? TextClassifier.train(examples) : null;
-    this.detector = new LanguageDetector(frontOffice.data.company.languages);
-    this.directory = new DirectoryMatcher(frontOffice.data.directory as DirectoryEntry[]);
-    this.keywords = frontOffice.problemTypes.flatMap((type) =>
-      Object.values(type.keywords)
-        .flat()
-        .map((keyword) => ({ problemType: type.id, keyword: this.normalizer.normalize(keyword) }))
-        .filter((entry) => entry.keyword !== ''),
+    this.model = this.build(
+      frontOffice,
+      examples.length > 0 ? TextClassifier.train(examples) : null,
+      examples,
     );
     this.startupMs = Math.round(performance.now() - started);
     this.logger.log(
       {
         examples: examples.length,
-        problemTypes: this.classifier?.labels.length ?? 0,
-        features: this.classifier?.featureCount ?? 0,
+        problemTypes: this.model.classifier?.labels.length ?? 0,
+        features: this.model.classifier?.featureCount ?? 0,
         ms: this.startupMs,
       },
       'Triage classifier trained',
     );
+  }
+
+  /**
+   * Retrains from another version of the front-office file (a reload) and swaps it in at once when
+   * done. Training pauses between classes, so webhooks keep being answered with the current model
+   * meanwhile. The problem types must be the same ones (their queues exist from start-up); a second
+   * call while one runs shares its result.
+   */
+  retrain(next: FrontOfficeConfig): Promise<RetrainResult> {
+    this.retraining ??= this.retrainNow(next).finally(() => (this.retraining = null));
+    return this.retraining;
+  }
+
+  private async retrainNow(next: FrontOfficeConfig): Promise<RetrainResult> {
+    const running = [...this.model.frontOffice.queueIds].sort().join(',');
+    const wanted = [...next.queueIds].sort().join(',');
+    if (running !== wanted) {
+      throw new DomainError(
+        'validation_failed',
+        `problemTypes changed (${running} -> ${wanted}): adding or removing a problem type needs a restart`,
+      );
+    }
+    const started = performance.now();
+    const examples = TriageService.trainingExamples(next.problemTypes);
+    const classifier = examples.length > 0 ? await TextClassifier.trainAsync(examples) : null;
+    this.model = this.build(next, classifier, examples);
+    const result: RetrainResult = {
+      examples: examples.length,
+      problemTypes: classifier?.labels.length ?? 0,
+      features: classifier?.featureCount ?? 0,
+      ms: Math.round(performance.now() - started),
+    };
+    this.logger.log(result, 'Triage classifier retrained');
+    return result;
+  }
+
+  private build(
+    frontOffice: FrontOfficeConfig,
+    classifier: TextClassifier | null,
+    examples: LabelledText[],
+  ): TriageModel {
+    return {
+      frontOffice,
+      classifier,
+      detector: new LanguageDetector(frontOffice.data.company.languages),
+      directory: new DirectoryMatcher(frontOffice.data.directory as DirectoryEntry[]),
+      keywords: frontOffice.problemTypes.flatMap((type) =>
+        Object.values(type.keywords)
+          .flat()
+          .map((keyword) => ({ problemType: type.id, keyword: this.normalizer.normalize(keyword) }))
+          .filter((entry) => entry.keyword !== ''),
+      ),
+      examples: examples.length,
+    };
+  }
+
+  private get frontOffice(): FrontOfficeConfig {
+    return this.model.frontOffice;
+  }
+
+  private get classifier(): TextClassifier | null {
+    return this.model.classifier;
+  }
+
+  private get detector(): LanguageDetector {
+    return this.model.detector;
+  }
+
+  private get directory(): DirectoryMatcher {
+    return this.model.directory;
+  }
+
+  private get keywords(): { problemType: string; keyword: string }[] {
+    return this.model.keywords;
   }
 
   /** The examples of every language, plus each keyword as a short example of its problem type. */

@@ -9,6 +9,7 @@ export const WEB_PAGES = {
   '/dashboard': 'dashboard.html',
   '/inbox': 'inbox.html',
   '/chat-demo': 'chat-demo.html',
+  '/reports': 'reports.html',
 } as const;
 
 /** Where the static assets are served from. */
@@ -26,9 +27,9 @@ export function webPublicDir(): string {
 }
 
 /**
- * Serves the operator console at /console, the supervisor dashboard at /dashboard and the departments'
- * inbox at /inbox (http role). The
- * socket.io browser client is served by socket.io itself at /socket.io/socket.io.js.
+ * Serves the operator console at /console, the supervisor dashboard at /dashboard, the departments'
+ * inbox at /inbox and the reports at /reports (http role). The socket.io browser client is served by
+ * socket.io itself at /socket.io/socket.io.js.
  */
 export async function registerWebPages(app: NestFastifyApplication): Promise<void> {
   const root = webPublicDir();

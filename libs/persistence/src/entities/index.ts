@@ -5,6 +5,7 @@ import { ContactEntity } from './contact.entity';
 import { DepartmentMessageNoteEntity } from './department-message-note.entity';
 import { DepartmentMessageEntity } from './department-message.entity';
 import { MessageDeliveryEntity } from './message-delivery.entity';
+import { OperatorEventEntity } from './operator-event.entity';
 import { OperatorEntity } from './operator.entity';
 import { WebhookReceiptEntity } from './webhook-receipt.entity';
 
@@ -14,6 +15,7 @@ export {
   ContactEventEntity,
   ContactEntity,
   OperatorEntity,
+  OperatorEventEntity,
   WebhookReceiptEntity,
 };
 export { DepartmentMessageEntity, DepartmentMessageNoteEntity, MessageDeliveryEntity };
@@ -23,6 +25,7 @@ export const ENTITIES = [
   ContactEntity,
   ContactEventEntity,
   OperatorEntity,
+  OperatorEventEntity,
   WebhookReceiptEntity,
   // Department messages (libs/back-office).
   DepartmentMessageEntity,

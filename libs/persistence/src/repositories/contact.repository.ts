@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { EntityManager, In, Not } from 'typeorm';
 import {
   CONTACT_STATES,
   Contact,
@@ -7,6 +7,8 @@ import {
   ContactState,
   ContactStateMachine,
   DomainError,
+  FINAL_STATES,
+  type Channel,
 } from '@centralino/contacts';
 import { MetricsService } from '@centralino/observability';
 import { DatabaseService } from '../database.service';
@@ -44,6 +46,24 @@ export class ContactRepository {
 
   findByExternalId(provider: string, externalId: string): Promise<Contact | null> {
     return this.database.read((manager) => manager.findOneBy(ContactEntity, { provider, externalId }));
+  }
+
+  /**
+   * The newest contact still open (not in a final state) between two addresses on a text channel: an
+   * SMS conversation is one contact from its first message until it ends.
+   */
+  findOpenConversation(
+    provider: string,
+    channel: Channel,
+    from: string,
+    to: string,
+  ): Promise<Contact | null> {
+    return this.database.read((manager) =>
+      manager.findOne(ContactEntity, {
+        where: { provider, channel, fromAddress: from, toAddress: to, state: Not(In([...FINAL_STATES])) },
+        order: { receivedAt: 'DESC' },
+      }),
+    );
   }
 
   findReceipt(provider: string, eventKey: string): Promise<WebhookReceiptEntity | null> {

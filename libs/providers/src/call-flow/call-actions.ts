@@ -27,6 +27,11 @@ export interface GatherAction {
   prompt: SayAction | null;
   /** Reported to even when the caller said and pressed nothing (triage then uses the reception queue). */
   next: 'gathered';
+  /**
+   * Which gather of the call this is: 1 for the menu, 2+ for clarifying questions. Renderers put it in
+   * the report URL (`?attempt=2`), so the answer to a question is a new event, not a retried one.
+   */
+  attempt?: number;
 }
 
 export interface EnqueueAction {
@@ -79,4 +84,10 @@ export function parseOperatorEndpoint(
   if (/^sips?:/i.test(value)) return { kind: 'sip', uri: value };
   if (/^\+?[0-9][0-9 ().-]{2,}$/.test(value)) return { kind: 'phone', number: value.replace(/[ ().-]/g, '') };
   return { kind: 'client', identity: value };
+}
+
+/** The report URL of a gather, with `?attempt=N` for a clarifying question (N > 1). */
+export function withAttempt(url: string, attempt: number | undefined): string {
+  if (!attempt || attempt <= 1) return url;
+  return `${url}${url.includes('?') ? '&' : '?'}attempt=${attempt}`;
 }

@@ -4,6 +4,7 @@ import { FrontOfficeConfig } from '@centralino/config';
 import { InboundContact, IntakeResult, IntakeService } from '@centralino/intake';
 import { ContactRepository, OperatorRecord } from '@centralino/persistence';
 import { ContactFlowService } from '@centralino/routing';
+import type { ClarifyQuestion } from '@centralino/triage';
 import { CallAction, parseOperatorEndpoint, SayAction } from './call-actions';
 import { positionPrompt, sorryPrompt } from './wait-prompts';
 
@@ -56,12 +57,32 @@ export class CallFlow {
    */
   async gathered(
     inbound: InboundContact,
-    options: { announcePosition?: boolean } = {},
+    options: { announcePosition?: boolean; attempt?: number } = {},
   ): Promise<{ result: IntakeResult; actions: CallAction[] }> {
     const result = await this.intake.receive(inbound);
+    // Triage is unsure and the adapter renders questions (canClarify): ask, in the caller's language.
+    if (result.clarify) {
+      return { result, actions: [this.clarifyingGather(result.clarify, (options.attempt ?? 1) + 1)] };
+    }
     const contact = await this.contacts.findById(result.contactId);
     if (!contact) throw new DomainError('not_found', `Contact ${result.contactId} does not exist`);
     return { result, actions: await this.actionsFor(contact, true, options.announcePosition ?? false) };
+  }
+
+  /** A clarifying question as a new gather in the caller's language (speech recognised in it too). */
+  clarifyingGather(question: ClarifyQuestion, attempt: number): CallAction {
+    const language = question.language;
+    return {
+      type: 'gather',
+      input: ['dtmf', 'speech'],
+      numDigits: 1,
+      timeoutSeconds: 6,
+      language,
+      hints: [...question.options.map((option) => option.label), ...this.speechHints(language)].slice(0, 100),
+      prompt: { type: 'say', text: question.prompt, language },
+      next: 'gathered',
+      attempt,
+    };
   }
 
   /** The hold loop of a waiting call. Null for a call centralino does not know. */

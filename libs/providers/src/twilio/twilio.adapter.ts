@@ -1,8 +1,11 @@
 import { Injectable, Logger, OnModuleInit, ServiceUnavailableException } from '@nestjs/common';
+import type { RawBodyRequest } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
 import twilio from 'twilio';
 import type { RequestOptions } from 'twilio/lib/base/RequestClient';
 import { AppConfig } from '@centralino/config';
-import { Contact } from '@centralino/contacts';
+import { Contact, maskPhone } from '@centralino/contacts';
+import { MetricsService } from '@centralino/observability';
 import { OperatorRecord } from '@centralino/persistence';
 import { CallBridge, CallBridges } from '@centralino/routing';
 import { CallStep } from '../call-flow/call-actions';
@@ -57,6 +60,7 @@ export class TwilioAdapter extends CallBridge implements OnModuleInit {
     private readonly config: AppConfig,
     private readonly flow: CallFlow,
     private readonly bridges: CallBridges,
+    private readonly metrics: MetricsService,
   ) {
     super();
     const token = config.env.TWILIO_AUTH_TOKEN;
@@ -91,8 +95,32 @@ export class TwilioAdapter extends CallBridge implements OnModuleInit {
     );
   }
 
+  /**
+   * Verifies a webhook request and returns its body. A refused one is logged (caller's number masked)
+   * and counted in `centralino_webhook_signature_failures_total` before the error reaches the filter.
+   */
+  verifiedBody(request: RawBodyRequest<FastifyRequest>, signature: string | undefined): unknown {
+    try {
+      this.verify(signature, request.url, request.body, request.rawBody);
+    } catch (error) {
+      const from = (request.body as { From?: unknown } | undefined)?.From;
+      this.logger.warn(
+        {
+          path: request.url,
+          from: maskPhone(typeof from === 'string' ? from : ''),
+          reason: (error as Error).message,
+        },
+        'Twilio request refused',
+      );
+      this.metrics.webhookFailed(TWILIO_PROVIDER, error);
+      throw error;
+    }
+    return request.body ?? {};
+  }
+
   async connect(contact: Contact, operator: OperatorRecord): Promise<void> {
-    if (!this.client) return;
+    // A text conversation has no call to move: the operator answers it from the console.
+    if (!this.client || contact.channel !== 'voice') return;
     const twiml = this.renderer.render(this.flow.connect(contact, operator));
     await this.client.calls(contact.externalId).update({ twiml });
     this.logger.log(

@@ -1,10 +1,10 @@
-import { Controller, Headers, HttpCode, Logger, Post, Req, Res } from '@nestjs/common';
+import { Controller, Headers, HttpCode, Logger, Post, Query, Req, Res } from '@nestjs/common';
 import type { RawBodyRequest } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { maskPhone } from '@centralino/contacts';
-import { MetricsService } from '@centralino/observability';
 import { CallAction } from '../call-flow/call-actions';
 import { CallFlow } from '../call-flow/call-flow.service';
+import { gatherAttemptSchema } from '../call-flow/gather-attempt.dto';
 import { TWILIO_PROVIDER, TwilioAdapter } from './twilio.adapter';
 import {
   TWILIO_FINAL_STATUSES,
@@ -34,7 +34,6 @@ export class TwilioVoiceController {
   constructor(
     private readonly twilio: TwilioAdapter,
     private readonly flow: CallFlow,
-    private readonly metrics: MetricsService,
   ) {}
 
   /** "A call comes in": greeting and the triage menu (digits or speech). */
@@ -50,7 +49,11 @@ export class TwilioVoiceController {
     return this.twiml(reply, this.flow.greet());
   }
 
-  /** `<Gather action>`: triage, store, queue; then hold in the problem type's queue. */
+  /**
+   * `<Gather action>`: triage, store, queue; then hold in the problem type's queue. When triage is
+   * unsure, a clarifying question as a new `<Gather>` in the caller's language, reporting back here with
+   * `?attempt=2` (3...): the answer is a new event, while a retried delivery repeats its attempt.
+   */
   @Post('gather')
   @HttpCode(200)
   async gather(
@@ -58,20 +61,28 @@ export class TwilioVoiceController {
     @Res({ passthrough: true }) reply: FastifyReply,
     @Headers('x-twilio-signature') signature?: string,
     @Headers('i-twilio-idempotency-token') idempotencyToken?: string,
+    @Query('attempt') attemptParam?: string,
   ): Promise<string> {
     const call = twilioGatherSchema.parse(this.verified(request, signature));
-    const { actions } = await this.flow.gathered({
-      provider: TWILIO_PROVIDER,
-      eventKey: `${call.CallSid}:gather:${idempotencyToken ?? ''}`,
-      externalId: call.CallSid,
-      channel: 'voice',
-      from: call.From,
-      to: call.To,
-      digits: call.Digits,
-      text: call.SpeechResult,
-      // Speech was recognised in the menu's language: a hint for triage's language detection.
-      language: call.SpeechResult ? this.flow.defaultLanguage : undefined,
-    });
+    const { attempt } = gatherAttemptSchema.parse({ attempt: attemptParam });
+    // The answer to a question was recognised in the language it was asked in; the menu's answer is
+    // detected from the transcript, so a caller who answers in another company language is understood.
+    const asked = attempt > 1 ? await this.flow.findContact(TWILIO_PROVIDER, call.CallSid) : null;
+    const { actions } = await this.flow.gathered(
+      {
+        provider: TWILIO_PROVIDER,
+        eventKey: `${call.CallSid}:gather${attempt > 1 ? attempt : ''}:${idempotencyToken ?? ''}`,
+        externalId: call.CallSid,
+        channel: 'voice',
+        from: call.From,
+        to: call.To,
+        digits: call.Digits,
+        text: call.SpeechResult,
+        language: asked?.language ?? undefined,
+        canClarify: true,
+      },
+      { attempt },
+    );
     return this.twiml(reply, actions);
   }
 
@@ -161,21 +172,6 @@ export class TwilioVoiceController {
   }
 
   private verified(request: TwilioRequest, signature: string | undefined): unknown {
-    try {
-      this.twilio.verify(signature, request.url, request.body, request.rawBody);
-    } catch (error) {
-      const from = (request.body as { From?: unknown } | undefined)?.From;
-      this.logger.warn(
-        {
-          path: request.url,
-          from: maskPhone(typeof from === 'string' ? from : ''),
-          reason: (error as Error).message,
-        },
-        'Twilio request refused',
-      );
-      this.metrics.webhookFailed(TWILIO_PROVIDER, error);
-      throw error;
-    }
-    return request.body ?? {};
+    return this.twilio.verifiedBody(request, signature);
   }
 }

@@ -53,3 +53,12 @@ export const TWILIO_LEFT_QUEUE_RESULTS = new Set([
   'system-shutdown',
   'leave',
 ]);
+
+/** An incoming SMS (or MMS) from Twilio Messaging; media and other fields are ignored. */
+export const twilioMessageSchema = z.object({
+  MessageSid: z.string().regex(/^(SM|MM)[0-9a-zA-Z]{8,64}$/, 'a Twilio message SID (SM... or MM...)'),
+  From: z.string().min(1).max(256),
+  To: z.string().min(1).max(256),
+  // Triage reads at most the first 2,000 characters; a longer body is accepted, not refused.
+  Body: z.string().max(100_000).default(''),
+});

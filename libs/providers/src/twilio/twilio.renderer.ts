@@ -1,6 +1,6 @@
 import twilio from 'twilio';
 import type VoiceResponse from 'twilio/lib/twiml/VoiceResponse';
-import { CallAction, CallStep, SayAction } from '../call-flow/call-actions';
+import { CallAction, CallStep, SayAction, withAttempt } from '../call-flow/call-actions';
 import { localeOf } from '../call-flow/locales';
 
 type SayLanguage = NonNullable<VoiceResponse.SayAttributes['language']>;
@@ -24,7 +24,7 @@ export class TwilioRenderer {
       case 'gather': {
         const gather = response.gather({
           input: action.input,
-          action: this.urlFor(action.next),
+          action: withAttempt(this.urlFor(action.next), action.attempt),
           method: 'POST',
           numDigits: action.numDigits,
           timeout: action.timeoutSeconds,

@@ -1,9 +1,10 @@
-import { Controller, Get, Headers, HttpCode, Logger, Post, Req } from '@nestjs/common';
+import { Controller, Get, Headers, HttpCode, Logger, Post, Query, Req } from '@nestjs/common';
 import type { RawBodyRequest } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { maskPhone } from '@centralino/contacts';
 import { MetricsService } from '@centralino/observability';
 import { CallFlow } from '../call-flow/call-flow.service';
+import { gatherAttemptSchema } from '../call-flow/gather-attempt.dto';
 import { VONAGE_PROVIDER, VonageAdapter } from './vonage.adapter';
 import { NccoAction } from './vonage.renderer';
 import {
@@ -45,28 +46,37 @@ export class VonageVoiceController {
     return this.answer(request, authorization);
   }
 
-  /** The menu's `input` result: triage, store, queue; the caller then waits in their holding room. */
+  /**
+   * The menu's `input` result: triage, store, queue; the caller then waits in their holding room. When
+   * triage is unsure, a clarifying question (talk + input in the caller's language) reporting back with
+   * `?attempt=2` (3...), so the answer is a new event while a retried delivery repeats its attempt.
+   */
   @Post('input')
   @HttpCode(200)
   async input(
     @Req() request: VonageRequest,
     @Headers('authorization') authorization?: string,
+    @Query('attempt') attemptParam?: string,
   ): Promise<NccoAction[]> {
     const input = vonageInputSchema.parse(this.verified(request, authorization, request.body));
+    const { attempt } = gatherAttemptSchema.parse({ attempt: attemptParam });
     const speech = input.speech?.results?.[0]?.text?.trim() || undefined;
+    // An answer to a question was recognised in the language it was asked in; the menu's is detected.
+    const asked = attempt > 1 ? await this.flow.findContact(VONAGE_PROVIDER, input.uuid) : null;
     const { actions, result } = await this.flow.gathered(
       {
         provider: VONAGE_PROVIDER,
-        eventKey: `${input.uuid}:input`,
+        eventKey: `${input.uuid}:input${attempt > 1 ? attempt : ''}`,
         externalId: input.uuid,
         channel: 'voice',
         from: input.from,
         to: input.to,
         digits: input.dtmf?.digits || undefined,
         text: speech,
-        language: speech ? this.flow.defaultLanguage : undefined,
+        language: asked?.language ?? undefined,
+        canClarify: true,
       },
-      { announcePosition: true },
+      { announcePosition: true, attempt },
     );
     this.metrics.webhooks.inc({
       provider: VONAGE_PROVIDER,

@@ -1,4 +1,4 @@
-import { CallAction, CallStep, OperatorEndpoint } from '../call-flow/call-actions';
+import { CallAction, CallStep, OperatorEndpoint, withAttempt } from '../call-flow/call-actions';
 import { localeOf } from '../call-flow/locales';
 
 /** One NCCO action (https://developer.vonage.com/en/voice/voice-api/ncco-reference). */
@@ -41,7 +41,7 @@ export class VonageRenderer {
               endOnSilence: 1.5,
               startTimeout: action.timeoutSeconds,
             },
-            eventUrl: [this.urlFor(action.next)],
+            eventUrl: [withAttempt(this.urlFor(action.next), action.attempt)],
             eventMethod: 'POST',
           },
         ];

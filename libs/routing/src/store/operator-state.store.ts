@@ -4,8 +4,11 @@ import { OperatorState } from '../domain/operator-state';
 
 /**
  * Compare-and-set of an operator's state: succeeds only if the current state is one of `allowed`.
- * Keeps the `available` index in step, and clears fields given an empty value.
- * KEYS: op hash, available set, online set. ARGV: id, allowed (csv), new state, now, field, value, ...
+ * Keeps the `available` index in step, and clears fields given an empty value. Every change is also
+ * appended to the operator event stream in the same script (atomic with the change, no extra round trip
+ * on the routing path); the reporting drainer moves it to the database in batches.
+ * KEYS: op hash, available set, online set, event stream. ARGV: id, allowed (csv), new state, now,
+ * field, value, ...
  */
 const TRANSITION_SCRIPT = `
 local current = redis.call('HGET', KEYS[1], 'state') or 'offline'
@@ -16,8 +19,26 @@ for i = 5, #ARGV, 2 do
 end
 if ARGV[3] == 'available' then redis.call('SADD', KEYS[2], ARGV[1]) else redis.call('SREM', KEYS[2], ARGV[1]) end
 if ARGV[3] == 'offline' then redis.call('SREM', KEYS[3], ARGV[1]) else redis.call('SADD', KEYS[3], ARGV[1]) end
+redis.call('XADD', KEYS[4], 'MAXLEN', '~', '{{maxEvents}}', '*', 'operatorId', ARGV[1], 'state', ARGV[3],
+  'reason', redis.call('HGET', KEYS[1], 'reason') or '', 'contactId', redis.call('HGET', KEYS[1], 'contactId') or '')
 return 'OK'
 `;
+
+/**
+ * Cap of the operator event stream: if nothing drains it (no worker role running) for this many changes,
+ * the oldest are dropped rather than Redis growing without bound.
+ */
+export const OPERATOR_EVENT_STREAM_MAX = 1_000_000;
+
+/** An operator state change as appended to the stream (`id`: the stream entry id; `at`: its time, ms). */
+export interface OperatorStateEvent {
+  id: string;
+  operatorId: string;
+  state: OperatorState;
+  at: number;
+  reason: string | null;
+  contactId: string | null;
+}
 
 export interface OperatorLiveState {
   state: OperatorState;
@@ -33,7 +54,10 @@ export interface OperatorLiveState {
 @Injectable()
 export class OperatorStateStore {
   constructor(private readonly redis: RedisService) {
-    redis.client.defineCommand('centralinoOperatorTransition', { numberOfKeys: 3, lua: TRANSITION_SCRIPT });
+    redis.client.defineCommand('centralinoOperatorTransition', {
+      numberOfKeys: 4,
+      lua: TRANSITION_SCRIPT.replace('{{maxEvents}}', String(OPERATOR_EVENT_STREAM_MAX)),
+    });
   }
 
   private hashKey(operatorId: string): string {
@@ -60,9 +84,37 @@ export class OperatorStateStore {
       this.hashKey(operatorId),
       this.redis.key('ops', 'available'),
       this.redis.key('ops', 'online'),
+      this.eventsKey(),
       ...args,
     );
     return result === 'OK';
+  }
+
+  private eventsKey(): string {
+    return this.redis.key('ops', 'events');
+  }
+
+  /** The oldest `count` state changes not yet drained to the database. */
+  async pendingEvents(count: number): Promise<OperatorStateEvent[]> {
+    const entries = await this.redis.client.xrange(this.eventsKey(), '-', '+', 'COUNT', count);
+    return entries.map(([id, flat]) => {
+      const fields: Record<string, string> = {};
+      for (let i = 0; i < flat.length; i += 2) fields[flat[i]!] = flat[i + 1]!;
+      return {
+        id,
+        operatorId: fields.operatorId!,
+        state: fields.state as OperatorState,
+        // The entry id is Redis's clock: one clock for every process, in the order the changes happened.
+        at: Number(id.split('-')[0]),
+        reason: fields.reason || null,
+        contactId: fields.contactId || null,
+      };
+    });
+  }
+
+  /** Forgets drained state changes (by id, so a concurrent drainer never loses another's entries). */
+  async dropEvents(ids: string[]): Promise<void> {
+    if (ids.length > 0) await this.redis.client.xdel(this.eventsKey(), ...ids);
   }
 
   async get(operatorId: string): Promise<OperatorLiveState> {

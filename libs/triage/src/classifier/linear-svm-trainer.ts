@@ -30,6 +30,23 @@ export const DEFAULT_SVM_OPTIONS: SvmOptions = {
   seed: 1,
 };
 
+/** Runs a step-wise computation to its end without pausing. */
+export function runToEnd<T>(steps: Generator<void, T>): T {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** Runs a step-wise computation, letting the event loop run between steps. */
+export async function runYielding<T>(steps: Generator<void, T>): Promise<T> {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
 /** Weights of a one-vs-rest linear model, feature-major: weights[feature * classes + class]. */
 export interface LinearModel {
   classes: number;
@@ -50,6 +67,19 @@ export class LinearSvmTrainer {
   }
 
   train(matrix: SparseMatrix, labels: Int32Array, classes: number, features: number): LinearModel {
+    return runToEnd(this.trainSteps(matrix, labels, classes, features));
+  }
+
+  /**
+   * The same training, pausing after each class: a caller that awaits between steps (a retrain while
+   * the service runs) keeps the event loop free for requests.
+   */
+  *trainSteps(
+    matrix: SparseMatrix,
+    labels: Int32Array,
+    classes: number,
+    features: number,
+  ): Generator<void, LinearModel> {
     const weights = new Float32Array(features * classes);
     const intercepts = new Float64Array(classes);
     const counts = new Float64Array(classes);
@@ -67,6 +97,7 @@ export class LinearSvmTrainer {
       const b = this.solve(matrix, labels, k, w, positiveC, negativeC);
       for (let j = 0; j < features; j++) weights[j * classes + k] = w[j];
       intercepts[k] = b;
+      yield;
     }
     return { classes, features, weights, intercepts };
   }

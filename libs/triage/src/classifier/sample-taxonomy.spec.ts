@@ -29,10 +29,9 @@ describe('sample taxonomy (config/triage-examples.yaml)', () => {
     }
   });
 
-  it('trains in well under 2 s and routes unseen requests in all four languages', () => {
-    const started = performance.now();
+  // Training time is a benchmark figure (bench/triage/results.md), not a timed test.
+  it('trains and routes unseen requests in all four languages', () => {
     const classifier = TextClassifier.train(examples);
-    expect(performance.now() - started).toBeLessThan(2000);
     const cases: [string, string][] = [
       ['mi è arrivata una bolletta troppo alta', 'billing'],
       ['my laptop will not connect to the wifi', 'technical_support'],

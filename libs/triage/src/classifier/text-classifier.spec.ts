@@ -126,4 +126,9 @@ describe('TextClassifier', () => {
       classifier.classify('il pacco è in ritardo').confidence,
     );
   });
+  it('trains the same model step by step (trainAsync) as in one go', async () => {
+    const once = TextClassifier.train(SMALL_TRAINING_SET, { seed: 3 });
+    const stepped = await TextClassifier.trainAsync(SMALL_TRAINING_SET, { seed: 3 });
+    expect(stepped.toJSON()).toEqual(once.toJSON());
+  });
 });

@@ -1,5 +1,11 @@
 import { FeatureExtractor, type FeatureOptions, type SerializedFeatures } from './feature-extractor';
-import { LinearSvmTrainer, type LinearModel, type SvmOptions } from './linear-svm-trainer';
+import {
+  LinearSvmTrainer,
+  runToEnd,
+  runYielding,
+  type LinearModel,
+  type SvmOptions,
+} from './linear-svm-trainer';
 import { SeededRandom } from './seeded-random';
 import { SparseMatrix } from './sparse-matrix';
 import type { SparseVector } from './sparse-vector';
@@ -95,6 +101,18 @@ export class TextClassifier {
   }
 
   static train(examples: LabelledText[], options: TrainOptions = {}): TextClassifier {
+    return runToEnd(TextClassifier.trainSteps(examples, options));
+  }
+
+  /** Trains without holding the event loop for more than one class's solve at a time (reloads). */
+  static trainAsync(examples: LabelledText[], options: TrainOptions = {}): Promise<TextClassifier> {
+    return runYielding(TextClassifier.trainSteps(examples, options));
+  }
+
+  private static *trainSteps(
+    examples: LabelledText[],
+    options: TrainOptions,
+  ): Generator<void, TextClassifier> {
     const maxInputChars = options.maxInputChars ?? MAX_INPUT_CHARS;
     const normalizer = new TextNormalizer(maxInputChars);
     const clean = examples.filter(
@@ -116,7 +134,7 @@ export class TextClassifier {
     if (holdout > 0 && labels.length > 1) {
       const { fit, held } = TextClassifier.stratifiedSplit(targets, holdout, seed);
       if (held.length > 0 && fit.length > 0) {
-        const part = TextClassifier.fitParts(
+        const part = yield* TextClassifier.fitParts(
           fit.map((i) => documents[i]),
           Int32Array.from(fit, (i) => targets[i]),
           labels.length,
@@ -132,7 +150,7 @@ export class TextClassifier {
         );
       }
     }
-    const { extractor, model } = TextClassifier.fitParts(
+    const { extractor, model } = yield* TextClassifier.fitParts(
       documents,
       targets,
       labels.length,
@@ -259,16 +277,23 @@ export class TextClassifier {
     return top;
   }
 
-  private static fitParts(
+  private static *fitParts(
     documents: string[][],
     targets: Int32Array,
     classes: number,
     featureOptions: Partial<FeatureOptions> | undefined,
     svmOptions: Partial<SvmOptions>,
-  ): { extractor: FeatureExtractor; model: LinearModel } {
+  ): Generator<void, { extractor: FeatureExtractor; model: LinearModel }> {
     const extractor = FeatureExtractor.fit(documents, featureOptions);
+    yield;
     const matrix = SparseMatrix.fromRows(documents.map((tokens) => extractor.transform(tokens)));
-    const model = new LinearSvmTrainer(svmOptions).train(matrix, targets, classes, extractor.size);
+    yield;
+    const model = yield* new LinearSvmTrainer(svmOptions).trainSteps(
+      matrix,
+      targets,
+      classes,
+      extractor.size,
+    );
     return { extractor, model };
   }
 

@@ -1,0 +1,101 @@
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { AppConfig } from '@centralino/config';
+import { Contact, ContactStateMachine, DomainError } from '@centralino/contacts';
+import { GenericSignatureVerifier } from '@centralino/intake';
+import { ContactRepository, OperatorRecord, OperatorRepository } from '@centralino/persistence';
+import { CallBridge, CallBridges } from '@centralino/routing';
+import { CallFlow } from '../call-flow/call-flow.service';
+import { GenericAction, renderGenericActions } from './generic-actions';
+
+/** The provider name contacts of the generic webhook carry (as its controller in libs/intake sets it). */
+export const GENERIC_PROVIDER = 'generic';
+
+/** What the gateway is told to do with one call now (the `call.actions` message and the GET reply). */
+export interface GenericCallActions {
+  type: 'call.actions';
+  callId: string;
+  contactId: string;
+  state: string;
+  actions: GenericAction[];
+}
+
+/**
+ * Asynchronous actions for gateways on the generic webhook. Webhook replies carry what to do next
+ * synchronously; what happens later (an operator accepts) reaches the gateway either pushed, as a signed
+ * POST to GENERIC_ACTIONS_URL, or pulled, from `GET /webhooks/generic/calls/{callId}/actions`.
+ */
+@Injectable()
+export class GenericAdapter extends CallBridge implements OnModuleInit {
+  readonly provider = GENERIC_PROVIDER;
+  private readonly logger = new Logger(GenericAdapter.name);
+  readonly verifier: GenericSignatureVerifier;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly flow: CallFlow,
+    private readonly bridges: CallBridges,
+    private readonly contacts: ContactRepository,
+    private readonly operators: OperatorRepository,
+  ) {
+    super();
+    this.verifier = new GenericSignatureVerifier(
+      config.genericWebhookSecrets,
+      config.env.WEBHOOK_TOLERANCE_SECONDS,
+    );
+  }
+
+  onModuleInit(): void {
+    if (this.config.env.GENERIC_ACTIONS_URL) this.bridges.register(this);
+  }
+
+  /** The current actions of a call, from its contact's state. Unknown call: 404 `unknown_call`. */
+  async actionsFor(callId: string): Promise<GenericCallActions> {
+    const contact = await this.contacts.findByExternalId(GENERIC_PROVIDER, callId);
+    if (!contact) throw new DomainError('unknown_call', `No contact for call ${callId}`);
+    let actions;
+    if (contact.state === 'connected' && contact.operatorId) {
+      const operator = await this.operators.findById(contact.operatorId);
+      actions = operator ? this.flow.connect(contact, operator).slice(0, 1) : [];
+    } else if (ContactStateMachine.isFinal(contact.state)) {
+      actions = [{ type: 'hangup' as const }];
+    } else {
+      actions = await this.flow.actionsFor(contact, false);
+    }
+    return this.message(contact, renderGenericActions(actions));
+  }
+
+  /** Pushes the connect to the gateway, signed like the webhooks it sends (Webhook-Signature). */
+  async connect(contact: Contact, operator: OperatorRecord): Promise<void> {
+    const url = this.config.env.GENERIC_ACTIONS_URL;
+    if (!url || contact.channel !== 'voice') return;
+    const body = JSON.stringify(
+      this.message(
+        { ...contact, state: 'connected' },
+        renderGenericActions(this.flow.connect(contact, operator).slice(0, 1)),
+      ),
+    );
+    const secret = this.config.genericWebhookSecrets[0]!;
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'webhook-signature': GenericSignatureVerifier.header(secret, body),
+        'idempotency-key': `accept-${contact.id}-${operator.id}`,
+      },
+      body,
+      signal: AbortSignal.timeout(5000),
+    });
+    if (!response.ok) throw new Error(`the gateway answered ${response.status} to call.actions`);
+    this.logger.log({ contactId: contact.id, operatorId: operator.id }, 'Generic gateway told to connect');
+  }
+
+  private message(contact: Contact, actions: GenericAction[]): GenericCallActions {
+    return {
+      type: 'call.actions',
+      callId: contact.externalId,
+      contactId: contact.id,
+      state: contact.state,
+      actions,
+    };
+  }
+}
