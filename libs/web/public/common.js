@@ -93,3 +93,117 @@ export function connect(namespace, token) {
   if (typeof window.io !== 'function') throw new Error('The socket.io client did not load');
   return window.io(namespace, { auth: { token }, transports: ['websocket', 'polling'] });
 }
+
+/**
+ * The frame the live pages share: the login form, the session in sessionStorage, the header (who, log
+ * out, `extras`) and the error banner, all found by their ids (see console.html / dashboard.html).
+ * `onStart({ token, operator, name })` runs after a login or, on a reload, with the saved session;
+ * `onStop()` when the user logs out or the session is refused. `roles` (optional) limits who may log in.
+ */
+export function createPageFrame({ sessionKey, view, extras = [], roles, rolesMessage, onStart, onStop }) {
+  const session = new Session(sessionKey);
+  const ui = {
+    who: byId('who'),
+    logout: byId('logout'),
+    error: byId('error-banner'),
+    errorText: byId('error-text'),
+    errorDismiss: byId('error-dismiss'),
+    loginView: byId('login-view'),
+    loginForm: byId('login-form'),
+    loginError: byId('login-error'),
+    username: byId('username'),
+    password: byId('password'),
+  };
+  const frame = {
+    session,
+    showError: (text) => banner(ui.error, text, ui.errorText),
+    clearError: () => banner(ui.error, '', ui.errorText),
+    /** Back to the login form, forgetting the session; `message` says why. */
+    signOut(message = '') {
+      onStop();
+      session.clear();
+      view.hidden = true;
+      for (const element of [ui.who, ui.logout, ...extras]) element.hidden = true;
+      ui.loginView.hidden = false;
+      ui.loginError.textContent = message;
+      ui.username.focus();
+    },
+  };
+  function begin(saved) {
+    ui.loginView.hidden = true;
+    view.hidden = false;
+    for (const element of [ui.who, ui.logout, ...extras]) element.hidden = false;
+    ui.who.textContent = saved.name;
+    onStart(saved);
+  }
+  ui.loginForm.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    ui.loginError.textContent = '';
+    try {
+      const result = await login(ui.username.value.trim(), ui.password.value);
+      ui.password.value = '';
+      if (roles && !roles.includes(result.operator.role)) {
+        ui.loginError.textContent = rolesMessage;
+        return;
+      }
+      const saved = {
+        token: result.accessToken,
+        operator: result.operator,
+        name: result.operator.displayName || result.operator.username,
+      };
+      session.save(saved);
+      begin(saved);
+    } catch (error) {
+      ui.loginError.textContent = error.message;
+    }
+  });
+  ui.errorDismiss.addEventListener('click', () => frame.clearError());
+  frame.logoutButton = ui.logout;
+  frame.resume = () => {
+    const saved = session.get();
+    if (saved?.token) begin(saved);
+    else frame.signOut();
+  };
+  return frame;
+}
+
+/**
+ * A live socket.io connection with the page's connection banner: shown while the connection is down,
+ * hidden once it is back. socket.io reconnects by itself except after a disconnect by the server; the
+ * pages always come back (a refused handshake then calls `onRefused(error)`), unless `stayDown()` says
+ * the server meant it (e.g. a supervisor logged the operator out, or the page stopped meanwhile).
+ */
+export function liveSocket(namespace, token, { connection, onRefused, stayDown = () => false }) {
+  const socket = connect(namespace, token);
+  socket.on('connect', () => banner(connection, ''));
+  socket.on('disconnect', (reason) => {
+    if (reason === 'io client disconnect' || stayDown()) return;
+    banner(connection, 'Connection lost: reconnecting…');
+    if (reason === 'io server disconnect') setTimeout(() => stayDown() || socket.active || socket.connect(), 1000);
+  });
+  socket.on('connect_error', (error) => {
+    if (socket.active) banner(connection, 'Cannot reach the server: reconnecting…');
+    else {
+      banner(connection, '');
+      onRefused(error);
+    }
+  });
+  return socket;
+}
+
+/** socket.io emit answered by `{ ok, data } | { ok: false, error }`; a timeout or no connection is an error too. */
+export function request(socket, event, payload, timeoutMs = 10_000) {
+  return new Promise((resolve) => {
+    if (!socket?.connected) {
+      resolve({
+        ok: false,
+        error: { code: 'not_connected', message: 'Not connected to the server: try again when the connection is back.' },
+      });
+      return;
+    }
+    socket.timeout(timeoutMs).emit(event, payload, (error, ack) => {
+      if (error) resolve({ ok: false, error: { code: 'timeout', message: `The server did not answer (${event}).` } });
+      else resolve(ack);
+    });
+  });
+}

@@ -1,25 +1,29 @@
 // The operator console: log in, choose a state, get offers (ring + countdown), accept or reject them with
-// the mouse or the keyboard (A / R), see the current contact and the wrap-up. The server is the source of
-// truth: every (re)connect starts with a `snapshot` that replaces what the page shows, then deltas follow.
+// the mouse or the keyboard (A / R), handle the current contact (triage, what the caller said, previous
+// contacts, notes, disposition and complete, transfer, take a message) and see the wrap-up and the
+// supervisors' messages. The server is the source of truth: every (re)connect starts with a `snapshot`
+// that replaces what the page shows, then deltas follow.
 // Events and payloads: docs/realtime.md (libs/realtime/src/operator-events.contract.ts).
-import { banner, byId, connect, duration, fillList, getJson, login, Session, stateLabel } from './common.js';
+import {
+  banner,
+  byId,
+  createPageFrame,
+  duration,
+  fillList,
+  getJson,
+  liveSocket,
+  request,
+  stateLabel,
+} from './common.js';
 import { createChatDesk } from './console-chat.js';
 
-const session = new Session('centralino.console');
 const ui = {
-  who: byId('who'),
   headerState: byId('header-state'),
   badge: byId('state-badge'),
-  logout: byId('logout'),
   connection: byId('connection-banner'),
-  error: byId('error-banner'),
-  errorText: byId('error-text'),
-  errorDismiss: byId('error-dismiss'),
-  loginView: byId('login-view'),
-  loginForm: byId('login-form'),
-  loginError: byId('login-error'),
-  username: byId('username'),
-  password: byId('password'),
+  broadcast: byId('broadcast-banner'),
+  broadcastText: byId('broadcast-text'),
+  broadcastDismiss: byId('broadcast-dismiss'),
   consoleView: byId('console-view'),
   offer: byId('offer'),
   offerCountdown: byId('offer-countdown'),
@@ -45,6 +49,22 @@ const ui = {
   contactConfidence: byId('contact-confidence'),
   contactReasons: byId('contact-reasons'),
   contactUtterance: byId('contact-utterance'),
+  contactPrevious: byId('contact-previous'),
+  contactNotes: byId('contact-notes'),
+  noteForm: byId('note-form'),
+  noteText: byId('note-text'),
+  completeForm: byId('complete-form'),
+  disposition: byId('disposition'),
+  connectedActions: byId('connected-actions'),
+  transferForm: byId('transfer-form'),
+  transferKind: byId('transfer-kind'),
+  transferTarget: byId('transfer-target'),
+  messagePanel: byId('message-panel'),
+  messageForm: byId('message-form'),
+  messageRecipient: byId('message-recipient'),
+  messageText: byId('message-text'),
+  messageUrgency: byId('message-urgency'),
+  messageCallback: byId('message-callback'),
   log: byId('log'),
   chats: byId('chats'),
 };
@@ -55,10 +75,18 @@ const view = {
   token: null,
   state: { state: 'offline', since: 0 },
   offer: null,
-  /** The contact on screen: { contactId, status, caller, channel, language, problemType, triage }. */
+  /**
+   * The contact on screen: { contactId, status, caller, channel, language, problemType, triage, notes,
+   * previousContacts }; status is 'Offered', 'Connected' or 'Ended (<state>)'.
+   */
   contact: null,
   wrapUpUntil: 0,
+  /** What the console may choose from (snapshot.options): dispositions, queues, departments. */
+  options: { dispositions: [], queues: [], departments: [] },
+  /** A supervisor logged this operator out: do not reconnect. */
+  loggedOut: false,
 };
+let noteCounter = 0;
 
 // ---------------------------------------------------------------------------------------------------
 // Sound: a short two-tone beep with WebAudio (no audio file). Browsers only allow it after a user
@@ -102,7 +130,14 @@ function log(text) {
 }
 
 function showError(text) {
-  banner(ui.error, text, ui.errorText);
+  frame.showError(text);
+}
+
+function option(value, text) {
+  const element = document.createElement('option');
+  element.value = value;
+  element.textContent = text;
+  return element;
 }
 
 function percent(confidence) {
@@ -151,6 +186,65 @@ function renderContact() {
   ui.contactConfidence.textContent = contact.triage ? percent(contact.triage.confidence) : '—';
   fillList(ui.contactReasons, contact.triage?.reasons?.length ? contact.triage.reasons : ['—']);
   ui.contactUtterance.textContent = contact.triage?.utterance || '—';
+  fillList(
+    ui.contactPrevious,
+    contact.previousContacts?.length
+      ? contact.previousContacts.map(
+          (previous) =>
+            `${new Date(previous.receivedAt).toLocaleString()} · ${previous.channel} · ${previous.problemType || '—'} · ${previous.state}` +
+            (previous.disposition ? ` (${previous.disposition})` : '') +
+            (previous.operatorName ? ` · ${previous.operatorName}` : ''),
+        )
+      : ['None'],
+  );
+  renderNotes();
+  const offered = contact.status === 'Offered';
+  const connected = contact.status === 'Connected';
+  ui.noteForm.hidden = offered;
+  // After a hang-up the disposition can still be recorded during the wrap-up.
+  ui.completeForm.hidden = offered || contact.completed === true;
+  ui.connectedActions.hidden = !connected;
+}
+
+function renderNotes() {
+  const notes = view.contact?.notes ?? [];
+  fillList(
+    ui.contactNotes,
+    notes.length
+      ? notes.map((note) => `${new Date(note.at).toLocaleTimeString()} · ${note.operatorName}: ${note.text}`)
+      : ['No notes yet'],
+  );
+}
+
+function renderOptions() {
+  const { dispositions, departments } = view.options;
+  ui.disposition.replaceChildren(...dispositions.map((item) => option(item.id, item.name)));
+  ui.messageRecipient.replaceChildren(
+    option('', 'Reception desk'),
+    ...departments.map((item) => option(item.id, item.name)),
+  );
+  void fillTransferTargets();
+}
+
+/** The transfer targets of the chosen kind: queues and departments from the snapshot, operators asked for. */
+async function fillTransferTargets() {
+  const kind = ui.transferKind.value;
+  if (kind === 'operator') {
+    ui.transferTarget.replaceChildren(option('', 'Loading…'));
+    const ack = await send('transfer.operators', {});
+    const operators = ack.ok ? ack.data : [];
+    ui.transferTarget.replaceChildren(
+      ...operators.map((operator) =>
+        option(operator.id, `${operator.displayName} (${stateLabel(operator.state).toLowerCase()})`),
+      ),
+    );
+  } else {
+    const items =
+      kind === 'queue'
+        ? view.options.queues
+        : view.options.departments.filter((department) => department.phone);
+    ui.transferTarget.replaceChildren(...items.map((item) => option(item.id, item.name)));
+  }
 }
 
 function contactFromOffer(offer, status) {
@@ -162,6 +256,24 @@ function contactFromOffer(offer, status) {
     language: offer.language,
     problemType: offer.problemType,
     triage: offer.triage,
+    notes: [],
+    previousContacts: [],
+  };
+}
+
+/** The contact on screen from a connected contact's payload (triage, notes and history included). */
+function contactFromPayload(contact) {
+  const same = view.contact?.contactId === contact.contactId ? view.contact : null;
+  return {
+    contactId: contact.contactId,
+    status: 'Connected',
+    caller: contact.caller,
+    channel: contact.channel,
+    language: contact.language,
+    problemType: contact.problemType ?? same?.problemType ?? contact.queue,
+    triage: contact.triage ?? same?.triage ?? null,
+    notes: contact.notes ?? same?.notes ?? [],
+    previousContacts: contact.previousContacts ?? same?.previousContacts ?? [],
   };
 }
 
@@ -198,28 +310,31 @@ setInterval(tick, 250);
 // ---------------------------------------------------------------------------------------------------
 // Server -> console events.
 function onSnapshot(snapshot) {
-  ui.who.textContent = snapshot.operator.displayName || snapshot.operator.username;
   view.state = snapshot.state;
   view.offer = snapshot.offer;
+  if (snapshot.options) {
+    view.options = snapshot.options;
+    renderOptions();
+  }
   if (snapshot.offer) {
     view.contact = contactFromOffer(snapshot.offer, 'Offered');
   } else if (snapshot.contact) {
-    const same = view.contact?.contactId === snapshot.contact.contactId ? view.contact : null;
-    view.contact = {
-      contactId: snapshot.contact.contactId,
-      status: 'Connected',
-      caller: snapshot.contact.caller,
-      channel: snapshot.contact.channel,
-      language: snapshot.contact.language,
-      problemType: same?.problemType ?? snapshot.contact.queue,
-      triage: same?.triage ?? null,
-    };
+    view.contact = contactFromPayload(snapshot.contact);
     chatDesk.onConnected(snapshot.contact);
-    if (!same?.triage) void loadContactDetails(snapshot.contact.contactId);
+    if (!view.contact.triage && snapshot.contact.triage === undefined) {
+      void loadContactDetails(snapshot.contact.contactId);
+    }
   } else if (snapshot.state.state !== 'wrap_up') {
     view.contact = null;
   }
-  if (snapshot.state.state !== 'wrap_up') {
+  if (snapshot.state.state === 'wrap_up' && snapshot.wrapUp) {
+    startWrapUp(snapshot.wrapUp.endsAt);
+    if (view.contact?.contactId !== snapshot.wrapUp.contactId) {
+      // After a reload in wrap-up: the contact is gone from the live state, its notes can still be added.
+      view.contact = { contactId: snapshot.wrapUp.contactId, status: 'Ended', notes: [], previousContacts: [] };
+      ui.wrapupOutcome.textContent = 'ended';
+    }
+  } else if (snapshot.state.state !== 'wrap_up') {
     view.wrapUpUntil = 0;
     ui.wrapup.hidden = true;
   }
@@ -267,33 +382,52 @@ function onConnected(contact) {
   if (same?.status === 'Connected') return;
   implyState('busy');
   if (view.offer?.contactId === contact.contactId) view.offer = null;
-  view.contact = {
-    contactId: contact.contactId,
-    status: 'Connected',
-    caller: contact.caller,
-    channel: contact.channel,
-    language: contact.language,
-    problemType: same?.problemType ?? contact.queue,
-    triage: same?.triage ?? null,
-  };
+  view.contact = contactFromPayload(contact);
   renderOffer();
   renderContact();
   chatDesk.onConnected(contact);
-  if (!same?.triage) void loadContactDetails(contact.contactId);
+  if (!view.contact.triage && contact.triage === undefined) void loadContactDetails(contact.contactId);
   log(`Connected to ${contact.caller}`);
 }
 
-function onEnded({ contactId, state, wrapUpSeconds }) {
-  chatDesk.onEnded({ contactId });
-  if (view.contact?.contactId === contactId) {
-    view.contact = { ...view.contact, status: `Ended (${state})` };
-    renderContact();
-  }
-  view.wrapUpUntil = Date.now() + wrapUpSeconds * 1000;
-  ui.wrapupOutcome.textContent = state;
+function startWrapUp(endsAt) {
+  view.wrapUpUntil = endsAt;
   ui.wrapup.hidden = false;
   tick();
+}
+
+function onEnded(ended) {
+  const { contactId, state, wrapUpSeconds } = ended;
+  chatDesk.onEnded({ contactId });
+  if (view.contact?.contactId === contactId) {
+    view.contact = {
+      ...view.contact,
+      status: `Ended (${state})`,
+      // Completed with a disposition, transferred or message taken: nothing left to record but notes.
+      completed: state !== 'completed' || ended.disposition !== undefined,
+    };
+    renderContact();
+  }
+  ui.wrapupOutcome.textContent = state + (ended.disposition ? `, ${ended.disposition}` : '');
+  startWrapUp(ended.wrapUpEndsAt ?? Date.now() + wrapUpSeconds * 1000);
   log(`Contact ended (${state}); wrap-up ${wrapUpSeconds} s`);
+}
+
+function onNoted(note) {
+  if (view.contact?.contactId !== note.contactId) return;
+  if (view.contact.notes.some((other) => other.id === note.id)) return;
+  view.contact.notes = [...view.contact.notes, note];
+  renderNotes();
+}
+
+function onBroadcast(message) {
+  banner(ui.broadcast, `Message from ${message.from.displayName}: ${message.text}`, ui.broadcastText);
+  log(`Message from ${message.from.displayName}: ${message.text}`);
+}
+
+function onLoggedOut({ by }) {
+  view.loggedOut = true;
+  frame.signOut(`You were logged out by ${by}.`);
 }
 
 function onState(state) {
@@ -311,26 +445,12 @@ function onState(state) {
 
 // ---------------------------------------------------------------------------------------------------
 // Console -> server messages, answered with { ok, data } | { ok: false, error: { code, message } }.
-/** Resolves with the acknowledgement, or a local `{ ok: false }` when there was none; errors are shown. */
-function send(event, payload) {
-  return new Promise((resolve) => {
-    const failed = (code, message) => {
-      showError(message);
-      resolve({ ok: false, error: { code, message } });
-    };
-    if (!view.socket?.connected) {
-      failed('not_connected', 'Not connected to the server: try again when the connection is back.');
-      return;
-    }
-    view.socket.timeout(10_000).emit(event, payload, (error, ack) => {
-      if (error) failed('timeout', `The server did not answer (${event}).`);
-      else if (!ack.ok) failed(ack.error.code, ack.error.message);
-      else {
-        banner(ui.error, '', ui.errorText);
-        resolve(ack);
-      }
-    });
-  });
+/** Resolves with the acknowledgement (or a local `{ ok: false }`); errors are shown in the banner. */
+async function send(event, payload) {
+  const ack = await request(view.socket, event, payload);
+  if (ack.ok) frame.clearError();
+  else showError(ack.error.message);
+  return ack;
 }
 
 async function setState(state, reason) {
@@ -357,97 +477,123 @@ async function answerOffer(kind) {
   }
 }
 
+/** complete / transfer / take-message: the answer is the same as the `contact.ended` that follows. */
+async function endContact(event, payload, done) {
+  const contactId = view.contact?.contactId;
+  if (!contactId) return;
+  const ack = await send(event, { contactId, ...payload });
+  if (!ack.ok) return;
+  if (view.contact?.contactId === contactId) view.contact.completed = true;
+  onEnded(ack.data);
+  log(done);
+}
+
 const chatDesk = createChatDesk({ container: ui.chats, send, log });
 
 // ---------------------------------------------------------------------------------------------------
-function start(token) {
-  view.token = token;
-  ui.loginView.hidden = true;
-  ui.consoleView.hidden = false;
-  ui.who.hidden = false;
-  ui.headerState.hidden = false;
-  ui.logout.hidden = false;
-  let socket;
-  try {
-    socket = connect('/operators', token);
-  } catch (error) {
-    showError(error.message);
-    return;
-  }
-  view.socket = socket;
-  socket.on('connect', () => banner(ui.connection, ''));
-  socket.on('disconnect', (reason) => {
-    if (reason === 'io client disconnect') return;
-    banner(ui.connection, 'Connection lost: reconnecting…');
-    // socket.io retries by itself except after a disconnect by the server; a console always comes back
-    // (a refused handshake then sends the operator to the login form).
-    if (reason === 'io server disconnect') setTimeout(() => view.socket === socket && socket.connect(), 1000);
-  });
-  socket.on('connect_error', (error) => {
-    if (!socket.active) {
-      // Refused at the handshake (expired or invalid token): log in again.
-      stop();
-      showLogin(`Please log in again (${error.message}).`);
-    } else {
-      banner(ui.connection, 'Cannot reach the server: reconnecting…');
+const frame = createPageFrame({
+  sessionKey: 'centralino.console',
+  view: ui.consoleView,
+  extras: [ui.headerState],
+  onStart({ token }) {
+    view.token = token;
+    view.loggedOut = false;
+    let socket;
+    try {
+      socket = liveSocket('/operators', token, {
+        connection: ui.connection,
+        stayDown: () => view.loggedOut || view.socket !== socket,
+        // Refused at the handshake (expired or invalid token): log in again.
+        onRefused: (error) => frame.signOut(`Please log in again (${error.message}).`),
+      });
+    } catch (error) {
+      showError(error.message);
+      return;
     }
-  });
-  socket.on('snapshot', onSnapshot);
-  socket.on('offer', onOffer);
-  socket.on('offer.withdrawn', onWithdrawn);
-  socket.on('contact.connected', onConnected);
-  socket.on('contact.ended', onEnded);
-  socket.on('operator.state', onState);
-  socket.on('chat.message', chatDesk.onMessage);
-  socket.on('chat.typing', chatDesk.onTyping);
-  socket.on('chat.read', chatDesk.onRead);
-  socket.on('chat.customer_left', chatDesk.onCustomerLeft);
-}
-
-function stop() {
-  view.socket?.disconnect();
-  view.socket = null;
-  session.clear();
-  Object.assign(view, { token: null, offer: null, contact: null, wrapUpUntil: 0 });
-}
-
-function showLogin(message = '') {
-  ui.consoleView.hidden = true;
-  ui.who.hidden = true;
-  ui.headerState.hidden = true;
-  ui.logout.hidden = true;
-  ui.loginView.hidden = false;
-  banner(ui.connection, '');
-  ui.loginError.textContent = message;
-  ui.username.focus();
-}
-
-ui.loginForm.addEventListener('submit', async (event) => {
-  event.preventDefault();
-  unlockAudio();
-  ui.loginError.textContent = '';
-  try {
-    const result = await login(ui.username.value.trim(), ui.password.value);
-    ui.password.value = '';
-    session.save({ token: result.accessToken, operator: result.operator });
-    start(result.accessToken);
-    ui.goAvailable.focus();
-  } catch (error) {
-    ui.loginError.textContent = error.message;
-  }
+    view.socket = socket;
+    socket.on('snapshot', onSnapshot);
+    socket.on('offer', onOffer);
+    socket.on('offer.withdrawn', onWithdrawn);
+    socket.on('contact.connected', onConnected);
+    socket.on('contact.ended', onEnded);
+    socket.on('contact.noted', onNoted);
+    socket.on('operator.state', onState);
+    socket.on('broadcast', onBroadcast);
+    socket.on('operator.logged_out', onLoggedOut);
+    socket.on('chat.message', chatDesk.onMessage);
+    socket.on('chat.typing', chatDesk.onTyping);
+    socket.on('chat.read', chatDesk.onRead);
+    socket.on('chat.customer_left', chatDesk.onCustomerLeft);
+  },
+  onStop() {
+    view.socket?.disconnect();
+    view.socket = null;
+    Object.assign(view, { token: null, offer: null, contact: null, wrapUpUntil: 0 });
+    banner(ui.connection, '');
+    banner(ui.broadcast, '', ui.broadcastText);
+  },
 });
-ui.logout.addEventListener('click', () => {
+
+frame.logoutButton.addEventListener('click', () => {
   void (async () => {
     if (['available'].includes(view.state.state)) await setState('away', 'logged_out');
-    stop();
-    showLogin();
+    frame.signOut();
   })();
 });
-ui.errorDismiss.addEventListener('click', () => banner(ui.error, '', ui.errorText));
+ui.broadcastDismiss.addEventListener('click', () => banner(ui.broadcast, '', ui.broadcastText));
 ui.goAvailable.addEventListener('click', () => void setState('available'));
 ui.goAway.addEventListener('click', () => void setState('away', ui.awayReason.value));
 ui.accept.addEventListener('click', () => void answerOffer('accept'));
 ui.reject.addEventListener('click', () => void answerOffer('reject'));
+ui.noteForm.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const text = ui.noteText.value.trim();
+  const contactId = view.contact?.contactId;
+  if (!text || !contactId) return;
+  const ack = await send('contact.note', { contactId, clientId: `n${Date.now()}-${++noteCounter}`, text });
+  if (ack.ok) {
+    ui.noteText.value = '';
+    onNoted(ack.data);
+  }
+});
+ui.completeForm.addEventListener('submit', (event) => {
+  event.preventDefault();
+  void endContact('contact.complete', { disposition: ui.disposition.value }, 'Contact completed');
+});
+ui.transferKind.addEventListener('change', () => void fillTransferTargets());
+ui.transferForm.addEventListener('submit', (event) => {
+  event.preventDefault();
+  const kind = ui.transferKind.value;
+  const value = ui.transferTarget.value;
+  if (!value) return;
+  const target =
+    kind === 'queue'
+      ? { kind, queue: value }
+      : kind === 'operator'
+        ? { kind, operatorId: value }
+        : { kind, departmentId: value };
+  const label = ui.transferTarget.selectedOptions[0]?.textContent ?? value;
+  void endContact('contact.transfer', { target }, `Transferred to ${label}`);
+});
+ui.messageForm.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const callback = ui.messageCallback.value.trim();
+  await endContact(
+    'contact.take-message',
+    {
+      recipientId: ui.messageRecipient.value || null,
+      text: ui.messageText.value.trim(),
+      urgency: ui.messageUrgency.value,
+      ...(callback ? { callbackAddress: callback } : {}),
+    },
+    'Message taken',
+  );
+  if (view.contact?.completed) {
+    ui.messageText.value = '';
+    ui.messageCallback.value = '';
+    ui.messagePanel.open = false;
+  }
+});
 document.addEventListener('keydown', (event) => {
   if (event.ctrlKey || event.metaKey || event.altKey || event.repeat || !view.offer) return;
   const target = event.target;
@@ -462,6 +608,4 @@ document.addEventListener('keydown', (event) => {
   }
 });
 
-const saved = session.get();
-if (saved?.token) start(saved.token);
-else showLogin();
+frame.resume();
