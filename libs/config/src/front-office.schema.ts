@@ -65,6 +65,13 @@ export const operatorSchema = z.object({
   supervises: z.array(id).default([]),
   /** Where the call is connected when this operator accepts: a SIP URI, phone number or client identity. */
   endpoint: z.string().optional(),
+  /** Contacts held at once per channel: at most one call (0: chats only) next to up to `chat` chats. */
+  capacity: z
+    .object({
+      voice: z.number().int().min(0).max(1).default(1),
+      chat: z.number().int().min(0).max(20).default(3),
+    })
+    .default({ voice: 1, chat: 3 }),
 });
 
 /** What an operator records when completing a contact (`contact.complete`). */
