@@ -5,6 +5,7 @@ export const CONTACT_STATES = [
   'queued',
   'offered',
   'connected',
+  'messaging',
   'completed',
   'abandoned',
   'message_taken',
@@ -24,14 +25,17 @@ export const FINAL_STATES: ReadonlySet<ContactState> = new Set([
 
 /**
  * The legal moves of a contact. `offered -> queued` is a reject or an offer timeout: the contact goes
- * back to the head of its queue, keeping its place. Anything not listed is refused by the state machine.
+ * back to the head of its queue, keeping its place. `messaging`: the caller is leaving a message to the
+ * voice flow (out of the waiting line, so no operator is offered it meanwhile); it ends `message_taken`,
+ * or `abandoned` if the caller hangs up before saying anything. Anything not listed is refused.
  */
 export const CONTACT_TRANSITIONS: Readonly<Record<ContactState, readonly ContactState[]>> = {
-  received: ['triaged', 'abandoned', 'failed'],
-  triaged: ['queued', 'abandoned', 'message_taken', 'failed'],
-  queued: ['offered', 'abandoned', 'message_taken', 'overflowed', 'failed'],
+  received: ['triaged', 'messaging', 'abandoned', 'failed'],
+  triaged: ['queued', 'messaging', 'abandoned', 'message_taken', 'failed'],
+  queued: ['offered', 'messaging', 'abandoned', 'message_taken', 'overflowed', 'failed'],
   offered: ['queued', 'connected', 'abandoned', 'failed'],
   connected: ['completed', 'failed'],
+  messaging: ['message_taken', 'abandoned', 'failed'],
   completed: [],
   abandoned: [],
   message_taken: [],

@@ -13,6 +13,8 @@ export const TIMER_JOBS = {
   'operator.presence-check': z.object({ operatorId: z.uuid() }),
   /** A chat customer's last widget disconnected: if they have not come back, they have left. */
   'chat.customer-gone': z.object({ conversationId: z.uuid() }),
+  /** A caller leaving a voice message went silent for good: keep what they said, end the contact. */
+  'voice-message.expire': z.object({ contactId: z.uuid() }),
 } as const;
 
 export type TimerJobName = keyof typeof TIMER_JOBS;

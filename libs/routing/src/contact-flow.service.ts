@@ -115,8 +115,9 @@ export class ContactFlowService implements OnModuleInit {
   }
 
   /**
-   * The call or chat ended on the customer's side. Waiting or offered -> abandoned (with the wait
-   * recorded); connected -> completed and the operator goes to wrap-up. Already final: nothing happens.
+   * The call or chat ended on the customer's side. Waiting, offered or leaving a message (the voice flow
+   * stores what was said before it calls this) -> abandoned (with the wait recorded); connected ->
+   * completed and the operator goes to wrap-up. Already final: nothing happens.
    */
   async end(contactId: string, reason: string, at = new Date()): Promise<Contact | null> {
     for (let attempt = 0; attempt < 5; attempt++) {
@@ -125,6 +126,7 @@ export class ContactFlowService implements OnModuleInit {
       switch (contact.state) {
         case 'received':
         case 'triaged':
+        case 'messaging':
         case 'queued': {
           if (contact.state === 'queued' && contact.problemType) {
             const job = await this.queues.waitingLine(contact.problemType).getJob(contactId);

@@ -21,6 +21,7 @@ const STEP_PATHS: Record<CallStep, string> = {
   wait: 'voice/wait',
   'queue-result': 'voice/queue-result',
   'dial-result': 'voice/dial-result',
+  message: 'voice/message',
 };
 
 /**
