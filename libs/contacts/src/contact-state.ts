@@ -10,6 +10,7 @@ export const CONTACT_STATES = [
   'message_taken',
   'overflowed',
   'failed',
+  'transferred',
 ] as const;
 
 export type ContactState = (typeof CONTACT_STATES)[number];
@@ -20,6 +21,7 @@ export const FINAL_STATES: ReadonlySet<ContactState> = new Set([
   'message_taken',
   'overflowed',
   'failed',
+  'transferred',
 ]);
 
 /**
@@ -31,10 +33,12 @@ export const CONTACT_TRANSITIONS: Readonly<Record<ContactState, readonly Contact
   triaged: ['queued', 'abandoned', 'message_taken', 'failed'],
   queued: ['offered', 'abandoned', 'message_taken', 'overflowed', 'failed'],
   offered: ['queued', 'connected', 'abandoned', 'failed'],
-  connected: ['completed', 'failed'],
+  // queued: an operator transferred it to a queue or a colleague; transferred: out to a department's phone.
+  connected: ['completed', 'failed', 'queued', 'message_taken', 'transferred'],
   completed: [],
   abandoned: [],
   message_taken: [],
   overflowed: [],
   failed: [],
+  transferred: [],
 };

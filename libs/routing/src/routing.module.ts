@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CallBridges } from './call-bridge';
 import { ConsoleViewService } from './console-view.service';
+import { ContactActionsService } from './contact-actions.service';
 import { ContactFlowService } from './contact-flow.service';
 import { DispatchSignal } from './dispatch-signal.service';
 import { DispatcherService } from './dispatcher.service';
@@ -16,6 +17,7 @@ import { WaitingLineService } from './waiting-line.service';
 const shared = [
   CallBridges,
   ConsoleViewService,
+  ContactActionsService,
   ContactFlowService,
   DispatchSignal,
   HandleTimeStore,

@@ -38,6 +38,10 @@ export class OperatorEntity {
   @Column('integer', { name: 'chat_capacity', default: 3 })
   chatCapacity!: number;
 
+  /** For supervisors: the teams whose operators they see and act on (empty: their own team). */
+  @Column('jsonb', { default: [] })
+  supervises!: string[];
+
   @Column('boolean', { default: true })
   active!: boolean;
 }

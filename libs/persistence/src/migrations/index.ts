@@ -2,6 +2,7 @@ import { InitialSchema1763900000000 } from './1763900000000-initial-schema';
 import { DepartmentMessages1764200000000 } from './1764200000000-department-messages';
 import { Reporting1764300000000 } from './1764300000000-reporting';
 import { ChatTranscripts1764700000000 } from './1764700000000-chat-transcripts';
+import { OperatorSupervises1765300000000 } from './1765300000000-operator-supervises';
 import { OperatorCapacity1765400000000 } from './1765400000000-operator-capacity';
 
 /** Every migration, oldest first. Add new ones at the end; never edit one that has shipped. */
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   Reporting1764300000000,
   ChatTranscripts1764700000000,
   OperatorCapacity1765400000000,
+  OperatorSupervises1765300000000,
 ];

@@ -17,6 +17,7 @@ export interface OperatorProfile {
   endpoint?: string;
   voiceCapacity: number;
   chatCapacity: number;
+  supervises?: string[];
 }
 
 @Injectable()
@@ -57,6 +58,7 @@ export class OperatorRepository {
           endpoint: profile.endpoint ?? null,
           voiceCapacity: profile.voiceCapacity,
           chatCapacity: profile.chatCapacity,
+          supervises: profile.supervises ?? [],
           active: true,
         };
         if (existing) await manager.update(OperatorEntity, { id: existing.id }, values);
