@@ -2,6 +2,7 @@ import { InitialSchema1763900000000 } from './1763900000000-initial-schema';
 import { DepartmentMessages1764200000000 } from './1764200000000-department-messages';
 import { Reporting1764300000000 } from './1764300000000-reporting';
 import { ChatTranscripts1764700000000 } from './1764700000000-chat-transcripts';
+import { AuditEntries1765100000000 } from './1765100000000-audit-entries';
 
 /** Every migration, oldest first. Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   DepartmentMessages1764200000000,
   Reporting1764300000000,
   ChatTranscripts1764700000000,
+  AuditEntries1765100000000,
 ];
