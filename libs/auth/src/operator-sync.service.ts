@@ -13,7 +13,11 @@ export class OperatorSyncService implements OnModuleInit {
   ) {}
 
   async onModuleInit(): Promise<void> {
-    const profiles = this.frontOffice.data.operators;
+    const profiles = this.frontOffice.data.operators.map(({ capacity, ...operator }) => ({
+      ...operator,
+      voiceCapacity: capacity.voice,
+      chatCapacity: capacity.chat,
+    }));
     try {
       await this.operators.upsertProfiles(profiles);
     } catch (error) {

@@ -25,6 +25,13 @@ export const waitingContactSchema = z.object({
   /** The original enqueue time (ms); kept through re-offers and transfers. */
   enqueuedAt: z.number().int().positive(),
   language: z.string().nullable(),
+  /**
+   * Set by a transfer to a named operator: only they are offered it, until the transfer falls back to
+   * the queue (they reject or miss it, or are not free in time; docs/routing.md).
+   */
+  targetOperatorId: z.uuid().optional(),
+  /** A supervisor's priority within the queue (0 or absent = none): higher first, then FIFO by age. */
+  priority: z.number().int().min(0).optional(),
 });
 
 export type WaitingContact = z.infer<typeof waitingContactSchema>;

@@ -11,24 +11,32 @@ import {
 import type { Namespace, Socket } from 'socket.io';
 import { AccessTokenClaims, AuthService } from '@centralino/auth';
 import { OperatorChatService } from '@centralino/chat';
+import { DomainError } from '@centralino/contacts';
 import { ContactRepository } from '@centralino/persistence';
 import {
+  ConsoleViewService,
   OfferService,
   OfferStore,
   OperatorPresenceService,
-  toContactPayload,
   toOfferPayload,
 } from '@centralino/routing';
 import { OperatorRepository } from '@centralino/persistence';
-import { MetricsService, toErrorBody } from '@centralino/observability';
+import { MetricsService } from '@centralino/observability';
 import {
   Ack,
   OperatorClientEvent,
+  OperatorClientPayload,
   operatorClientSchemas,
   OperatorServerEvents,
   OPERATORS_NAMESPACE,
   operatorRoom,
 } from './operator-events.contract';
+import { answer } from './socket-ack';
+
+/** Placeholder while the contract is ahead of the server (replaced before the next landing). */
+function notYet(event: string): Promise<never> {
+  return Promise.reject(new DomainError('not_implemented', `${event} is not implemented yet`));
+}
 
 type Listeners<T> = { [K in keyof T]: (payload: T[K]) => void };
 type OperatorSocket = Socket<
@@ -56,6 +64,7 @@ export class OperatorGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     private readonly operators: OperatorRepository,
     private readonly metrics: MetricsService,
     private readonly chats: OperatorChatService,
+    private readonly views: ConsoleViewService,
   ) {}
 
   afterInit(namespace: Namespace): void {
@@ -101,7 +110,11 @@ export class OperatorGateway implements OnGatewayInit, OnGatewayConnection, OnGa
       const contact = await this.contacts.findById(pending.contactId);
       if (contact) offer = toOfferPayload(pending, contact);
     }
-    const current = live.contactId ? await this.contacts.findById(live.contactId) : null;
+    const contacts = await this.views.connected(operatorId);
+    const wrapUp =
+      live.state === 'wrap_up' && live.contactId
+        ? { contactId: live.contactId, endsAt: live.since + this.views.wrapUpSeconds * 1000 }
+        : null;
     return {
       operator: {
         id: operatorId,
@@ -110,7 +123,10 @@ export class OperatorGateway implements OnGatewayInit, OnGatewayConnection, OnGa
       },
       state,
       offer,
-      contact: current && current.state === 'connected' ? toContactPayload(current) : null,
+      contact: contacts[0] ?? null,
+      contacts,
+      wrapUp,
+      options: this.views.consoleOptions(),
     };
   }
 
@@ -169,21 +185,41 @@ export class OperatorGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     );
   }
 
-  /** Validates a console message and turns the outcome into an acknowledgement; never throws to socket.io. */
-  private async handle<E extends OperatorClientEvent, T>(
+  @SubscribeMessage('contact.note')
+  note(@ConnectedSocket() _socket: OperatorSocket, @MessageBody() body: unknown) {
+    return this.handle('contact.note', body, () => notYet('contact.note'));
+  }
+
+  @SubscribeMessage('contact.complete')
+  complete(@ConnectedSocket() _socket: OperatorSocket, @MessageBody() body: unknown) {
+    return this.handle('contact.complete', body, () => notYet('contact.complete'));
+  }
+
+  @SubscribeMessage('contact.transfer')
+  transfer(@ConnectedSocket() _socket: OperatorSocket, @MessageBody() body: unknown) {
+    return this.handle('contact.transfer', body, () => notYet('contact.transfer'));
+  }
+
+  @SubscribeMessage('contact.take-message')
+  takeMessage(@ConnectedSocket() _socket: OperatorSocket, @MessageBody() body: unknown) {
+    return this.handle('contact.take-message', body, () => notYet('contact.take-message'));
+  }
+
+  @SubscribeMessage('transfer.operators')
+  transferOperators(@ConnectedSocket() _socket: OperatorSocket, @MessageBody() body: unknown) {
+    return this.handle('transfer.operators', body, () => notYet('transfer.operators'));
+  }
+
+  private handle<E extends OperatorClientEvent, T>(
     event: E,
     body: unknown,
-    work: (payload: ReturnType<(typeof operatorClientSchemas)[E]['parse']>) => Promise<T>,
+    work: (payload: OperatorClientPayload<E>) => Promise<T>,
   ): Promise<Ack<T>> {
-    try {
-      const payload = operatorClientSchemas[event].parse(body ?? {}) as ReturnType<
-        (typeof operatorClientSchemas)[E]['parse']
-      >;
-      return { ok: true, data: await work(payload) };
-    } catch (error) {
-      const body = toErrorBody(error);
-      if (body.statusCode >= 500) this.logger.error({ err: error, event }, 'Socket handler failed');
-      return { ok: false, error: { code: body.error, message: body.message } };
-    }
+    return answer(
+      this.logger,
+      event,
+      () => operatorClientSchemas[event].parse(body ?? {}) as OperatorClientPayload<E>,
+      work,
+    );
   }
 }

@@ -1,22 +1,43 @@
 import { Logger, OnApplicationShutdown } from '@nestjs/common';
-import { OnGatewayConnection, OnGatewayInit, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
+import {
+  ConnectedSocket,
+  MessageBody,
+  OnGatewayConnection,
+  OnGatewayInit,
+  SubscribeMessage,
+  WebSocketGateway,
+  WebSocketServer,
+} from '@nestjs/websockets';
+import { DomainError } from '@centralino/contacts';
 import type { Namespace, Socket } from 'socket.io';
 import { AccessTokenClaims, AuthService } from '@centralino/auth';
 import {
+  Ack,
   QUEUES_SNAPSHOT_INTERVAL_MS,
+  SupervisorAckData,
+  SupervisorClientEvent,
+  SupervisorClientPayload,
+  supervisorClientSchemas,
   SUPERVISOR_ROLES,
   SupervisorServerEvents,
   SUPERVISORS_NAMESPACE,
 } from './operator-events.contract';
 import { QueueStatsService } from './queue-stats.service';
+import { answer } from './socket-ack';
 
 type Listeners<T> = { [K in keyof T]: (payload: T[K]) => void };
 type SupervisorSocket = Socket<
-  Record<string, never>,
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- client events are validated by zod, not typed by socket.io
+  Record<string, any>,
   Listeners<SupervisorServerEvents>,
   Record<string, never>,
   { claims: AccessTokenClaims }
 >;
+
+/** Placeholder while the contract is ahead of the server (replaced before the next landing). */
+function notYet(event: string): Promise<never> {
+  return Promise.reject(new DomainError('not_implemented', `${event} is not implemented yet`));
+}
 
 /** A handshake refusal the dashboard can tell apart: `err.message` and `err.data.code`. */
 function refusal(code: string, message: string): Error {
@@ -83,6 +104,44 @@ export class SupervisorGateway implements OnGatewayInit, OnGatewayConnection, On
       })
       .catch((error: Error) => this.logger.warn({ err: error.message }, 'Queues snapshot failed'))
       .finally(() => (this.ticking = false));
+  }
+
+  @SubscribeMessage('contact.move')
+  move(@ConnectedSocket() _socket: SupervisorSocket, @MessageBody() body: unknown) {
+    return this.handle('contact.move', body, () => notYet('contact.move'));
+  }
+
+  @SubscribeMessage('contact.priority')
+  priority(@ConnectedSocket() _socket: SupervisorSocket, @MessageBody() body: unknown) {
+    return this.handle('contact.priority', body, () => notYet('contact.priority'));
+  }
+
+  @SubscribeMessage('operator.set-away')
+  setAway(@ConnectedSocket() _socket: SupervisorSocket, @MessageBody() body: unknown) {
+    return this.handle('operator.set-away', body, () => notYet('operator.set-away'));
+  }
+
+  @SubscribeMessage('operator.logout')
+  logout(@ConnectedSocket() _socket: SupervisorSocket, @MessageBody() body: unknown) {
+    return this.handle('operator.logout', body, () => notYet('operator.logout'));
+  }
+
+  @SubscribeMessage('broadcast')
+  broadcast(@ConnectedSocket() _socket: SupervisorSocket, @MessageBody() body: unknown) {
+    return this.handle('broadcast', body, () => notYet('broadcast'));
+  }
+
+  private handle<E extends SupervisorClientEvent>(
+    event: E,
+    body: unknown,
+    work: (payload: SupervisorClientPayload<E>) => Promise<SupervisorAckData[E]>,
+  ): Promise<Ack<SupervisorAckData[E]>> {
+    return answer(
+      this.logger,
+      event,
+      () => supervisorClientSchemas[event].parse(body ?? {}) as SupervisorClientPayload<E>,
+      work,
+    );
   }
 
   onApplicationShutdown(): void {

@@ -200,6 +200,7 @@ export class ContactFlowService implements OnModuleInit {
       contactId: contact.id,
       state: contact.state,
       wrapUpSeconds,
+      wrapUpEndsAt: Date.now() + wrapUpSeconds * 1000,
     });
     if (await this.operators.transition(contact.operatorId, ['busy'], 'wrap_up', { contactId: contact.id })) {
       await this.notifyState(contact.operatorId);

@@ -1,4 +1,5 @@
 export * from './call-bridge';
+export * from './console-view.service';
 export * from './contact-flow.service';
 export * from './contact-view';
 export * from './dispatch-signal.service';

@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CallBridges } from './call-bridge';
+import { ConsoleViewService } from './console-view.service';
 import { ContactFlowService } from './contact-flow.service';
 import { DispatchSignal } from './dispatch-signal.service';
 import { DispatcherService } from './dispatcher.service';
@@ -14,6 +15,7 @@ import { WaitingLineService } from './waiting-line.service';
 
 const shared = [
   CallBridges,
+  ConsoleViewService,
   ContactFlowService,
   DispatchSignal,
   HandleTimeStore,

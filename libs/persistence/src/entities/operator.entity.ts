@@ -30,6 +30,14 @@ export class OperatorEntity {
   @Column('text', { nullable: true })
   endpoint!: string | null;
 
+  /** Voice contacts held at once: 1, or 0 for an operator who only takes chats. */
+  @Column('integer', { name: 'voice_capacity', default: 1 })
+  voiceCapacity!: number;
+
+  /** Chats held at once, next to at most one call. */
+  @Column('integer', { name: 'chat_capacity', default: 3 })
+  chatCapacity!: number;
+
   @Column('boolean', { default: true })
   active!: boolean;
 }

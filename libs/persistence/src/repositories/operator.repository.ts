@@ -15,6 +15,8 @@ export interface OperatorProfile {
   languages: string[];
   team?: string;
   endpoint?: string;
+  voiceCapacity: number;
+  chatCapacity: number;
 }
 
 @Injectable()
@@ -53,6 +55,8 @@ export class OperatorRepository {
           languages: profile.languages,
           team: profile.team ?? null,
           endpoint: profile.endpoint ?? null,
+          voiceCapacity: profile.voiceCapacity,
+          chatCapacity: profile.chatCapacity,
           active: true,
         };
         if (existing) await manager.update(OperatorEntity, { id: existing.id }, values);
