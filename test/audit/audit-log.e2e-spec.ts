@@ -38,20 +38,30 @@ describe('Audit log (GET /admin/audit)', () => {
     expect(at).toBeGreaterThanOrEqual(Date.parse(before));
 
     const byPrefix = await requestJson(service.url, 'GET', '/admin/audit?action=triage.*&actor=root', admin);
-    expect(byPrefix.body.entries.map((entry: { action: string }) => entry.action)).toEqual(['triage.retrain']);
+    expect(byPrefix.body.entries.map((entry: { action: string }) => entry.action)).toEqual([
+      'triage.retrain',
+    ]);
     const otherActor = await requestJson(service.url, 'GET', '/admin/audit?actor=sara', admin);
     expect(otherActor.body.entries).toEqual([]);
     const later = new Date(at + 1).toISOString();
     const afterwards = await requestJson(service.url, 'GET', `/admin/audit?from=${later}`, admin);
     expect(afterwards.body.entries).toEqual([]);
-    const until = await requestJson(service.url, 'GET', `/admin/audit?to=${later}&action=triage.retrain`, admin);
+    const until = await requestJson(
+      service.url,
+      'GET',
+      `/admin/audit?to=${later}&action=triage.retrain`,
+      admin,
+    );
     expect(until.body.entries).toHaveLength(1);
   });
 
   it('answers a bad filter with 400 and the reason', async () => {
     const badDate = await requestJson(service.url, 'GET', '/admin/audit?from=yesterday', admin);
     expect(badDate.status).toBe(400);
-    expect(badDate.body).toMatchObject({ error: 'validation_failed', message: expect.stringMatching(/^from:/) });
+    expect(badDate.body).toMatchObject({
+      error: 'validation_failed',
+      message: expect.stringMatching(/^from:/),
+    });
     const wildcard = await requestJson(service.url, 'GET', '/admin/audit?action=%25', admin);
     expect(wildcard.status).toBe(400);
     const limit = await requestJson(service.url, 'GET', '/admin/audit?limit=0', admin);
@@ -60,7 +70,12 @@ describe('Audit log (GET /admin/audit)', () => {
 
   it('is for admins only', async () => {
     for (const username of ['anna', 'sara']) {
-      const refused = await requestJson(service.url, 'GET', '/admin/audit', await bearer(service.url, username));
+      const refused = await requestJson(
+        service.url,
+        'GET',
+        '/admin/audit',
+        await bearer(service.url, username),
+      );
       expect(refused.status).toBe(403);
     }
     expect((await requestJson(service.url, 'GET', '/admin/audit', {})).status).toBe(401);

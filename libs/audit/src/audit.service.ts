@@ -18,7 +18,11 @@ export class AuditService {
     const actor =
       typeof input.actor === 'string'
         ? { actorId: null, actor: input.actor, actorRole: null }
-        : { actorId: input.actor.sub ?? null, actor: input.actor.username, actorRole: input.actor.role ?? null };
+        : {
+            actorId: input.actor.sub ?? null,
+            actor: input.actor.username,
+            actorRole: input.actor.role ?? null,
+          };
     const entry = await this.repository.insert({
       at: new Date(),
       ...actor,
