@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
+import { AdminModule } from '@centralino/admin';
 import { AuditModule } from '@centralino/audit';
 import { AuthModule } from '@centralino/auth';
 import { BackOfficeModule } from '@centralino/back-office';
@@ -45,6 +46,7 @@ export class AppModule {
         RealtimeModule.forRoot({ http }),
         AuthModule.forRoot({ http }),
         AuditModule.forRoot({ http }),
+        AdminModule.forRoot({ http }),
         IntakeModule.forRoot({ http }),
         ChatModule,
         ProvidersModule.forRoot({ http }),
