@@ -44,4 +44,18 @@ export class OperatorEntity {
 
   @Column('boolean', { default: true })
   active!: boolean;
+
+  /**
+   * Bumped on logout, password change, role change and disabling: access tokens carry the version they
+   * were issued under, and an older one is refused (libs/auth).
+   */
+  @Column('integer', { name: 'token_version', default: 0 })
+  tokenVersion!: number;
+
+  /**
+   * `config` while the front-office file owns the record (updated from it at start-up); `admin` once the
+   * admin API or CLI changed it: from then on start-up leaves it alone.
+   */
+  @Column('text', { name: 'managed_by', default: 'config' })
+  managedBy!: 'config' | 'admin';
 }
