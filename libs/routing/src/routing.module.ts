@@ -9,6 +9,7 @@ import { OfferService } from './offer.service';
 import { OperatorDirectory } from './operator-directory.service';
 import { OperatorPresenceService } from './operator-presence.service';
 import { ReconcilerService } from './reconciler.service';
+import { SupervisorActionsService } from './supervisor-actions.service';
 import { HandleTimeStore } from './store/handle-time.store';
 import { OfferStore } from './store/offer.store';
 import { OperatorStateStore } from './store/operator-state.store';
@@ -26,6 +27,7 @@ const shared = [
   OperatorDirectory,
   OperatorPresenceService,
   OperatorStateStore,
+  SupervisorActionsService,
   WaitingLineService,
 ];
 
