@@ -31,7 +31,8 @@ describe('in-contact and supervisor actions (socket.io, real clients)', () => {
 
   afterEach(async () => {
     for (const client of clients.splice(0)) {
-      if (client instanceof OperatorClient) {
+      // A console a supervisor logged out is disconnected already: nothing to send.
+      if (client instanceof OperatorClient && client.socket.connected) {
         await client.send('state.set', { state: 'away', reason: 'test over' }).catch(() => undefined);
       }
       client.close();
@@ -147,6 +148,20 @@ describe('in-contact and supervisor actions (socket.io, real clients)', () => {
     await postGenericWebhook(service.url, callEnded(second.callId));
   }, 30_000);
 
+  it('settles on exactly one final state when complete and the hang-up webhook arrive together', async () => {
+    const anna = await operator('anna');
+    for (let round = 0; round < 3; round++) {
+      const { contactId, callId } = await connected(anna);
+      const [ack, hangUp] = await Promise.all([
+        anna.send<ContactEndedPayload>('contact.complete', { contactId, disposition: 'resolved' }),
+        postGenericWebhook(service.url, callEnded(callId)),
+      ]);
+      expect(hangUp.status).toBe(200);
+      expect(data(ack)).toMatchObject({ state: 'completed', disposition: 'resolved' });
+      expect(await finalEvents(contactId)).toHaveLength(1);
+    }
+  }, 60_000);
+
   it('transfers to a queue keeping the original enqueue time: served before a younger contact already waiting', async () => {
     const anna = await operator('anna');
     const dashboard = await supervisor('root');
@@ -206,6 +221,31 @@ describe('in-contact and supervisor actions (socket.io, real clients)', () => {
     expect(code(await anna.send('contact.note', { contactId, clientId: 'late', text: 'x' }))).toBe(
       'forbidden',
     );
+    await postGenericWebhook(service.url, callEnded(callId));
+  }, 30_000);
+
+  it('falls back to the whole queue when the named operator does not take the transfer', async () => {
+    const anna = await operator('anna');
+    const { contactId, callId } = await connected(anna);
+    const bruno = await operator('bruno');
+    data(
+      await anna.send('contact.transfer', {
+        contactId,
+        target: { kind: 'operator', operatorId: bruno.operatorId },
+      }),
+    );
+    const offer = await bruno.next('offer', (payload) => payload.contactId === contactId);
+    // Set away by a supervisor while it rings: the offer is handed back and bruno cannot be offered it again.
+    const root = await supervisor('root');
+    data(
+      await root.socket.emitWithAck('operator.set-away', { operatorId: bruno.operatorId, reason: 'break' }),
+    );
+    await expect(
+      bruno.next('offer.withdrawn', (payload) => payload.offerId === offer.offerId),
+    ).resolves.toBeTruthy();
+    // Anna's wrap-up (3 s) ends: the contact is no longer bruno's only, so she is offered it.
+    const back = await anna.next('offer', (payload) => payload.contactId === contactId, 15_000);
+    expect(back.queue).toBe('billing');
     await postGenericWebhook(service.url, callEnded(callId));
   }, 30_000);
 
