@@ -81,16 +81,8 @@ export class OperatorRepository {
           continue;
         }
         const values = {
-          displayName: profile.displayName,
+          ...profileColumns(profile),
           passwordHash: profile.passwordHash ?? existing?.passwordHash ?? null,
-          role: profile.role,
-          skills: profile.skills,
-          languages: profile.languages,
-          team: profile.team ?? null,
-          endpoint: profile.endpoint ?? null,
-          voiceCapacity: profile.voiceCapacity,
-          chatCapacity: profile.chatCapacity,
-          supervises: profile.supervises ?? [],
           active: true,
         };
         if (existing) {
@@ -117,15 +109,8 @@ export class OperatorRepository {
       const record = {
         id: randomUUID(),
         username: profile.username,
-        displayName: profile.displayName,
+        ...profileColumns(profile),
         passwordHash: profile.passwordHash ?? null,
-        role: profile.role,
-        skills: profile.skills,
-        languages: profile.languages,
-        team: profile.team ?? null,
-        endpoint: profile.endpoint ?? null,
-        voiceCapacity: profile.voiceCapacity,
-        chatCapacity: profile.chatCapacity,
         active: profile.active,
         managedBy: 'admin' as const,
       };
@@ -166,4 +151,19 @@ export class OperatorRepository {
       return (await manager.findOneByOrFail(OperatorEntity, { id })).tokenVersion;
     });
   }
+}
+
+/** The columns a profile sets, from the front-office file and the admin API alike. */
+function profileColumns(profile: OperatorProfile) {
+  return {
+    displayName: profile.displayName,
+    role: profile.role,
+    skills: profile.skills,
+    languages: profile.languages,
+    team: profile.team ?? null,
+    endpoint: profile.endpoint ?? null,
+    voiceCapacity: profile.voiceCapacity,
+    chatCapacity: profile.chatCapacity,
+    supervises: profile.supervises ?? [],
+  };
 }
