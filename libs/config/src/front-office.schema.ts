@@ -61,9 +61,29 @@ export const operatorSchema = z.object({
   skills: z.record(id, z.number().int().min(1).max(10)).default({}),
   languages: z.array(language).min(1),
   team: id.optional(),
+  /** For supervisors: the teams whose operators they see and act on (default: their own `team`). */
+  supervises: z.array(id).default([]),
   /** Where the call is connected when this operator accepts: a SIP URI, phone number or client identity. */
   endpoint: z.string().optional(),
+  /** Contacts held at once per channel: at most one call (0: chats only) next to up to `chat` chats. */
+  capacity: z
+    .object({
+      voice: z.number().int().min(0).max(1).default(1),
+      chat: z.number().int().min(0).max(20).default(3),
+    })
+    .default({ voice: 1, chat: 3 }),
 });
+
+/** What an operator records when completing a contact (`contact.complete`). */
+export const dispositionSchema = z.object({ id, name: localized });
+
+export const DEFAULT_DISPOSITIONS: z.infer<typeof dispositionSchema>[] = [
+  { id: 'resolved', name: { en: 'Resolved', it: 'Risolto' } },
+  { id: 'information_given', name: { en: 'Information given', it: 'Informazioni fornite' } },
+  { id: 'follow_up', name: { en: 'Follow-up needed', it: 'Da ricontattare' } },
+  { id: 'escalated', name: { en: 'Escalated', it: 'Inoltrato' } },
+  { id: 'wrong_number', name: { en: 'Wrong number', it: 'Numero errato' } },
+];
 
 export const directoryEntrySchema = z.object({
   id,
@@ -112,6 +132,8 @@ export const frontOfficeSchema = z
         reconnectGraceSeconds: z.number().int().min(1).max(3600).default(20),
         /** The queue for contacts triage cannot place. Must be one of problemTypes. */
         receptionQueue: id.default('reception'),
+        /** The dispositions an operator chooses from when completing a contact. */
+        dispositions: z.array(dispositionSchema).min(1).default(DEFAULT_DISPOSITIONS),
       })
       .default({
         offerTimeoutSeconds: 15,
@@ -119,6 +141,7 @@ export const frontOfficeSchema = z
         maxMissedOffers: 3,
         reconnectGraceSeconds: 20,
         receptionQueue: 'reception',
+        dispositions: DEFAULT_DISPOSITIONS,
       }),
     businessHours: businessHoursSchema.default({
       timezone: 'Europe/Rome',
@@ -253,4 +276,5 @@ export const frontOfficeSchema = z
 export type FrontOfficeConfigData = z.infer<typeof frontOfficeSchema>;
 export type ProblemTypeConfig = z.infer<typeof problemTypeSchema>;
 export type OperatorConfig = z.infer<typeof operatorSchema>;
+export type DispositionConfig = z.infer<typeof dispositionSchema>;
 export type DirectoryEntryConfig = z.infer<typeof directoryEntrySchema>;

@@ -11,6 +11,7 @@ export const CONTACT_STATES = [
   'message_taken',
   'overflowed',
   'failed',
+  'transferred',
 ] as const;
 
 export type ContactState = (typeof CONTACT_STATES)[number];
@@ -21,6 +22,7 @@ export const FINAL_STATES: ReadonlySet<ContactState> = new Set([
   'message_taken',
   'overflowed',
   'failed',
+  'transferred',
 ]);
 
 /**
@@ -34,11 +36,13 @@ export const CONTACT_TRANSITIONS: Readonly<Record<ContactState, readonly Contact
   triaged: ['queued', 'messaging', 'abandoned', 'message_taken', 'failed'],
   queued: ['offered', 'messaging', 'abandoned', 'message_taken', 'overflowed', 'failed'],
   offered: ['queued', 'connected', 'abandoned', 'failed'],
-  connected: ['completed', 'failed'],
+  // queued: an operator transferred it to a queue or a colleague; transferred: out to a department's phone.
+  connected: ['completed', 'failed', 'queued', 'message_taken', 'transferred'],
   messaging: ['message_taken', 'abandoned', 'failed'],
   completed: [],
   abandoned: [],
   message_taken: [],
   overflowed: [],
   failed: [],
+  transferred: [],
 };

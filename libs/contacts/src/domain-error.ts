@@ -28,4 +28,6 @@ export type DomainErrorCode =
   | 'unknown_call'
   | 'rate_limited'
   | 'message_too_long'
-  | 'conversation_ended';
+  | 'conversation_ended'
+  | 'unsupported'
+  | 'not_implemented';

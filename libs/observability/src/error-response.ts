@@ -25,6 +25,8 @@ const STATUS_BY_CODE: Record<DomainErrorCode, number> = {
   rate_limited: 429,
   message_too_long: 413,
   conversation_ended: 409,
+  unsupported: 422,
+  not_implemented: 501,
 };
 
 /** `error` names of HTTP-level refusals (framework errors, not domain ones). */

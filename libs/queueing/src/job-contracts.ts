@@ -11,6 +11,8 @@ export const TIMER_JOBS = {
   'operator.wrap-up-end': z.object({ operatorId: z.uuid(), contactId: z.uuid() }),
   /** A console disconnected: if it has not come back, log the operator out and hand back their offer. */
   'operator.presence-check': z.object({ operatorId: z.uuid() }),
+  /** A named transfer was not taken in time: the contact falls back to any operator of its queue. */
+  'contact.transfer-fallback': z.object({ contactId: z.uuid(), queue: z.string().min(1) }),
   /** A chat customer's last widget disconnected: if they have not come back, they have left. */
   'chat.customer-gone': z.object({ conversationId: z.uuid() }),
   /** A caller leaving a voice message went silent for good: keep what they said, end the contact. */
@@ -27,6 +29,13 @@ export const waitingContactSchema = z.object({
   /** The original enqueue time (ms); kept through re-offers and transfers. */
   enqueuedAt: z.number().int().positive(),
   language: z.string().nullable(),
+  /**
+   * Set by a transfer to a named operator: only they are offered it, until the transfer falls back to
+   * the queue (they reject or miss it, or are not free in time; docs/routing.md).
+   */
+  targetOperatorId: z.uuid().optional(),
+  /** A supervisor's priority within the queue (0 or absent = none): higher first, then FIFO by age. */
+  priority: z.number().int().min(0).optional(),
 });
 
 export type WaitingContact = z.infer<typeof waitingContactSchema>;

@@ -13,22 +13,25 @@ import { AccessTokenClaims, AuthService } from '@centralino/auth';
 import { OperatorChatService } from '@centralino/chat';
 import { ContactRepository } from '@centralino/persistence';
 import {
+  ConsoleViewService,
+  ContactActionsService,
   OfferService,
   OfferStore,
   OperatorPresenceService,
-  toContactPayload,
   toOfferPayload,
 } from '@centralino/routing';
 import { OperatorRepository } from '@centralino/persistence';
-import { MetricsService, toErrorBody } from '@centralino/observability';
+import { MetricsService } from '@centralino/observability';
 import {
   Ack,
   OperatorClientEvent,
+  OperatorClientPayload,
   operatorClientSchemas,
   OperatorServerEvents,
   OPERATORS_NAMESPACE,
   operatorRoom,
 } from './operator-events.contract';
+import { answer } from './socket-ack';
 
 type Listeners<T> = { [K in keyof T]: (payload: T[K]) => void };
 type OperatorSocket = Socket<
@@ -56,6 +59,8 @@ export class OperatorGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     private readonly operators: OperatorRepository,
     private readonly metrics: MetricsService,
     private readonly chats: OperatorChatService,
+    private readonly views: ConsoleViewService,
+    private readonly actions: ContactActionsService,
   ) {}
 
   afterInit(namespace: Namespace): void {
@@ -101,7 +106,11 @@ export class OperatorGateway implements OnGatewayInit, OnGatewayConnection, OnGa
       const contact = await this.contacts.findById(pending.contactId);
       if (contact) offer = toOfferPayload(pending, contact);
     }
-    const current = live.contactId ? await this.contacts.findById(live.contactId) : null;
+    const contacts = await this.views.connected(operatorId);
+    const wrapUp =
+      live.state === 'wrap_up' && live.contactId
+        ? { contactId: live.contactId, endsAt: live.since + this.views.wrapUpSeconds * 1000 }
+        : null;
     return {
       operator: {
         id: operatorId,
@@ -110,7 +119,10 @@ export class OperatorGateway implements OnGatewayInit, OnGatewayConnection, OnGa
       },
       state,
       offer,
-      contact: current && current.state === 'connected' ? toContactPayload(current) : null,
+      contact: contacts[0] ?? null,
+      contacts,
+      wrapUp,
+      options: this.views.consoleOptions(),
     };
   }
 
@@ -169,21 +181,55 @@ export class OperatorGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     );
   }
 
-  /** Validates a console message and turns the outcome into an acknowledgement; never throws to socket.io. */
-  private async handle<E extends OperatorClientEvent, T>(
+  @SubscribeMessage('contact.note')
+  note(@ConnectedSocket() socket: OperatorSocket, @MessageBody() body: unknown) {
+    return this.handle('contact.note', body, (input) => this.actions.note(socket.data.claims.sub, input));
+  }
+
+  @SubscribeMessage('contact.complete')
+  complete(@ConnectedSocket() socket: OperatorSocket, @MessageBody() body: unknown) {
+    return this.handle('contact.complete', body, async (input) => {
+      const operatorId = socket.data.claims.sub;
+      const contact = await this.contacts.findById(input.contactId);
+      // A chat is closed by the chat service (the customer is told); the disposition is recorded after.
+      if (contact?.channel === 'chat' && contact.state === 'connected' && contact.operatorId === operatorId) {
+        await this.chats.close(operatorId, contact.id);
+      }
+      return this.actions.complete(operatorId, input);
+    });
+  }
+
+  @SubscribeMessage('contact.transfer')
+  transfer(@ConnectedSocket() socket: OperatorSocket, @MessageBody() body: unknown) {
+    return this.handle('contact.transfer', body, (input) =>
+      this.actions.transfer(socket.data.claims.sub, input),
+    );
+  }
+
+  @SubscribeMessage('contact.take-message')
+  takeMessage(@ConnectedSocket() socket: OperatorSocket, @MessageBody() body: unknown) {
+    return this.handle('contact.take-message', body, (input) =>
+      this.actions.takeMessage(socket.data.claims.sub, input),
+    );
+  }
+
+  @SubscribeMessage('transfer.operators')
+  transferOperators(@ConnectedSocket() socket: OperatorSocket, @MessageBody() body: unknown) {
+    return this.handle('transfer.operators', body, () =>
+      this.actions.transferOperators(socket.data.claims.sub),
+    );
+  }
+
+  private handle<E extends OperatorClientEvent, T>(
     event: E,
     body: unknown,
-    work: (payload: ReturnType<(typeof operatorClientSchemas)[E]['parse']>) => Promise<T>,
+    work: (payload: OperatorClientPayload<E>) => Promise<T>,
   ): Promise<Ack<T>> {
-    try {
-      const payload = operatorClientSchemas[event].parse(body ?? {}) as ReturnType<
-        (typeof operatorClientSchemas)[E]['parse']
-      >;
-      return { ok: true, data: await work(payload) };
-    } catch (error) {
-      const body = toErrorBody(error);
-      if (body.statusCode >= 500) this.logger.error({ err: error, event }, 'Socket handler failed');
-      return { ok: false, error: { code: body.error, message: body.message } };
-    }
+    return answer(
+      this.logger,
+      event,
+      () => operatorClientSchemas[event].parse(body ?? {}) as OperatorClientPayload<E>,
+      work,
+    );
   }
 }

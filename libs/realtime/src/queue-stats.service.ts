@@ -75,6 +75,7 @@ export class QueueStatsService {
         enqueuedAt: job.data.enqueuedAt,
         waitedSeconds: Math.max(0, Math.round((now - job.data.enqueuedAt) / 1000)),
         language: job.data.language,
+        priority: job.data.priority ?? 0,
       })),
     };
   }

@@ -24,14 +24,19 @@ export function toOfferPayload(offer: Offer, contact: Contact, now = Date.now())
     caller: maskPhone(contact.fromAddress),
     language: contact.language,
     problemType: contact.problemType,
-    triage: contact.triage
-      ? {
-          confidence: contact.triage.confidence,
-          reasons: contact.triage.reasons,
-          utterance: contact.triage.utterance,
-        }
-      : null,
+    triage: toTriagePayload(contact),
     waitedSeconds: contact.queuedAt ? Math.round((now - contact.queuedAt.getTime()) / 1000) : 0,
     expiresAt: offer.expiresAt,
   };
+}
+
+/** The triage a console shows: confidence, the "why" and what the caller said. */
+export function toTriagePayload(contact: Contact): OfferPayload['triage'] {
+  return contact.triage
+    ? {
+        confidence: contact.triage.confidence,
+        reasons: contact.triage.reasons,
+        utterance: contact.triage.utterance,
+      }
+    : null;
 }

@@ -135,6 +135,7 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
             skill: this.frontOffice.skillFor(queue),
             language: job.data.language,
             enqueuedAt: job.data.enqueuedAt,
+            targetOperatorId: job.data.targetOperatorId,
           };
           return { head, urgency: queueUrgency(head, now, type.serviceLevel.targetSeconds, type.priority) };
         }),

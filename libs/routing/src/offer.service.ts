@@ -5,7 +5,7 @@ import { MetricsService } from '@centralino/observability';
 import { ContactRepository } from '@centralino/persistence';
 import { QueueRegistry, TimerHandlerRegistry } from '@centralino/queueing';
 import { CallBridges } from './call-bridge';
-import { toContactPayload } from './contact-view';
+import { ConsoleViewService } from './console-view.service';
 import { DispatchSignal } from './dispatch-signal.service';
 import { OperatorNotifier } from './operator-notifier';
 import { Offer, OfferStore } from './store/offer.store';
@@ -39,6 +39,7 @@ export class OfferService implements OnModuleInit {
     private readonly frontOffice: FrontOfficeConfig,
     private readonly bridges: CallBridges,
     private readonly metrics: MetricsService,
+    private readonly views: ConsoleViewService,
   ) {}
 
   onModuleInit(): void {
@@ -84,7 +85,7 @@ export class OfferService implements OnModuleInit {
     });
     // The provider connects the waiting call to the operator's endpoint (no-op for the generic webhook).
     await this.bridges.connect(contact, operatorId);
-    const payload = toContactPayload(contact);
+    const payload = await this.views.current(contact);
     await this.notifier.emit(operatorId, 'contact.connected', payload);
     return payload;
   }
@@ -102,6 +103,8 @@ export class OfferService implements OnModuleInit {
     if (!(await this.offers.settle(offer, reason === 'rejected' ? 'rejected' : 'expired'))) return;
     this.metrics.offerSettled(offer.queue, reason);
     if (reason !== 'expired') await this.queues.cancel(offerExpiryJobId(offer.id));
+    // A contact transferred to this operator by name falls back to its whole queue (docs/routing.md).
+    await this.waitingLine.dropTarget(offer.queue, offer.jobId);
     await this.waitingLine.putBack(offer.queue, offer.jobId, offer.token);
     await this.contacts.transition(
       offer.contactId,

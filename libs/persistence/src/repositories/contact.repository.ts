@@ -26,6 +26,13 @@ export interface NewContact extends Omit<Contact, 'state' | 'queuedAt' | 'connec
   queuedAt?: Date | null;
 }
 
+/** An earlier contact of a caller, with what the console shows of it. */
+export interface PreviousContactRecord {
+  contact: Contact;
+  disposition: string | null;
+  operatorName: string | null;
+}
+
 export interface Receipt {
   provider: string;
   eventKey: string;
@@ -80,6 +87,107 @@ export class ContactRepository {
     return this.database.read((manager) =>
       manager.find(ContactEventEntity, { where: { contactId }, order: { at: 'ASC', id: 'ASC' } }),
     ) as Promise<ContactEvent[]>;
+  }
+
+  /** The contacts an operator is connected to now, oldest first. */
+  connectedTo(operatorId: string): Promise<Contact[]> {
+    return this.database.read((manager) =>
+      manager.find(ContactEntity, {
+        where: { operatorId, state: 'connected' },
+        order: { connectedAt: 'ASC' },
+      }),
+    );
+  }
+
+  /** Only the `note` events of a contact whose `data.kind` is one of `kinds`, oldest first. */
+  notes(contactId: string, kinds: readonly string[]): Promise<ContactEvent[]> {
+    return this.database.read((manager) =>
+      manager
+        .createQueryBuilder(ContactEventEntity, 'e')
+        .where('e.contact_id = :contactId', { contactId })
+        .andWhere(`e.type = 'note'`)
+        .andWhere(`e.data->>'kind' IN (:...kinds)`, { kinds })
+        .orderBy('e.at', 'ASC')
+        .addOrderBy('e.id', 'ASC')
+        .getMany(),
+    ) as Promise<ContactEvent[]>;
+  }
+
+  /**
+   * The caller's other contacts (same address), latest first, with the last disposition recorded on each
+   * (a `note` of kind `disposition`) and the name of the operator who handled it.
+   */
+  async previousOf(contact: Contact, limit: number): Promise<PreviousContactRecord[]> {
+    const rows = await this.database.read((manager) =>
+      manager
+        .createQueryBuilder(ContactEntity, 'c')
+        .leftJoin('operators', 'o', 'o.id = c.operator_id')
+        .addSelect('o.display_name', 'operator_name')
+        .addSelect(
+          `(SELECT e.data->>'disposition' FROM contact_events e WHERE e.contact_id = c.id AND e.type = 'note'` +
+            ` AND e.data->>'kind' = 'disposition' ORDER BY e.at DESC, e.id DESC LIMIT 1)`,
+          'disposition',
+        )
+        .where('c.from_address = :address', { address: contact.fromAddress })
+        .andWhere('c.id <> :id', { id: contact.id })
+        .orderBy('c.received_at', 'DESC')
+        .limit(limit)
+        .getRawAndEntities(),
+    );
+    return rows.entities.map((entity, index) => ({
+      contact: entity,
+      disposition: (rows.raw[index]?.disposition as string | null) ?? null,
+      operatorName: (rows.raw[index]?.operator_name as string | null) ?? null,
+    }));
+  }
+
+  /**
+   * Applies `patch` and appends a `note` if the contact is still in one of `states` (no state change:
+   * e.g. a waiting contact moved to another queue). Null, with nothing written, otherwise.
+   */
+  async patchIn(
+    id: string,
+    states: readonly ContactState[],
+    patch: ContactPatch,
+    note: JsonObject & { kind: string },
+    at = new Date(),
+  ): Promise<Contact | null> {
+    return this.database.transaction(async (manager) => {
+      const contact = await this.lock(manager, id);
+      if (!states.includes(contact.state)) return null;
+      Object.assign(contact, patch);
+      await manager.update(ContactEntity, { id }, patch as Partial<ContactEntity>);
+      await manager.insert(ContactEventEntity, { contactId: id, type: 'note', at, data: note });
+      return contact;
+    });
+  }
+
+  /**
+   * Appends a `note` event (a logged step that changes no state) to a contact that exists. When `data.clientId`
+   * is given, a note of the same kind with the same clientId is not written twice: the existing one
+   * is returned, so a console's resend is harmless.
+   */
+  async addNote(
+    contactId: string,
+    data: JsonObject & { kind: string },
+    at = new Date(),
+  ): Promise<ContactEvent> {
+    return this.database.transaction(async (manager) => {
+      await this.lock(manager, contactId);
+      if (typeof data.clientId === 'string') {
+        const existing = await manager
+          .createQueryBuilder(ContactEventEntity, 'e')
+          .where('e.contact_id = :contactId', { contactId })
+          .andWhere(`e.type = 'note'`)
+          .andWhere(`e.data->>'kind' = :kind`, { kind: data.kind })
+          .andWhere(`e.data->>'clientId' = :clientId`, { clientId: data.clientId })
+          .getOne();
+        if (existing) return existing as ContactEvent;
+      }
+      const event = { contactId, type: 'note', at, data };
+      await manager.insert(ContactEventEntity, event);
+      return event as ContactEvent;
+    });
   }
 
   /**
@@ -219,6 +327,7 @@ export class ContactRepository {
     patch: ContactPatch = {},
     data: JsonObject = {},
     at = new Date(),
+    note?: JsonObject & { kind: string },
   ): Promise<Contact | null> {
     const moved = await this.database.transaction(async (manager) => {
       const contact = await this.lock(manager, id);
@@ -226,6 +335,8 @@ export class ContactRepository {
       ContactStateMachine.assertTransition(contact.state, to);
       Object.assign(contact, patch, { state: to });
       await manager.update(ContactEntity, { id }, { ...patch, state: to } as Partial<ContactEntity>);
+      // A note that explains the move (e.g. a transfer, which reports count) is written with it, or not at all.
+      if (note) await manager.insert(ContactEventEntity, { contactId: id, type: 'note', at, data: note });
       await manager.insert(ContactEventEntity, { contactId: id, type: to, at, data });
       return contact;
     });

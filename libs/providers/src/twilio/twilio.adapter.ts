@@ -129,4 +129,24 @@ export class TwilioAdapter extends CallBridge implements OnModuleInit {
       'Twilio call redirected to the operator',
     );
   }
+
+  override async hangUp(contact: Contact): Promise<void> {
+    if (!this.client || contact.channel !== 'voice') return;
+    await this.client.calls(contact.externalId).update({ status: 'completed' });
+  }
+
+  /** Back into `<Enqueue>` with the waiting prompts, as when the call was first queued. */
+  override async requeue(contact: Contact): Promise<void> {
+    if (!this.client || contact.channel !== 'voice') return;
+    const twiml = this.renderer.render(await this.flow.actionsFor(contact, false));
+    await this.client.calls(contact.externalId).update({ twiml });
+  }
+
+  override async transfer(contact: Contact, number: string): Promise<void> {
+    if (!this.client) return;
+    const response = new twilio.twiml.VoiceResponse();
+    response.dial(number);
+    await this.client.calls(contact.externalId).update({ twiml: response.toString() });
+    this.logger.log({ contactId: contact.id }, 'Twilio call transferred out');
+  }
 }
