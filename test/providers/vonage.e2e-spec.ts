@@ -1,9 +1,9 @@
-import { createHash, generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
-import { JwtService } from '@nestjs/jwt';
 import { getContact, waitForState } from '../support/contacts-api';
 import { OperatorClient } from '../support/operator-client';
 import { startTestService, TestService } from '../support/test-service';
+import { VonageClient } from '../support/vonage-client';
 import { RestStub } from './rest-stub';
 
 const PUBLIC_BASE_URL = 'https://centralino.example.com';
@@ -12,24 +12,6 @@ const APPLICATION_ID = randomUUID();
 const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const PRIVATE_KEY_PEM = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 const FIXTURE = resolve(__dirname, '../fixtures/front-office.providers.yaml');
-
-/** Signs a callback exactly as Vonage does: HS256 JWT with the body's SHA-256 as `payload_hash`. */
-function vonageAuthorization(
-  body: string,
-  options: { secret?: string; iat?: number; payloadHash?: string | null } = {},
-): string {
-  const claims: Record<string, unknown> = {
-    iat: options.iat ?? Math.floor(Date.now() / 1000),
-    jti: randomUUID(),
-    iss: 'Vonage',
-    api_key: 'abcd1234',
-    application_id: APPLICATION_ID,
-  };
-  if (options.payloadHash !== null) {
-    claims.payload_hash = options.payloadHash ?? createHash('sha256').update(body).digest('hex');
-  }
-  return `Bearer ${new JwtService().sign(claims, { secret: options.secret ?? SIGNATURE_SECRET, algorithm: 'HS256' })}`;
-}
 
 function newCall() {
   return {
@@ -55,6 +37,7 @@ describe('Vonage Voice', () => {
       VONAGE_PRIVATE_KEY: PRIVATE_KEY_PEM.replace(/\n/g, '\\n'),
       VONAGE_API_BASE_URL: stub.url,
     });
+    vonage = new VonageClient(service.url, SIGNATURE_SECRET, APPLICATION_ID);
   });
 
   afterEach(async () => {
@@ -77,36 +60,10 @@ describe('Vonage Voice', () => {
     return client;
   }
 
-  async function post(
-    path: string,
-    payload: unknown,
-    options: Parameters<typeof vonageAuthorization>[1] & {
-      authorization?: string | null;
-      rawBody?: string;
-    } = {},
-  ) {
-    const body = JSON.stringify(payload);
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
-    const authorization =
-      options.authorization === undefined ? vonageAuthorization(body, options) : options.authorization;
-    if (authorization !== null) headers.authorization = authorization;
-    const response = await fetch(`${service.url}/webhooks/vonage/voice/${path}`, {
-      method: 'POST',
-      headers,
-      body: options.rawBody ?? body,
-    });
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- NCCO or error body, asserted field by field
-    return { status: response.status, body: (await response.json()) as any };
-  }
-
-  async function answer(call: ReturnType<typeof newCall>) {
-    const query = new URLSearchParams(call).toString();
-    const response = await fetch(`${service.url}/webhooks/vonage/voice/answer?${query}`, {
-      headers: { authorization: vonageAuthorization('', { payloadHash: null }) },
-    });
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- NCCO
-    return { status: response.status, body: (await response.json()) as any };
-  }
+  let vonage: VonageClient;
+  const post = (...args: Parameters<VonageClient['post']>) => vonage.post(...args);
+  const answer = (call: ReturnType<typeof newCall>) => vonage.answer(call);
+  const vonageAuthorization = (body: string) => vonage.authorization(body);
 
   function input(call: ReturnType<typeof newCall>, result: { digits?: string; speech?: string }) {
     return {

@@ -25,7 +25,7 @@ export class TwilioClient {
   async post(
     path: string,
     params: Record<string, string>,
-    options: { token?: string; signature?: string | null } = {},
+    options: { token?: string; signature?: string | null; headers?: Record<string, string> } = {},
   ): Promise<TwimlReply> {
     const signature =
       options.signature === undefined
@@ -35,7 +35,10 @@ export class TwilioClient {
             params,
           )
         : options.signature;
-    const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
+    const headers: Record<string, string> = {
+      'content-type': 'application/x-www-form-urlencoded',
+      ...options.headers,
+    };
     if (signature !== null) headers['x-twilio-signature'] = signature;
     const response = await fetch(`${this.serviceUrl}${path}`, {
       method: 'POST',

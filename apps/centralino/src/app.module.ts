@@ -1,6 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
+import { AdminModule } from '@centralino/admin';
+import { AuditModule } from '@centralino/audit';
 import { AuthModule } from '@centralino/auth';
 import { BackOfficeModule } from '@centralino/back-office';
 import { ChatModule } from '@centralino/chat';
@@ -43,6 +45,8 @@ export class AppModule {
         RoutingModule.forRoot({ worker }),
         RealtimeModule.forRoot({ http }),
         AuthModule.forRoot({ http }),
+        AuditModule.forRoot({ http }),
+        AdminModule.forRoot({ http }),
         IntakeModule.forRoot({ http }),
         ChatModule,
         ProvidersModule.forRoot({ http }),

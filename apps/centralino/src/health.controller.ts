@@ -93,11 +93,24 @@ export class HealthController {
     } catch (error) {
       if (!(error instanceof ServiceUnavailableException)) throw error;
       void reply.status(503);
+      const result = error.getResponse() as {
+        status?: string;
+        details?: Record<string, unknown>;
+        error?: Record<string, unknown>;
+      };
+      // Terminus flags its own shutdown a moment before ShutdownState's hook runs; both mean draining,
+      // so the answer says so whichever of the two noticed first.
+      const draining = this.shutdown.draining || result.status === 'shutting_down';
+      if (draining) {
+        const down = { status: 'down', message: 'draining' };
+        result.details = { ...result.details, shutdown: down };
+        result.error = { ...result.error, shutdown: down };
+      }
       return {
         statusCode: 503,
         error: 'not_ready',
-        message: this.shutdown.draining ? 'centralino is shutting down' : 'A dependency is down',
-        details: error.getResponse(),
+        message: draining ? 'centralino is shutting down' : 'A dependency is down',
+        details: result,
       };
     }
   }

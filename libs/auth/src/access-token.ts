@@ -5,4 +5,6 @@ export interface AccessTokenClaims {
   sub: string;
   username: string;
   role: Role;
+  /** The user's token version at issue; logout and admin changes bump it (TokenVersionStore). */
+  ver?: number;
 }

@@ -5,6 +5,7 @@ import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { JwtAuthGuard } from './jwt-auth.guard';
 import { OperatorSyncService } from './operator-sync.service';
+import { TokenVersionStore } from './token-version.store';
 
 @Global()
 @Module({})
@@ -22,8 +23,8 @@ export class AuthModule {
         }),
       ],
       controllers: options.http ? [AuthController] : [],
-      providers: [AuthService, OperatorSyncService, JwtAuthGuard],
-      exports: [AuthService, JwtAuthGuard],
+      providers: [AuthService, OperatorSyncService, JwtAuthGuard, TokenVersionStore],
+      exports: [AuthService, JwtAuthGuard, TokenVersionStore],
     };
   }
 }

@@ -2,3 +2,4 @@ export * from './access-token';
 export * from './auth.module';
 export * from './auth.service';
 export * from './jwt-auth.guard';
+export * from './token-version.store';

@@ -1,4 +1,5 @@
-import { CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
+import { applyDecorators, CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
+import { ApiExtension } from '@nestjs/swagger';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { DomainError } from '@centralino/contacts';
@@ -7,8 +8,12 @@ import { AuthService } from './auth.service';
 
 const ROLES_KEY = 'centralino:roles';
 
-/** Restricts a route to these roles (any authenticated user when absent). */
-export const Roles = (...roles: Role[]) => SetMetadata(ROLES_KEY, roles);
+/**
+ * Restricts a route to these roles (any authenticated user when absent). The roles also appear in the
+ * OpenAPI document as `x-roles`, which the role-check e2e test reads to call every restricted route.
+ */
+export const Roles = (...roles: Role[]) =>
+  applyDecorators(SetMetadata(ROLES_KEY, roles), ApiExtension('x-roles', roles));
 
 export type AuthenticatedRequest = FastifyRequest & { user: AccessTokenClaims };
 

@@ -14,6 +14,14 @@ describe('ContactStateMachine', () => {
     expect(ContactStateMachine.canTransition('offered', 'queued')).toBe(true);
   });
 
+  it('lets an operator hand a connected contact on: back to a queue, out to a number, or as a message', () => {
+    for (const to of ['queued', 'transferred', 'message_taken'] as const) {
+      expect(ContactStateMachine.canTransition('connected', to)).toBe(true);
+    }
+    expect(ContactStateMachine.isFinal('transferred')).toBe(true);
+    expect(ContactStateMachine.canTransition('queued', 'transferred')).toBe(false);
+  });
+
   it('refuses illegal transitions with a coded domain error', () => {
     expect(() => ContactStateMachine.assertTransition('queued', 'completed')).toThrow(DomainError);
     try {

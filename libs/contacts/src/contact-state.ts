@@ -5,11 +5,13 @@ export const CONTACT_STATES = [
   'queued',
   'offered',
   'connected',
+  'messaging',
   'completed',
   'abandoned',
   'message_taken',
   'overflowed',
   'failed',
+  'transferred',
 ] as const;
 
 export type ContactState = (typeof CONTACT_STATES)[number];
@@ -20,21 +22,27 @@ export const FINAL_STATES: ReadonlySet<ContactState> = new Set([
   'message_taken',
   'overflowed',
   'failed',
+  'transferred',
 ]);
 
 /**
  * The legal moves of a contact. `offered -> queued` is a reject or an offer timeout: the contact goes
- * back to the head of its queue, keeping its place. Anything not listed is refused by the state machine.
+ * back to the head of its queue, keeping its place. `messaging`: the caller is leaving a message to the
+ * voice flow (out of the waiting line, so no operator is offered it meanwhile); it ends `message_taken`,
+ * or `abandoned` if the caller hangs up before saying anything. Anything not listed is refused.
  */
 export const CONTACT_TRANSITIONS: Readonly<Record<ContactState, readonly ContactState[]>> = {
-  received: ['triaged', 'abandoned', 'failed'],
-  triaged: ['queued', 'abandoned', 'message_taken', 'failed'],
-  queued: ['offered', 'abandoned', 'message_taken', 'overflowed', 'failed'],
+  received: ['triaged', 'messaging', 'abandoned', 'failed'],
+  triaged: ['queued', 'messaging', 'abandoned', 'message_taken', 'failed'],
+  queued: ['offered', 'messaging', 'abandoned', 'message_taken', 'overflowed', 'failed'],
   offered: ['queued', 'connected', 'abandoned', 'failed'],
-  connected: ['completed', 'failed'],
+  // queued: an operator transferred it to a queue or a colleague; transferred: out to a department's phone.
+  connected: ['completed', 'failed', 'queued', 'message_taken', 'transferred'],
+  messaging: ['message_taken', 'abandoned', 'failed'],
   completed: [],
   abandoned: [],
   message_taken: [],
   overflowed: [],
   failed: [],
+  transferred: [],
 };

@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CallFlow } from './call-flow/call-flow.service';
+import { VoiceMessageFlow } from './call-flow/voice-message.service';
 import { GenericActionsController } from './generic/generic-actions.controller';
 import { GenericAdapter } from './generic/generic.adapter';
 import { MessageFlow } from './messaging/message-flow.service';
@@ -29,7 +30,15 @@ export class ProvidersModule {
             GenericActionsController,
           ]
         : [],
-      providers: [CallFlow, MessageFlow, TwilioAdapter, VonageAdapter, TelnyxAdapter, GenericAdapter],
+      providers: [
+        CallFlow,
+        VoiceMessageFlow,
+        MessageFlow,
+        TwilioAdapter,
+        VonageAdapter,
+        TelnyxAdapter,
+        GenericAdapter,
+      ],
       exports: [CallFlow],
     };
   }

@@ -6,3 +6,4 @@ export * from './queueing.module';
 export * from './timer-handler';
 export * from './timer-handler-registry';
 export * from './timers.worker';
+export * from './waiting-order';

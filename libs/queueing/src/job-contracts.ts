@@ -11,8 +11,12 @@ export const TIMER_JOBS = {
   'operator.wrap-up-end': z.object({ operatorId: z.uuid(), contactId: z.uuid() }),
   /** A console disconnected: if it has not come back, log the operator out and hand back their offer. */
   'operator.presence-check': z.object({ operatorId: z.uuid() }),
+  /** A named transfer was not taken in time: the contact falls back to any operator of its queue. */
+  'contact.transfer-fallback': z.object({ contactId: z.uuid(), queue: z.string().min(1) }),
   /** A chat customer's last widget disconnected: if they have not come back, they have left. */
   'chat.customer-gone': z.object({ conversationId: z.uuid() }),
+  /** A caller leaving a voice message went silent for good: keep what they said, end the contact. */
+  'voice-message.expire': z.object({ contactId: z.uuid() }),
 } as const;
 
 export type TimerJobName = keyof typeof TIMER_JOBS;

@@ -3,6 +3,7 @@ import { Job, Queue, Worker } from 'bullmq';
 import { FrontOfficeConfig } from '@centralino/config';
 import { RedisService } from '@centralino/redis';
 import { TimerJobName, TimerJobPayload, WaitingContact } from './job-contracts';
+import { placeWaitingJob } from './waiting-order';
 
 export const TIMERS_QUEUE = 'timers';
 
@@ -58,6 +59,11 @@ export class QueueRegistry implements OnApplicationShutdown {
       removeOnComplete: true,
       removeOnFail: 1000,
     });
+  }
+
+  /** Puts a waiting job where priority then original age say (docs/routing.md); its position, or null. */
+  placeWaiting(problemType: string, jobId: string): Promise<number | null> {
+    return placeWaitingJob(this.redis.client, this.waitingLine(problemType), jobId);
   }
 
   /** The next `count` waiting contacts of a queue, head first. */

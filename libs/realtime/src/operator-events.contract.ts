@@ -241,7 +241,7 @@ export interface OperatorAckData {
   'contact.note': ContactNotePayload;
   'contact.complete': ContactEndedPayload;
   'contact.transfer': ContactEndedPayload;
-  'contact.take-message': ContactEndedPayload & { messageId: string | null };
+  'contact.take-message': ContactEndedPayload;
   'transfer.operators': TransferOperatorPayload[];
 }
 

@@ -11,10 +11,10 @@ import {
 import type { Namespace, Socket } from 'socket.io';
 import { AccessTokenClaims, AuthService } from '@centralino/auth';
 import { OperatorChatService } from '@centralino/chat';
-import { DomainError } from '@centralino/contacts';
 import { ContactRepository } from '@centralino/persistence';
 import {
   ConsoleViewService,
+  ContactActionsService,
   OfferService,
   OfferStore,
   OperatorPresenceService,
@@ -32,11 +32,6 @@ import {
   operatorRoom,
 } from './operator-events.contract';
 import { answer } from './socket-ack';
-
-/** Placeholder while the contract is ahead of the server (replaced before the next landing). */
-function notYet(event: string): Promise<never> {
-  return Promise.reject(new DomainError('not_implemented', `${event} is not implemented yet`));
-}
 
 type Listeners<T> = { [K in keyof T]: (payload: T[K]) => void };
 type OperatorSocket = Socket<
@@ -65,6 +60,7 @@ export class OperatorGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     private readonly metrics: MetricsService,
     private readonly chats: OperatorChatService,
     private readonly views: ConsoleViewService,
+    private readonly actions: ContactActionsService,
   ) {}
 
   afterInit(namespace: Namespace): void {
@@ -186,28 +182,42 @@ export class OperatorGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   }
 
   @SubscribeMessage('contact.note')
-  note(@ConnectedSocket() _socket: OperatorSocket, @MessageBody() body: unknown) {
-    return this.handle('contact.note', body, () => notYet('contact.note'));
+  note(@ConnectedSocket() socket: OperatorSocket, @MessageBody() body: unknown) {
+    return this.handle('contact.note', body, (input) => this.actions.note(socket.data.claims.sub, input));
   }
 
   @SubscribeMessage('contact.complete')
-  complete(@ConnectedSocket() _socket: OperatorSocket, @MessageBody() body: unknown) {
-    return this.handle('contact.complete', body, () => notYet('contact.complete'));
+  complete(@ConnectedSocket() socket: OperatorSocket, @MessageBody() body: unknown) {
+    return this.handle('contact.complete', body, async (input) => {
+      const operatorId = socket.data.claims.sub;
+      const contact = await this.contacts.findById(input.contactId);
+      // A chat is closed by the chat service (the customer is told); the disposition is recorded after.
+      if (contact?.channel === 'chat' && contact.state === 'connected' && contact.operatorId === operatorId) {
+        await this.chats.close(operatorId, contact.id);
+      }
+      return this.actions.complete(operatorId, input);
+    });
   }
 
   @SubscribeMessage('contact.transfer')
-  transfer(@ConnectedSocket() _socket: OperatorSocket, @MessageBody() body: unknown) {
-    return this.handle('contact.transfer', body, () => notYet('contact.transfer'));
+  transfer(@ConnectedSocket() socket: OperatorSocket, @MessageBody() body: unknown) {
+    return this.handle('contact.transfer', body, (input) =>
+      this.actions.transfer(socket.data.claims.sub, input),
+    );
   }
 
   @SubscribeMessage('contact.take-message')
-  takeMessage(@ConnectedSocket() _socket: OperatorSocket, @MessageBody() body: unknown) {
-    return this.handle('contact.take-message', body, () => notYet('contact.take-message'));
+  takeMessage(@ConnectedSocket() socket: OperatorSocket, @MessageBody() body: unknown) {
+    return this.handle('contact.take-message', body, (input) =>
+      this.actions.takeMessage(socket.data.claims.sub, input),
+    );
   }
 
   @SubscribeMessage('transfer.operators')
-  transferOperators(@ConnectedSocket() _socket: OperatorSocket, @MessageBody() body: unknown) {
-    return this.handle('transfer.operators', body, () => notYet('transfer.operators'));
+  transferOperators(@ConnectedSocket() socket: OperatorSocket, @MessageBody() body: unknown) {
+    return this.handle('transfer.operators', body, () =>
+      this.actions.transferOperators(socket.data.claims.sub),
+    );
   }
 
   private handle<E extends OperatorClientEvent, T>(

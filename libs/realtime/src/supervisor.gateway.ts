@@ -8,11 +8,16 @@ import {
   WebSocketGateway,
   WebSocketServer,
 } from '@nestjs/websockets';
-import { DomainError } from '@centralino/contacts';
+import { randomUUID } from 'node:crypto';
+import { OperatorRepository } from '@centralino/persistence';
+import { SupervisorActionsService } from '@centralino/routing';
 import type { Namespace, Socket } from 'socket.io';
 import { AccessTokenClaims, AuthService } from '@centralino/auth';
 import {
   Ack,
+  BroadcastPayload,
+  OPERATORS_NAMESPACE,
+  operatorRoom,
   QUEUES_SNAPSHOT_INTERVAL_MS,
   SupervisorAckData,
   SupervisorClientEvent,
@@ -31,12 +36,18 @@ type SupervisorSocket = Socket<
   Record<string, any>,
   Listeners<SupervisorServerEvents>,
   Record<string, never>,
-  { claims: AccessTokenClaims }
+  { claims: AccessTokenClaims; teams?: Set<string> | null }
 >;
 
-/** Placeholder while the contract is ahead of the server (replaced before the next landing). */
-function notYet(event: string): Promise<never> {
-  return Promise.reject(new DomainError('not_implemented', `${event} is not implemented yet`));
+type QueuesSnapshot = SupervisorServerEvents['queues.snapshot'];
+
+/** The operators a dashboard may see: those of its supervisor's teams (null: everyone). */
+function scoped(snapshot: QueuesSnapshot, teams: Set<string> | null): QueuesSnapshot {
+  if (teams === null) return snapshot;
+  return {
+    ...snapshot,
+    operators: snapshot.operators.filter((operator) => operator.team !== null && teams.has(operator.team)),
+  };
 }
 
 /** A handshake refusal the dashboard can tell apart: `err.message` and `err.data.code`. */
@@ -61,6 +72,8 @@ export class SupervisorGateway implements OnGatewayInit, OnGatewayConnection, On
   constructor(
     private readonly auth: AuthService,
     private readonly stats: QueueStatsService,
+    private readonly actions: SupervisorActionsService,
+    private readonly operatorRecords: OperatorRepository,
   ) {}
 
   afterInit(namespace: Namespace): void {
@@ -87,7 +100,8 @@ export class SupervisorGateway implements OnGatewayInit, OnGatewayConnection, On
 
   async handleConnection(socket: SupervisorSocket): Promise<void> {
     try {
-      socket.emit('queues.snapshot', await this.stats.snapshot());
+      socket.data.teams = await this.actions.scope(socket.data.claims);
+      socket.emit('queues.snapshot', scoped(await this.stats.snapshot(), socket.data.teams));
     } catch (error) {
       this.logger.error({ err: (error as Error).message }, 'Could not build the first queues snapshot');
     }
@@ -100,35 +114,63 @@ export class SupervisorGateway implements OnGatewayInit, OnGatewayConnection, On
     this.stats
       .snapshot()
       .then((snapshot) => {
-        this.namespace.local.emit('queues.snapshot', snapshot);
+        // One snapshot, filtered per dashboard by its team scope (admins get it whole).
+        for (const socket of this.namespace.sockets.values()) {
+          const teams = (socket.data as SupervisorSocket['data']).teams;
+          if (teams !== undefined) socket.emit('queues.snapshot', scoped(snapshot, teams));
+        }
       })
       .catch((error: Error) => this.logger.warn({ err: error.message }, 'Queues snapshot failed'))
       .finally(() => (this.ticking = false));
   }
 
   @SubscribeMessage('contact.move')
-  move(@ConnectedSocket() _socket: SupervisorSocket, @MessageBody() body: unknown) {
-    return this.handle('contact.move', body, () => notYet('contact.move'));
+  move(@ConnectedSocket() socket: SupervisorSocket, @MessageBody() body: unknown) {
+    return this.handle('contact.move', body, ({ contactId, queue }) =>
+      this.actions.move(socket.data.claims, contactId, queue),
+    );
   }
 
   @SubscribeMessage('contact.priority')
-  priority(@ConnectedSocket() _socket: SupervisorSocket, @MessageBody() body: unknown) {
-    return this.handle('contact.priority', body, () => notYet('contact.priority'));
+  priority(@ConnectedSocket() socket: SupervisorSocket, @MessageBody() body: unknown) {
+    return this.handle('contact.priority', body, ({ contactId, priority }) =>
+      this.actions.prioritise(socket.data.claims, contactId, priority),
+    );
   }
 
   @SubscribeMessage('operator.set-away')
-  setAway(@ConnectedSocket() _socket: SupervisorSocket, @MessageBody() body: unknown) {
-    return this.handle('operator.set-away', body, () => notYet('operator.set-away'));
+  setAway(@ConnectedSocket() socket: SupervisorSocket, @MessageBody() body: unknown) {
+    return this.handle('operator.set-away', body, ({ operatorId, reason }) =>
+      this.actions.setAway(socket.data.claims, operatorId, reason),
+    );
   }
 
   @SubscribeMessage('operator.logout')
-  logout(@ConnectedSocket() _socket: SupervisorSocket, @MessageBody() body: unknown) {
-    return this.handle('operator.logout', body, () => notYet('operator.logout'));
+  logout(@ConnectedSocket() socket: SupervisorSocket, @MessageBody() body: unknown) {
+    return this.handle('operator.logout', body, async ({ operatorId }) => {
+      const result = await this.actions.logOut(socket.data.claims, operatorId);
+      // Every instance (Redis adapter): the logged-out operator's consoles, after `operator.logged_out`.
+      this.namespace.server.of(OPERATORS_NAMESPACE).in(operatorRoom(operatorId)).disconnectSockets(true);
+      return result;
+    });
   }
 
   @SubscribeMessage('broadcast')
-  broadcast(@ConnectedSocket() _socket: SupervisorSocket, @MessageBody() body: unknown) {
-    return this.handle('broadcast', body, () => notYet('broadcast'));
+  broadcast(@ConnectedSocket() socket: SupervisorSocket, @MessageBody() body: unknown) {
+    return this.handle('broadcast', body, async ({ text }) => {
+      const claims = socket.data.claims;
+      const sender = await this.operatorRecords.findById(claims.sub);
+      const message: BroadcastPayload = {
+        id: randomUUID(),
+        text,
+        at: Date.now(),
+        from: { id: claims.sub, displayName: sender?.displayName ?? claims.username },
+      };
+      await this.actions.recordBroadcast(claims, message.id, text);
+      this.namespace.server.of(OPERATORS_NAMESPACE).emit('broadcast', message);
+      this.namespace.emit('broadcast', message);
+      return message;
+    });
   }
 
   private handle<E extends SupervisorClientEvent>(

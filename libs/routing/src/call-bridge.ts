@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Contact } from '@centralino/contacts';
+import { Contact, DomainError } from '@centralino/contacts';
 import { OperatorRecord, OperatorRepository } from '@centralino/persistence';
 
 /**
@@ -10,6 +10,28 @@ import { OperatorRecord, OperatorRepository } from '@centralino/persistence';
 export abstract class CallBridge {
   abstract readonly provider: string;
   abstract connect(contact: Contact, operator: OperatorRecord): Promise<void>;
+
+  /** Ends the call: the operator completed it or took a message. */
+  hangUp(contact: Contact): Promise<void> {
+    return Promise.reject(unsupported(this.provider, 'hang up', contact));
+  }
+
+  /** Puts the call back on hold in its queue (the waiting prompts): a transfer to a queue or an operator. */
+  requeue(contact: Contact): Promise<void> {
+    return Promise.reject(unsupported(this.provider, 'requeue', contact));
+  }
+
+  /** Transfers the call out to an external number (a directory department); centralino's part ends. */
+  transfer(contact: Contact, number: string): Promise<void> {
+    void number;
+    return Promise.reject(unsupported(this.provider, 'transfer', contact));
+  }
+}
+
+function unsupported(provider: string, what: string, contact: Contact): DomainError {
+  return new DomainError('unsupported', `The ${provider} provider cannot ${what} a call yet`, {
+    contactId: contact.id,
+  });
 }
 
 /**
@@ -22,6 +44,45 @@ export class CallBridges {
   private readonly bridges = new Map<string, CallBridge>();
 
   constructor(private readonly operators: OperatorRepository) {}
+
+  /**
+   * Ends the call on the provider's side after centralino ended the contact. Never throws: the contact is
+   * already final, and a gateway that polls (no bridge) reads `hangup` from the contact's state.
+   */
+  async hangUp(contact: Contact): Promise<void> {
+    await this.bestEffort(contact, 'hang up', (bridge) => bridge.hangUp(contact));
+  }
+
+  /** Puts the call back on hold after a transfer to a queue. Never throws (as `hangUp`). */
+  async requeue(contact: Contact): Promise<void> {
+    await this.bestEffort(contact, 'requeue', (bridge) => bridge.requeue(contact));
+  }
+
+  /**
+   * Transfers the call out. Throws (`unsupported`, or the provider's failure) so the operator still has
+   * the caller and can choose otherwise; without a bridge (a polling gateway) it reads the transfer from
+   * the contact's state.
+   */
+  async transfer(contact: Contact, number: string): Promise<void> {
+    await this.bridges.get(contact.provider)?.transfer(contact, number);
+  }
+
+  private async bestEffort(
+    contact: Contact,
+    what: string,
+    work: (bridge: CallBridge) => Promise<void>,
+  ): Promise<void> {
+    const bridge = this.bridges.get(contact.provider);
+    if (!bridge || contact.channel !== 'voice') return;
+    try {
+      await work(bridge);
+    } catch (error) {
+      this.logger.error(
+        { contactId: contact.id, provider: contact.provider, err: error },
+        `Could not ${what} the call`,
+      );
+    }
+  }
 
   register(bridge: CallBridge): void {
     this.bridges.set(bridge.provider, bridge);

@@ -115,8 +115,9 @@ export class ContactFlowService implements OnModuleInit {
   }
 
   /**
-   * The call or chat ended on the customer's side. Waiting or offered -> abandoned (with the wait
-   * recorded); connected -> completed and the operator goes to wrap-up. Already final: nothing happens.
+   * The call or chat ended on the customer's side. Waiting, offered or leaving a message (the voice flow
+   * stores what was said before it calls this) -> abandoned (with the wait recorded); connected ->
+   * completed and the operator goes to wrap-up. Already final: nothing happens.
    */
   async end(contactId: string, reason: string, at = new Date()): Promise<Contact | null> {
     for (let attempt = 0; attempt < 5; attempt++) {
@@ -125,6 +126,7 @@ export class ContactFlowService implements OnModuleInit {
       switch (contact.state) {
         case 'received':
         case 'triaged':
+        case 'messaging':
         case 'queued': {
           if (contact.state === 'queued' && contact.problemType) {
             const job = await this.queues.waitingLine(contact.problemType).getJob(contactId);
@@ -193,21 +195,25 @@ export class ContactFlowService implements OnModuleInit {
     return this.contacts.findById(contactId);
   }
 
-  private async startWrapUp(contact: Contact): Promise<void> {
-    if (!contact.operatorId) return;
+  /**
+   * The contact is no longer the operator's (it ended, or they handed it on): tell the console and start
+   * the timed wrap-up. `operatorId` defaults to the contact's, which a transfer has already cleared.
+   */
+  async startWrapUp(contact: Contact, operatorId = contact.operatorId): Promise<void> {
+    if (!operatorId) return;
     const wrapUpSeconds = this.frontOffice.data.routing.wrapUpSeconds;
-    await this.notifier.emit(contact.operatorId, 'contact.ended', {
+    await this.notifier.emit(operatorId, 'contact.ended', {
       contactId: contact.id,
       state: contact.state,
       wrapUpSeconds,
       wrapUpEndsAt: Date.now() + wrapUpSeconds * 1000,
     });
-    if (await this.operators.transition(contact.operatorId, ['busy'], 'wrap_up', { contactId: contact.id })) {
-      await this.notifyState(contact.operatorId);
+    if (await this.operators.transition(operatorId, ['busy'], 'wrap_up', { contactId: contact.id })) {
+      await this.notifyState(operatorId);
       await this.queues.schedule(
         'operator.wrap-up-end',
-        { operatorId: contact.operatorId, contactId: contact.id },
-        { delayMs: wrapUpSeconds * 1000, jobId: wrapUpJobId(contact.operatorId, contact.id) },
+        { operatorId: operatorId, contactId: contact.id },
+        { delayMs: wrapUpSeconds * 1000, jobId: wrapUpJobId(operatorId, contact.id) },
       );
     }
   }

@@ -135,6 +135,7 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
             skill: this.frontOffice.skillFor(queue),
             language: job.data.language,
             enqueuedAt: job.data.enqueuedAt,
+            targetOperatorId: job.data.targetOperatorId,
           };
           return { head, urgency: queueUrgency(head, now, type.serviceLevel.targetSeconds, type.priority) };
         }),
@@ -185,8 +186,13 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
     if (!contact) {
       await this.release(operatorId);
       const current = await this.contacts.findById(job.data.contactId);
-      if (!current || current.state === 'connected' || ContactStateMachine.isFinal(current.state)) {
-        // A leftover job for a contact that already ended: drop it.
+      if (
+        !current ||
+        current.state === 'connected' ||
+        current.state === 'messaging' ||
+        ContactStateMachine.isFinal(current.state)
+      ) {
+        // A leftover job for a contact that already ended or is leaving a message: drop it.
         await this.waitingLine.finish(queue, job.id!, this.token, 'stale');
       } else {
         // Still offered elsewhere (e.g. recovered from a dead dispatcher): its offer's expiry returns it.

@@ -1,5 +1,6 @@
 export * from './call-bridge';
 export * from './console-view.service';
+export * from './contact-actions.service';
 export * from './contact-flow.service';
 export * from './contact-view';
 export * from './dispatch-signal.service';
@@ -12,6 +13,7 @@ export * from './operator-notifier';
 export * from './operator-presence.service';
 export * from './reconciler.service';
 export * from './routing.module';
+export * from './supervisor-actions.service';
 export * from './store/offer.store';
 export * from './store/operator-state.store';
 export * from './store/handle-time.store';

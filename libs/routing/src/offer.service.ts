@@ -103,6 +103,8 @@ export class OfferService implements OnModuleInit {
     if (!(await this.offers.settle(offer, reason === 'rejected' ? 'rejected' : 'expired'))) return;
     this.metrics.offerSettled(offer.queue, reason);
     if (reason !== 'expired') await this.queues.cancel(offerExpiryJobId(offer.id));
+    // A contact transferred to this operator by name falls back to its whole queue (docs/routing.md).
+    await this.waitingLine.dropTarget(offer.queue, offer.jobId);
     await this.waitingLine.putBack(offer.queue, offer.jobId, offer.token);
     await this.contacts.transition(
       offer.contactId,

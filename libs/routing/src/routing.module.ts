@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CallBridges } from './call-bridge';
 import { ConsoleViewService } from './console-view.service';
+import { ContactActionsService } from './contact-actions.service';
 import { ContactFlowService } from './contact-flow.service';
 import { DispatchSignal } from './dispatch-signal.service';
 import { DispatcherService } from './dispatcher.service';
@@ -8,6 +9,7 @@ import { OfferService } from './offer.service';
 import { OperatorDirectory } from './operator-directory.service';
 import { OperatorPresenceService } from './operator-presence.service';
 import { ReconcilerService } from './reconciler.service';
+import { SupervisorActionsService } from './supervisor-actions.service';
 import { HandleTimeStore } from './store/handle-time.store';
 import { OfferStore } from './store/offer.store';
 import { OperatorStateStore } from './store/operator-state.store';
@@ -16,6 +18,7 @@ import { WaitingLineService } from './waiting-line.service';
 const shared = [
   CallBridges,
   ConsoleViewService,
+  ContactActionsService,
   ContactFlowService,
   DispatchSignal,
   HandleTimeStore,
@@ -24,6 +27,7 @@ const shared = [
   OperatorDirectory,
   OperatorPresenceService,
   OperatorStateStore,
+  SupervisorActionsService,
   WaitingLineService,
 ];
 

@@ -25,6 +25,21 @@ export class WaitingLineService {
       .catch((error: Error) => this.logger.debug(`putBack ${jobId}: ${error.message}`));
   }
 
+  /**
+   * Ends a named transfer's exclusivity: the contact may go to any operator of its queue. Safe on an
+   * offered (locked) job too: only its data changes.
+   */
+  async dropTarget(queue: string, jobId: string): Promise<boolean> {
+    const job = await this.job(queue, jobId);
+    if (!job?.data.targetOperatorId) return false;
+    const { targetOperatorId: _dropped, ...data } = job.data;
+    void _dropped;
+    await job
+      .updateData(data)
+      .catch((error: Error) => this.logger.debug(`dropTarget ${jobId}: ${error.message}`));
+    return true;
+  }
+
   /** Leaves the waiting line for good (accepted, abandoned). */
   async finish(queue: string, jobId: string, token: string | null, outcome: string): Promise<void> {
     const job = await this.job(queue, jobId);

@@ -1,6 +1,7 @@
-import { Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { Controller, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { JwtAuthGuard, Roles } from '@centralino/auth';
+import { AuditService } from '@centralino/audit';
+import { AuthenticatedRequest, JwtAuthGuard, Roles } from '@centralino/auth';
 import { RetrainResult } from './triage.service';
 import { TriageReloader } from './triage-reloader.service';
 
@@ -11,7 +12,10 @@ import { TriageReloader } from './triage-reloader.service';
 @UseGuards(JwtAuthGuard)
 @Roles('admin')
 export class TriageAdminController {
-  constructor(private readonly reloader: TriageReloader) {}
+  constructor(
+    private readonly reloader: TriageReloader,
+    private readonly audit: AuditService,
+  ) {}
 
   @Post('retrain')
   @HttpCode(200)
@@ -19,7 +23,9 @@ export class TriageAdminController {
     summary:
       'Re-read the front-office file and retrain the triage classifier (examples, keywords, directory, triage settings); admin only',
   })
-  retrain(): Promise<RetrainResult> {
-    return this.reloader.reload();
+  async retrain(@Req() request: AuthenticatedRequest): Promise<RetrainResult> {
+    const result = await this.reloader.reload();
+    await this.audit.record({ actor: request.user, action: 'triage.retrain', details: { ...result } });
+    return result;
   }
 }

@@ -1,3 +1,4 @@
+import { AuditEntryEntity } from './audit-entry.entity';
 import { ChatConversationEntity } from './chat-conversation.entity';
 import { ChatMessageEntity } from './chat-message.entity';
 import { ContactEventEntity } from './contact-event.entity';
@@ -18,6 +19,7 @@ export {
   OperatorEventEntity,
   WebhookReceiptEntity,
 };
+export { AuditEntryEntity };
 export { DepartmentMessageEntity, DepartmentMessageNoteEntity, MessageDeliveryEntity };
 export const ENTITIES = [
   ChatConversationEntity,
@@ -31,4 +33,6 @@ export const ENTITIES = [
   DepartmentMessageEntity,
   DepartmentMessageNoteEntity,
   MessageDeliveryEntity,
+  // Audit log (libs/audit).
+  AuditEntryEntity,
 ];

@@ -38,6 +38,24 @@ export class OperatorEntity {
   @Column('integer', { name: 'chat_capacity', default: 3 })
   chatCapacity!: number;
 
+  /** For supervisors: the teams whose operators they see and act on (empty: their own team). */
+  @Column('jsonb', { default: [] })
+  supervises!: string[];
+
   @Column('boolean', { default: true })
   active!: boolean;
+
+  /**
+   * Bumped on logout, password change, role change and disabling: access tokens carry the version they
+   * were issued under, and an older one is refused (libs/auth).
+   */
+  @Column('integer', { name: 'token_version', default: 0 })
+  tokenVersion!: number;
+
+  /**
+   * `config` while the front-office file owns the record (updated from it at start-up); `admin` once the
+   * admin API or CLI changed it: from then on start-up leaves it alone.
+   */
+  @Column('text', { name: 'managed_by', default: 'config' })
+  managedBy!: 'config' | 'admin';
 }

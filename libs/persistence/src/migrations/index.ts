@@ -2,6 +2,9 @@ import { InitialSchema1763900000000 } from './1763900000000-initial-schema';
 import { DepartmentMessages1764200000000 } from './1764200000000-department-messages';
 import { Reporting1764300000000 } from './1764300000000-reporting';
 import { ChatTranscripts1764700000000 } from './1764700000000-chat-transcripts';
+import { AuditEntries1765100000000 } from './1765100000000-audit-entries';
+import { UsersAndTokens1765100000001 } from './1765100000001-users-and-tokens';
+import { OperatorSupervises1765300000000 } from './1765300000000-operator-supervises';
 import { OperatorCapacity1765400000000 } from './1765400000000-operator-capacity';
 
 /** Every migration, oldest first. Add new ones at the end; never edit one that has shipped. */
@@ -10,5 +13,8 @@ export const MIGRATIONS = [
   DepartmentMessages1764200000000,
   Reporting1764300000000,
   ChatTranscripts1764700000000,
+  AuditEntries1765100000000,
+  UsersAndTokens1765100000001,
   OperatorCapacity1765400000000,
+  OperatorSupervises1765300000000,
 ];

@@ -142,6 +142,27 @@ export class ContactRepository {
   }
 
   /**
+   * Applies `patch` and appends a `note` if the contact is still in one of `states` (no state change:
+   * e.g. a waiting contact moved to another queue). Null, with nothing written, otherwise.
+   */
+  async patchIn(
+    id: string,
+    states: readonly ContactState[],
+    patch: ContactPatch,
+    note: JsonObject & { kind: string },
+    at = new Date(),
+  ): Promise<Contact | null> {
+    return this.database.transaction(async (manager) => {
+      const contact = await this.lock(manager, id);
+      if (!states.includes(contact.state)) return null;
+      Object.assign(contact, patch);
+      await manager.update(ContactEntity, { id }, patch as Partial<ContactEntity>);
+      await manager.insert(ContactEventEntity, { contactId: id, type: 'note', at, data: note });
+      return contact;
+    });
+  }
+
+  /**
    * Appends a `note` event (a logged step that changes no state) to a contact that exists. When `data.clientId`
    * is given, a note of the same kind with the same clientId is not written twice: the existing one
    * is returned, so a console's resend is harmless.
@@ -306,6 +327,7 @@ export class ContactRepository {
     patch: ContactPatch = {},
     data: JsonObject = {},
     at = new Date(),
+    note?: JsonObject & { kind: string },
   ): Promise<Contact | null> {
     const moved = await this.database.transaction(async (manager) => {
       const contact = await this.lock(manager, id);
@@ -313,6 +335,8 @@ export class ContactRepository {
       ContactStateMachine.assertTransition(contact.state, to);
       Object.assign(contact, patch, { state: to });
       await manager.update(ContactEntity, { id }, { ...patch, state: to } as Partial<ContactEntity>);
+      // A note that explains the move (e.g. a transfer, which reports count) is written with it, or not at all.
+      if (note) await manager.insert(ContactEventEntity, { contactId: id, type: 'note', at, data: note });
       await manager.insert(ContactEventEntity, { contactId: id, type: to, at, data });
       return contact;
     });

@@ -4,7 +4,11 @@
  */
 
 /** Where the provider must report back after an action: each adapter maps a step to its own URL. */
-export type CallStep = 'gathered' | 'wait' | 'queue-result' | 'dial-result';
+export type CallStep = 'gathered' | 'wait' | 'queue-result' | 'dial-result' | 'message';
+
+/** What the voice message flow asks for, in this order: the caller's name, why they call, a number. */
+export const MESSAGE_FIELDS = ['name', 'text', 'callback'] as const;
+export type MessageField = (typeof MESSAGE_FIELDS)[number];
 
 export interface SayAction {
   type: 'say';
@@ -25,8 +29,15 @@ export interface GatherAction {
   hints: string[];
   /** Played while the caller may already answer (barge-in). */
   prompt: SayAction | null;
-  /** Reported to even when the caller said and pressed nothing (triage then uses the reception queue). */
-  next: 'gathered';
+  /**
+   * Reported to even when the caller said and pressed nothing (triage then uses the reception queue; the
+   * message flow goes on without that answer).
+   */
+  next: 'gathered' | 'message';
+  /** The answer a `message` gather collects; renderers put it in the report URL (`?field=name`). */
+  field?: MessageField;
+  /** A key that ends digit input (`#` for a phone number of any length). */
+  finishOnKey?: string;
   /**
    * Which gather of the call this is: 1 for the menu, 2+ for clarifying questions. Renderers put it in
    * the report URL (`?attempt=2`), so the answer to a question is a new event, not a retried one.
@@ -86,8 +97,15 @@ export function parseOperatorEndpoint(
   return { kind: 'client', identity: value };
 }
 
-/** The report URL of a gather, with `?attempt=N` for a clarifying question (N > 1). */
-export function withAttempt(url: string, attempt: number | undefined): string {
-  if (!attempt || attempt <= 1) return url;
-  return `${url}${url.includes('?') ? '&' : '?'}attempt=${attempt}`;
+/**
+ * The report URL of a gather: `?attempt=N` for a clarifying question (N > 1), `?field=...` for an
+ * answer of the message flow.
+ */
+export function reportUrl(url: string, gather: Pick<GatherAction, 'attempt' | 'field'>): string {
+  const query = new URLSearchParams();
+  if (gather.attempt && gather.attempt > 1) query.set('attempt', String(gather.attempt));
+  if (gather.field) query.set('field', gather.field);
+  const search = query.toString();
+  if (!search) return url;
+  return `${url}${url.includes('?') ? '&' : '?'}${search}`;
 }

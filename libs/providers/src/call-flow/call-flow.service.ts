@@ -5,7 +5,8 @@ import { InboundContact, IntakeResult, IntakeService } from '@centralino/intake'
 import { ContactRepository, OperatorRecord } from '@centralino/persistence';
 import { ContactFlowService } from '@centralino/routing';
 import type { ClarifyQuestion } from '@centralino/triage';
-import { CallAction, parseOperatorEndpoint, SayAction } from './call-actions';
+import { CallAction, MessageField, parseOperatorEndpoint, SayAction } from './call-actions';
+import { StartMessageOptions, VoiceMessageFlow } from './voice-message.service';
 import { positionPrompt, sorryPrompt } from './wait-prompts';
 
 /** Seconds of silence (or hold music) between two position announcements. */
@@ -27,6 +28,7 @@ export class CallFlow {
     private readonly contacts: ContactRepository,
     private readonly flow: ContactFlowService,
     private readonly frontOffice: FrontOfficeConfig,
+    private readonly messages: VoiceMessageFlow,
   ) {}
 
   get defaultLanguage(): string {
@@ -66,6 +68,13 @@ export class CallFlow {
     }
     const contact = await this.contacts.findById(result.contactId);
     if (!contact) throw new DomainError('not_found', `Contact ${result.contactId} does not exist`);
+    // The caller asked for a person or department of the directory who has no phone of their own: they
+    // leave a message for them instead of waiting at reception.
+    const target = contact.triage?.decision === 'directory' ? contact.triage.directoryTarget : undefined;
+    if (target && !target.phone && contact.state === 'queued') {
+      const message = await this.startMessage(contact, { reason: 'unavailable', recipientId: target.id });
+      if (message) return { result, actions: message };
+    }
     return { result, actions: await this.actionsFor(contact, true, options.announcePosition ?? false) };
   }
 
@@ -85,14 +94,61 @@ export class CallFlow {
     };
   }
 
-  /** The hold loop of a waiting call. Null for a call centralino does not know. */
+  /**
+   * The entry point for flows that want the caller to leave a message (out of hours, queue overflow, a
+   * person who is not available): the contact leaves its queue and the caller is asked for their name,
+   * why they call and a number; the message reaches `recipientId`'s inbox (null: reception) and the
+   * contact ends `message_taken`. Returns the actions to answer the provider with now; null when the
+   * contact cannot leave a message (already offered, connected or ended): carry on as before.
+   */
+  startMessage(contact: Contact, options: StartMessageOptions): Promise<CallAction[] | null> {
+    return this.messages.start(contact, options);
+  }
+
+  /**
+   * An answer of the message flow (`field`: what was asked), reported by the provider; `eventKey` makes
+   * a retried delivery harmless. Null for an unknown call.
+   */
+  async messageAnswer(
+    provider: string,
+    externalId: string,
+    field: MessageField,
+    input: { speech?: string; digits?: string },
+    eventKey: string,
+  ): Promise<CallAction[] | null> {
+    const contact = await this.contacts.findByExternalId(provider, externalId);
+    if (!contact) {
+      this.logger.warn({ provider, externalId }, 'Message answer for an unknown call');
+      return null;
+    }
+    const actions = await this.messages.answer(contact, field, input, { provider, eventKey });
+    if (actions) return actions;
+    const now = (await this.contacts.findById(contact.id)) ?? contact;
+    return this.actionsFor(now, false);
+  }
+
+  /**
+   * The hold loop of a waiting call. Null when the caller should leave the holding room: a call
+   * centralino does not know, or one whose caller is to leave a message (the provider's report that the
+   * caller left the room then gets `leftHoldingRoom`'s questions).
+   */
   async waiting(provider: string, externalId: string): Promise<CallAction[] | null> {
     const contact = await this.contacts.findByExternalId(provider, externalId);
     if (!contact) {
       this.logger.warn({ provider, externalId }, 'Wait request for an unknown call');
       return null;
     }
+    if (contact.state === 'messaging') return null;
     return this.actionsFor(contact, false);
+  }
+
+  /**
+   * The caller left the holding room on centralino's request because they are to leave a message: the
+   * message flow's current question. Null when that is not why (the caller hung up, the room failed).
+   */
+  async leftHoldingRoom(provider: string, externalId: string): Promise<CallAction[] | null> {
+    const contact = await this.contacts.findByExternalId(provider, externalId);
+    return contact?.state === 'messaging' ? this.messages.current(contact) : null;
   }
 
   /** The caller's current instructions: hold (with position), be connected, or be hung up on. */
@@ -128,6 +184,8 @@ export class CallFlow {
       case 'connected':
         // The bridge is moving the call to the operator: keep the line quiet meanwhile.
         return [{ type: 'pause', seconds: 5 }];
+      case 'messaging':
+        return this.messages.current(contact);
       default:
         return [this.say(sorryPrompt(language), language), { type: 'hangup' }];
     }
@@ -165,6 +223,9 @@ export class CallFlow {
     from?: string,
   ): Promise<IntakeResult | null> {
     try {
+      // A caller who hangs up after saying why they called has left their message.
+      const contact = await this.contacts.findByExternalId(provider, externalId);
+      if (contact?.state === 'messaging') await this.messages.settle(contact);
       return await this.intake.ended(provider, eventKey, externalId, reason);
     } catch (error) {
       if (error instanceof DomainError && error.code === 'unknown_call') {

@@ -56,6 +56,8 @@ export class GenericAdapter extends CallBridge implements OnModuleInit {
     if (contact.state === 'connected' && contact.operatorId) {
       const operator = await this.operators.findById(contact.operatorId);
       actions = operator ? this.flow.connect(contact, operator).slice(0, 1) : [];
+    } else if (contact.state === 'transferred') {
+      return this.message(contact, [await this.transferAction(contact)]);
     } else if (ContactStateMachine.isFinal(contact.state)) {
       actions = [{ type: 'hangup' as const }];
     } else {
@@ -66,27 +68,56 @@ export class GenericAdapter extends CallBridge implements OnModuleInit {
 
   /** Pushes the connect to the gateway, signed like the webhooks it sends (Webhook-Signature). */
   async connect(contact: Contact, operator: OperatorRecord): Promise<void> {
-    const url = this.config.env.GENERIC_ACTIONS_URL;
-    if (!url || contact.channel !== 'voice') return;
-    const body = JSON.stringify(
-      this.message(
-        { ...contact, state: 'connected' },
-        renderGenericActions(this.flow.connect(contact, operator).slice(0, 1)),
-      ),
+    if (contact.channel !== 'voice') return;
+    await this.push(
+      { ...contact, state: 'connected' },
+      renderGenericActions(this.flow.connect(contact, operator).slice(0, 1)),
+      `accept-${contact.id}-${operator.id}`,
     );
+    this.logger.log({ contactId: contact.id, operatorId: operator.id }, 'Generic gateway told to connect');
+  }
+
+  override async hangUp(contact: Contact): Promise<void> {
+    await this.push(contact, [{ type: 'hangup' }], `hangup-${contact.id}`);
+  }
+
+  /** The waiting prompts again (the call is back in a queue); keyed by the event so each requeue counts. */
+  override async requeue(contact: Contact): Promise<void> {
+    const actions = renderGenericActions(await this.flow.actionsFor(contact, false));
+    await this.push({ ...contact, state: 'queued' }, actions, `requeue-${contact.id}-${Date.now()}`);
+  }
+
+  override async transfer(contact: Contact, number: string): Promise<void> {
+    await this.push(
+      { ...contact, state: 'transferred' },
+      [{ type: 'transfer', number }],
+      `transfer-${contact.id}`,
+    );
+  }
+
+  /** The number of a transferred call, from its `transferred` event (docs/generic-webhook.md). */
+  private async transferAction(contact: Contact): Promise<GenericAction> {
+    const events = await this.contacts.events(contact.id);
+    const transferred = events.filter((event) => event.type === 'transferred').pop();
+    return { type: 'transfer', number: String(transferred?.data.number ?? '') };
+  }
+
+  private async push(contact: Contact, actions: GenericAction[], idempotencyKey: string): Promise<void> {
+    const url = this.config.env.GENERIC_ACTIONS_URL;
+    if (!url) return;
+    const body = JSON.stringify(this.message(contact, actions));
     const secret = this.config.genericWebhookSecrets[0]!;
     const response = await fetch(url, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
         'webhook-signature': GenericSignatureVerifier.header(secret, body),
-        'idempotency-key': `accept-${contact.id}-${operator.id}`,
+        'idempotency-key': idempotencyKey,
       },
       body,
       signal: AbortSignal.timeout(5000),
     });
     if (!response.ok) throw new Error(`the gateway answered ${response.status} to call.actions`);
-    this.logger.log({ contactId: contact.id, operatorId: operator.id }, 'Generic gateway told to connect');
   }
 
   private message(contact: Contact, actions: GenericAction[]): GenericCallActions {

@@ -21,6 +21,7 @@ const STEP_PATHS: Record<CallStep, string> = {
   wait: 'voice/wait',
   'queue-result': 'voice/queue-result',
   'dial-result': 'voice/dial-result',
+  message: 'voice/message',
 };
 
 /**
@@ -127,5 +128,25 @@ export class TwilioAdapter extends CallBridge implements OnModuleInit {
       { contactId: contact.id, operatorId: operator.id },
       'Twilio call redirected to the operator',
     );
+  }
+
+  override async hangUp(contact: Contact): Promise<void> {
+    if (!this.client || contact.channel !== 'voice') return;
+    await this.client.calls(contact.externalId).update({ status: 'completed' });
+  }
+
+  /** Back into `<Enqueue>` with the waiting prompts, as when the call was first queued. */
+  override async requeue(contact: Contact): Promise<void> {
+    if (!this.client || contact.channel !== 'voice') return;
+    const twiml = this.renderer.render(await this.flow.actionsFor(contact, false));
+    await this.client.calls(contact.externalId).update({ twiml });
+  }
+
+  override async transfer(contact: Contact, number: string): Promise<void> {
+    if (!this.client) return;
+    const response = new twilio.twiml.VoiceResponse();
+    response.dial(number);
+    await this.client.calls(contact.externalId).update({ twiml: response.toString() });
+    this.logger.log({ contactId: contact.id }, 'Twilio call transferred out');
   }
 }

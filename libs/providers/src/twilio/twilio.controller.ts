@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { maskPhone } from '@centralino/contacts';
 import { CallAction } from '../call-flow/call-actions';
 import { CallFlow } from '../call-flow/call-flow.service';
-import { gatherAttemptSchema } from '../call-flow/gather-attempt.dto';
+import { gatherAttemptSchema, messageFieldSchema } from '../call-flow/gather-attempt.dto';
 import { TWILIO_PROVIDER, TwilioAdapter } from './twilio.adapter';
 import {
   TWILIO_FINAL_STATUSES,
@@ -86,6 +86,32 @@ export class TwilioVoiceController {
     return this.twiml(reply, actions);
   }
 
+  /**
+   * A `<Gather>` of the voice message flow (`?field=name|text|callback`): the caller's name and reason
+   * as Twilio's speech transcript (`SpeechResult`), the number as digits; then the next question, or
+   * the message is stored for the department and the caller thanked.
+   */
+  @Post('message')
+  @HttpCode(200)
+  async message(
+    @Req() request: TwilioRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Headers('x-twilio-signature') signature?: string,
+    @Headers('i-twilio-idempotency-token') idempotencyToken?: string,
+    @Query('field') fieldParam?: string,
+  ): Promise<string> {
+    const call = twilioGatherSchema.parse(this.verified(request, signature));
+    const { field } = messageFieldSchema.parse({ field: fieldParam });
+    const actions = await this.flow.messageAnswer(
+      TWILIO_PROVIDER,
+      call.CallSid,
+      field,
+      { speech: call.SpeechResult, digits: call.Digits },
+      `${call.CallSid}:message:${field}:${idempotencyToken ?? ''}`,
+    );
+    return actions ? this.twiml(reply, actions) : this.raw(reply, EMPTY);
+  }
+
   /** `<Enqueue waitUrl>`: position announcement and a pause; Twilio fetches it again when it ends. */
   @Post('wait')
   @HttpCode(200)
@@ -96,7 +122,8 @@ export class TwilioVoiceController {
   ): Promise<string> {
     const call = twilioCallSchema.parse(this.verified(request, signature));
     const actions = await this.flow.waiting(TWILIO_PROVIDER, call.CallSid);
-    // An unknown call leaves the queue (and then ends) rather than waiting for nobody.
+    // An unknown call leaves the queue (and then ends) rather than waiting for nobody; a caller who is
+    // to leave a message leaves it too, and `<Enqueue action>` asks for the message.
     return actions ? this.twiml(reply, actions) : this.raw(reply, LEAVE);
   }
 
@@ -109,6 +136,10 @@ export class TwilioVoiceController {
     @Headers('x-twilio-signature') signature?: string,
   ): Promise<string> {
     const call = twilioQueueResultSchema.parse(this.verified(request, signature));
+    if (call.QueueResult === 'leave') {
+      const message = await this.flow.leftHoldingRoom(TWILIO_PROVIDER, call.CallSid);
+      if (message) return this.twiml(reply, message);
+    }
     // bridged, redirected (the operator connect): the call goes on elsewhere.
     if (!TWILIO_LEFT_QUEUE_RESULTS.has(call.QueueResult)) return this.raw(reply, EMPTY);
     const reason = call.QueueResult === 'hangup' ? 'hangup' : `queue_${call.QueueResult}`;

@@ -1,6 +1,6 @@
 import twilio from 'twilio';
 import type VoiceResponse from 'twilio/lib/twiml/VoiceResponse';
-import { CallAction, CallStep, SayAction, withAttempt } from '../call-flow/call-actions';
+import { CallAction, CallStep, reportUrl, SayAction } from '../call-flow/call-actions';
 import { localeOf } from '../call-flow/locales';
 
 type SayLanguage = NonNullable<VoiceResponse.SayAttributes['language']>;
@@ -24,9 +24,10 @@ export class TwilioRenderer {
       case 'gather': {
         const gather = response.gather({
           input: action.input,
-          action: withAttempt(this.urlFor(action.next), action.attempt),
+          action: reportUrl(this.urlFor(action.next), action),
           method: 'POST',
-          numDigits: action.numDigits,
+          numDigits: action.input.includes('dtmf') ? action.numDigits : undefined,
+          finishOnKey: action.finishOnKey,
           timeout: action.timeoutSeconds,
           speechTimeout: 'auto',
           language: localeOf(action.language) as GatherLanguage,

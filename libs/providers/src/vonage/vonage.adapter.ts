@@ -17,6 +17,7 @@ const STEP_PATHS: Record<CallStep, string> = {
   wait: 'event',
   'queue-result': 'event',
   'dial-result': 'operator-event',
+  message: 'message',
 };
 
 /**

@@ -4,7 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import { maskPhone } from '@centralino/contacts';
 import { MetricsService } from '@centralino/observability';
 import { CallFlow } from '../call-flow/call-flow.service';
-import { gatherAttemptSchema } from '../call-flow/gather-attempt.dto';
+import { gatherAttemptSchema, messageFieldSchema } from '../call-flow/gather-attempt.dto';
 import { VONAGE_PROVIDER, VonageAdapter } from './vonage.adapter';
 import { NccoAction } from './vonage.renderer';
 import {
@@ -83,6 +83,30 @@ export class VonageVoiceController {
       outcome: result.duplicate ? 'duplicate' : 'accepted',
     });
     return this.vonage.renderer.render(actions);
+  }
+
+  /**
+   * An `input` of the voice message flow (`?field=name|text|callback`): the caller's name and reason as
+   * Vonage's speech transcript, the number as DTMF; then the next question, or the message is stored for
+   * the department and the caller thanked. An unknown call gets an empty NCCO (the call ends).
+   */
+  @Post('message')
+  @HttpCode(200)
+  async message(
+    @Req() request: VonageRequest,
+    @Headers('authorization') authorization?: string,
+    @Query('field') fieldParam?: string,
+  ): Promise<NccoAction[]> {
+    const input = vonageInputSchema.parse(this.verified(request, authorization, request.body));
+    const { field } = messageFieldSchema.parse({ field: fieldParam });
+    const actions = await this.flow.messageAnswer(
+      VONAGE_PROVIDER,
+      input.uuid,
+      field,
+      { speech: input.speech?.results?.[0]?.text, digits: input.dtmf?.digits },
+      `${input.uuid}:message:${field}`,
+    );
+    return this.vonage.renderer.render(actions ?? []);
   }
 
   /**

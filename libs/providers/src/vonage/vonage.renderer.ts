@@ -1,4 +1,4 @@
-import { CallAction, CallStep, OperatorEndpoint, withAttempt } from '../call-flow/call-actions';
+import { CallAction, CallStep, OperatorEndpoint, reportUrl } from '../call-flow/call-actions';
 import { localeOf } from '../call-flow/locales';
 
 /** One NCCO action (https://developer.vonage.com/en/voice/voice-api/ncco-reference). */
@@ -34,14 +34,28 @@ export class VonageRenderer {
           {
             action: 'input',
             type: action.input,
-            dtmf: { maxDigits: action.numDigits, timeOut: action.timeoutSeconds },
-            speech: {
-              language: localeOf(action.language),
-              context: action.hints,
-              endOnSilence: 1.5,
-              startTimeout: action.timeoutSeconds,
-            },
-            eventUrl: [withAttempt(this.urlFor(action.next), action.attempt)],
+            ...(action.input.includes('dtmf')
+              ? {
+                  dtmf: {
+                    maxDigits: action.numDigits,
+                    timeOut: action.timeoutSeconds,
+                    ...(action.finishOnKey === '#' ? { submitOnHash: true } : {}),
+                  },
+                }
+              : {}),
+            ...(action.input.includes('speech')
+              ? {
+                  speech: {
+                    language: localeOf(action.language),
+                    context: action.hints,
+                    endOnSilence: 1.5,
+                    startTimeout: action.timeoutSeconds,
+                    // A message is longer than a menu answer: up to a minute of speech.
+                    ...(action.field === 'text' ? { maxDuration: 60 } : {}),
+                  },
+                }
+              : {}),
+            eventUrl: [reportUrl(this.urlFor(action.next), action)],
             eventMethod: 'POST',
           },
         ];

@@ -33,6 +33,11 @@ describe('rankOperators', () => {
       'a',
     ]);
   });
+
+  it('offers a contact transferred to a named operator to that operator only, skills or not', () => {
+    expect(rankOperators({ ...head, targetOperatorId: 'c' }, operators).map((o) => o.id)).toEqual(['c']);
+    expect(rankOperators({ ...head, targetOperatorId: 'gone' }, operators)).toEqual([]);
+  });
 });
 
 describe('queueUrgency', () => {

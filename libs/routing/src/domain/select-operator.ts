@@ -6,6 +6,8 @@ export interface WaitingHead {
   skill: string;
   language: string | null;
   enqueuedAt: number;
+  /** Transferred to this operator by name: only they may be offered it (until it falls back). */
+  targetOperatorId?: string;
 }
 
 /**
@@ -19,6 +21,8 @@ export function rankOperators(
   operators: readonly RoutableOperator[],
   declined: ReadonlySet<string> = new Set(),
 ): RoutableOperator[] {
+  // A named transfer is explicit: that operator only, whatever their skills.
+  if (head.targetOperatorId) return operators.filter((operator) => operator.id === head.targetOperatorId);
   return operators
     .filter((operator) => (operator.skills[head.skill] ?? 0) > 0)
     .sort((a, b) => {

@@ -1,0 +1,74 @@
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { WaitingContact } from './job-contracts';
+
+/**
+ * Moves one waiting job to its place in its queue's waiting line, by the rule of docs/routing.md: a
+ * higher `priority` first, then the older `enqueuedAt` (both from the job's data), so a contact that is
+ * transferred, moved or re-prioritised is served as if it had been waiting there all along. BullMQ only
+ * appends (FIFO by insertion), so this works on its two structures directly, atomically in one script:
+ * the `wait` list (head at the right, where workers pop) and the `prioritized` sorted set (head = lowest
+ * score). Returns the 1-based position, or -1 when the job is not waiting (taken by a dispatcher, gone).
+ * KEYS: wait list, prioritized set. ARGV: job id, job key prefix.
+ */
+const PLACE_SCRIPT = `
+local id = ARGV[1]
+local prefix = ARGV[2]
+local function rank(jobId)
+  local raw = redis.call('HGET', prefix .. jobId, 'data')
+  if not raw then return nil, nil end
+  local data = cjson.decode(raw)
+  local priority = data.priority
+  if type(priority) ~= 'number' then priority = 0 end
+  return priority, data.enqueuedAt
+end
+local function before(pa, ta, pb, tb) return pa > pb or (pa == pb and ta < tb) end
+local p, t = rank(id)
+if not t then return -1 end
+if redis.call('LREM', KEYS[1], 0, id) > 0 then
+  local ids = redis.call('LRANGE', KEYS[1], 0, -1)
+  for i = #ids, 1, -1 do
+    local po, to = rank(ids[i])
+    if to and before(p, t, po, to) then
+      redis.call('LINSERT', KEYS[1], 'AFTER', ids[i], id)
+      return #ids - i + 1
+    end
+  end
+  redis.call('LPUSH', KEYS[1], id)
+  return #ids + 1
+end
+local own = redis.call('ZSCORE', KEYS[2], id)
+if not own then return -1 end
+redis.call('ZREM', KEYS[2], id)
+local entries = redis.call('ZRANGE', KEYS[2], 0, -1, 'WITHSCORES')
+local previous = nil
+for i = 1, #entries, 2 do
+  local po, to = rank(entries[i])
+  local score = tonumber(entries[i + 1])
+  if to and before(p, t, po, to) then
+    local placed = previous and (previous + score) / 2 or score - 1
+    redis.call('ZADD', KEYS[2], placed, id)
+    return (i + 1) / 2
+  end
+  previous = score
+end
+redis.call('ZADD', KEYS[2], previous and previous + 1 or tonumber(own), id)
+return #entries / 2 + 1
+`;
+
+/** Places a waiting contact's job by priority, then original age (see PLACE_SCRIPT). Null if not waiting. */
+export async function placeWaitingJob(
+  client: Redis,
+  line: Queue<WaitingContact>,
+  jobId: string,
+): Promise<number | null> {
+  const position = (await client.eval(
+    PLACE_SCRIPT,
+    2,
+    line.keys.wait,
+    line.keys.prioritized,
+    jobId,
+    line.toKey(''),
+  )) as number;
+  return position < 0 ? null : position;
+}
