@@ -28,9 +28,9 @@ function listened(source: string): string[] {
  * used both ways (chat.read, chat.typing) counts when it is the first argument of a `send(`/`emit(` call.
  */
 function sent(source: string, serverEvents: readonly string[]): string[] {
-  const quoted = new Set([...source.matchAll(/'([a-z]+\.[a-z_]+)'/g)].map((match) => match[1]!));
+  const quoted = new Set([...source.matchAll(/'([a-z]+\.[a-z_-]+)'/g)].map((match) => match[1]!));
   const emitted = new Set(
-    [...source.matchAll(/\b(?:send|emit)\('([a-z]+\.[a-z_]+)'/g)].map((match) => match[1]!),
+    [...source.matchAll(/\b(?:send|emit)\('([a-z]+\.[a-z_-]+)'/g)].map((match) => match[1]!),
   );
   return [...quoted]
     .filter((name) => name !== 'centralino.console')
