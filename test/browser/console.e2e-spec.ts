@@ -59,6 +59,7 @@ describe('operator console and supervisor dashboard in Chromium', () => {
     const started = await postGenericWebhook(service.url, call);
     expect(started.body).toMatchObject({ queue: 'billing', state: 'queued' });
     await waitForText(dashboard, billing('waiting'), '1');
+    await waitForText(dashboard, billing('estimated-wait'), '—');
     await waitForText(
       dashboard,
       `#waiting-rows tr[data-id="${started.body.contactId as string}"] [data-field="queue"]`,
@@ -81,6 +82,7 @@ describe('operator console and supervisor dashboard in Chromium', () => {
     await waitForText(console, '#contact-confidence', /^\d+%$/);
     await waitForText(dashboard, billing('waiting'), '0');
     await waitForText(dashboard, billing('offered'), '1');
+    await waitForText(dashboard, billing('estimated-wait'), /^\d+:\d\d$/);
     expect(await console.locator('#connection-banner').isHidden()).toBe(true);
     expect(await console.locator('#error-banner').isHidden()).toBe(true);
 

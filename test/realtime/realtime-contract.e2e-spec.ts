@@ -145,6 +145,9 @@ describe('realtime contract (socket.io, real clients)', () => {
     ]);
     expect(billing.oldestEnqueuedAt).toBeLessThanOrEqual(waiting.at);
     expect(billing.operators.away).toBeGreaterThanOrEqual(1);
+    // Nobody who takes billing is working (anna is away): no estimate can be given.
+    const { available, reserved, busy, wrap_up } = billing.operators;
+    if (available + reserved + busy + wrap_up === 0) expect(billing.estimatedWaitSeconds).toBeNull();
     expect(waiting.operators).toEqual(
       expect.arrayContaining([
         expect.objectContaining({
@@ -160,6 +163,8 @@ describe('realtime contract (socket.io, real clients)', () => {
     const offer = await anna.next('offer', (payload) => payload.contactId === contactId);
     const ringing = await dashboard.until((snapshot) => dashboard.queue(snapshot, 'billing').offered === 1);
     expect(dashboard.queue(ringing, 'billing')).toMatchObject({ waiting: 0, offered: 1 });
+    // Anna is working now: a newcomer would be next, served within about half a handle time.
+    expect(dashboard.queue(ringing, 'billing').estimatedWaitSeconds).toBeGreaterThan(0);
     expect(ringing.operators.find((entry) => entry.id === anna.operatorId)?.state).toBe('reserved');
 
     await anna.send('offer.accept', { offerId: offer.offerId });

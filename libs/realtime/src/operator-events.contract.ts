@@ -305,6 +305,11 @@ export interface QueueStatsPayload {
   oldestEnqueuedAt: number | null;
   /** Seconds the head of the queue has waited so far (0 when none waits). */
   longestWaitSeconds: number;
+  /**
+   * Estimated wait (seconds) of a contact that joined the queue now, as callers are told it
+   * (docs/routing.md); null when no operator who can take the queue is working.
+   */
+  estimatedWaitSeconds: number | null;
   /** Online operators with this queue's skill, by state. */
   operators: OperatorStateCounts;
   /** Today's figures for the queue (refreshed every few seconds). */

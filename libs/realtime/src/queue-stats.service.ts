@@ -2,7 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { FrontOfficeConfig } from '@centralino/config';
 import { OperatorRecord, OperatorRepository } from '@centralino/persistence';
 import { QueueRegistry } from '@centralino/queueing';
-import { OperatorStateStore } from '@centralino/routing';
+import {
+  DEFAULT_HANDLE_SECONDS,
+  estimateWait,
+  HandleTimeStore,
+  OperatorStateStore,
+} from '@centralino/routing';
 import { TodayStatsService } from './today-stats.service';
 import { WAITING_CONTACTS_SHOWN } from './operator-events.contract';
 import type {
@@ -34,6 +39,7 @@ export class QueueStatsService {
     private readonly operators: OperatorRepository,
     private readonly frontOffice: FrontOfficeConfig,
     private readonly today: TodayStatsService,
+    private readonly handleTimes: HandleTimeStore,
   ) {}
 
   async snapshot(now = Date.now()): Promise<SupervisorServerEvents['queues.snapshot']> {
@@ -48,8 +54,25 @@ export class QueueStatsService {
           queue.operators[operator.state as keyof OperatorStateCounts] += 1;
         }
       }
+      queue.estimatedWaitSeconds = await this.estimatedWaitForNewcomer(queue);
     }
     return { at: now, queues: queueStats, operators };
+  }
+
+  /**
+   * What a contact joining the queue now would be told (the same estimate callers hear): behind everyone
+   * waiting, served by the operators with the queue's skill who are working (not away). Null when nobody
+   * who can take the queue is working.
+   */
+  private async estimatedWaitForNewcomer(queue: QueueStatsPayload): Promise<number | null> {
+    const { available, reserved, busy, wrap_up } = queue.operators;
+    const estimate = estimateWait({
+      position: queue.waiting + 1,
+      staffed: available + reserved + busy + wrap_up,
+      handleTimes: await this.handleTimes.recent(queue.id),
+      defaultHandleSeconds: DEFAULT_HANDLE_SECONDS,
+    });
+    return estimate?.expected ?? null;
   }
 
   private async queueStats(queue: string, now: number, today: QueueTodayPayload): Promise<QueueStatsPayload> {
@@ -68,6 +91,7 @@ export class QueueStatsService {
       offered: counts.active ?? 0,
       oldestEnqueuedAt: oldest,
       longestWaitSeconds: oldest ? Math.max(0, Math.round((now - oldest) / 1000)) : 0,
+      estimatedWaitSeconds: null,
       operators: emptyCounts(),
       today,
       waitingContacts: waitingJobs.map((job) => ({

@@ -6,13 +6,12 @@ import { QueueRegistry, TimerHandlerRegistry } from '@centralino/queueing';
 import { DispatchSignal } from './dispatch-signal.service';
 import { OfferService } from './offer.service';
 import { OperatorNotifier } from './operator-notifier';
-import { estimateWait, WaitEstimate } from './domain/estimate-wait';
+import { DEFAULT_HANDLE_SECONDS, estimateWait, WaitEstimate } from './domain/estimate-wait';
 import { OperatorDirectory } from './operator-directory.service';
 import { HandleTimeStore } from './store/handle-time.store';
 import { OperatorStateStore } from './store/operator-state.store';
 
 /** Handle time assumed before a queue has any history (seconds). */
-const DEFAULT_HANDLE_SECONDS = 180;
 
 export function wrapUpJobId(operatorId: string, contactId: string): string {
   return `wrap-up-end.${operatorId}.${contactId}`;

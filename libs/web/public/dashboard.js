@@ -83,6 +83,11 @@ function renderQueues(snapshot) {
         field: 'longest-wait',
         numeric: true,
       },
+      {
+        text: queue.estimatedWaitSeconds === null ? '—' : duration(queue.estimatedWaitSeconds),
+        field: 'estimated-wait',
+        numeric: true,
+      },
       { text: queue.operators.available, field: 'available', numeric: true },
       { text: queue.operators.busy + queue.operators.reserved, field: 'busy', numeric: true },
       { text: queue.operators.wrap_up, field: 'wrap-up', numeric: true },
@@ -196,7 +201,8 @@ function renderOperators(snapshot, offset) {
     (operator) => [
       { text: operator.displayName, field: 'name' },
       {
-        text: stateLabel(operator.state) + (operator.reason ? ` (${operator.reason.replaceAll('_', ' ')})` : ''),
+        text:
+          stateLabel(operator.state) + (operator.reason ? ` (${operator.reason.replaceAll('_', ' ')})` : ''),
         field: 'state',
       },
       { text: duration((snapshot.at + offset - operator.since) / 1000), field: 'since', numeric: true },
@@ -273,11 +279,17 @@ function renderChart(now) {
     svg('text', { x: left, y: bottom + 18, class: 'tick' }, '−60 min'),
     svg('text', { x: right, y: bottom + 18, 'text-anchor': 'end', class: 'tick' }, 'now'),
     svg('polyline', {
-      points: line(points.map((p) => ({ at: p.at, value: p.waiting })), yWaiting),
+      points: line(
+        points.map((p) => ({ at: p.at, value: p.waiting })),
+        yWaiting,
+      ),
       class: 'series-waiting',
     }),
     svg('polyline', {
-      points: line(points.map((p) => ({ at: p.at, value: p.serviceLevel })), yLevel),
+      points: line(
+        points.map((p) => ({ at: p.at, value: p.serviceLevel })),
+        yLevel,
+      ),
       class: 'series-level',
     }),
     svg('text', { x: left + 6, y: bottom + 18 + 12, class: 'legend-waiting' }, '— waiting'),

@@ -1,3 +1,6 @@
+/** Handle time assumed for a queue that has no recent contacts to learn from (seconds). */
+export const DEFAULT_HANDLE_SECONDS = 180;
+
 export interface WaitEstimate {
   /** Seconds; `expected` is the point estimate, `low`-`high` the range told to callers. */
   low: number;
