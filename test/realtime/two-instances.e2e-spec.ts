@@ -69,4 +69,24 @@ describe('two service instances behind a load balancer', () => {
       ),
     );
   });
+
+  it('fans a supervisor broadcast sent on instance B out to consoles and dashboards on both instances', async () => {
+    const carla = await OperatorClient.connect(a.url, 'carla');
+    const bruno = await OperatorClient.connect(b.url, 'bruno');
+    clients.push(carla, bruno);
+    const dashboardOnA = await SupervisorClient.connect(a.url, 'root');
+    const sender = await SupervisorClient.connect(b.url, 'sara');
+    clients.push(dashboardOnA, sender);
+    const seenOnA = new Promise((resolve) => dashboardOnA.socket.once('broadcast', resolve));
+
+    const ack = await sender.socket.emitWithAck('broadcast', { text: 'Lines are busy: keep calls short' });
+    expect(ack).toMatchObject({ ok: true, data: { text: 'Lines are busy: keep calls short' } });
+    const sent = (ack as { data: unknown }).data;
+    // Each console gets it exactly once, whichever instance it is on.
+    for (const console of [carla, bruno]) {
+      await expect(console.next('broadcast')).resolves.toEqual(sent);
+      await expect(console.quietFor('broadcast', 500)).resolves.toBe(true);
+    }
+    await expect(seenOnA).resolves.toEqual(sent);
+  });
 });
