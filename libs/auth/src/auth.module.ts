@@ -5,6 +5,8 @@ import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { JwtAuthGuard } from './jwt-auth.guard';
 import { OperatorSyncService } from './operator-sync.service';
+import { LoginRateLimiter } from './login-rate-limiter.service';
+import { RefreshTokenStore } from './refresh-token.store';
 import { TokenVersionStore } from './token-version.store';
 
 @Global()
@@ -23,7 +25,14 @@ export class AuthModule {
         }),
       ],
       controllers: options.http ? [AuthController] : [],
-      providers: [AuthService, OperatorSyncService, JwtAuthGuard, TokenVersionStore],
+      providers: [
+        AuthService,
+        OperatorSyncService,
+        JwtAuthGuard,
+        TokenVersionStore,
+        RefreshTokenStore,
+        LoginRateLimiter,
+      ],
       exports: [AuthService, JwtAuthGuard, TokenVersionStore],
     };
   }

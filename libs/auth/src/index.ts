@@ -3,3 +3,4 @@ export * from './auth.module';
 export * from './auth.service';
 export * from './jwt-auth.guard';
 export * from './token-version.store';
+export * from './refresh-token.store';

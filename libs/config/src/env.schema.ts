@@ -35,6 +35,11 @@ export const envSchema = z.object({
   PUBLIC_BASE_URL: z.url().optional(),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   JWT_TTL_SECONDS: z.coerce.number().int().positive().default(3600),
+  /** Lifetime of a refresh token (single use: each refresh returns a new one). Default: 12 hours, a shift. */
+  REFRESH_TOKEN_TTL_SECONDS: z.coerce.number().int().positive().default(43200),
+  /** Failed logins allowed per username and client IP within the window; then 429 until it ends. */
+  LOGIN_FAILURES_PER_USER_IP: z.coerce.number().int().positive().default(5),
+  LOGIN_FAILURES_WINDOW_SECONDS: z.coerce.number().int().positive().default(900),
   /** Secrets for the generic signed webhook; several are accepted at once so a secret can be rotated. */
   GENERIC_WEBHOOK_SECRETS: csv
     .pipe(z.array(z.string().min(16, 'each secret needs 16+ characters')))

@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { toErrorBody } from './error-response';
+import { ErrorBody, toErrorBody } from './error-response';
 
 /** Uniform JSON error bodies for every HTTP route; 5xx are logged with their cause, never returned. */
 @Catch()
@@ -11,6 +11,21 @@ export class ErrorResponseFilter implements ExceptionFilter {
     const body = toErrorBody(exception);
     if (body.statusCode >= 500) this.logger.error({ err: exception }, 'Unhandled error');
     const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const retryAfter = retryAfterSeconds(body);
+    if (retryAfter !== null) void reply.header('retry-after', String(retryAfter));
     void reply.status(body.statusCode).send(body);
   }
+}
+
+/**
+ * A `rate_limited` domain error says how long to wait in its details (`retryAfterSeconds`, or
+ * `retryAfterMs` as the chat limiter does); HTTP clients read it from `Retry-After`, as for the
+ * per-route limits.
+ */
+export function retryAfterSeconds(body: ErrorBody): number | null {
+  if (body.statusCode !== 429 || typeof body.details !== 'object' || body.details === null) return null;
+  const details = body.details as { retryAfterSeconds?: unknown; retryAfterMs?: unknown };
+  if (typeof details.retryAfterSeconds === 'number') return Math.max(1, Math.ceil(details.retryAfterSeconds));
+  if (typeof details.retryAfterMs === 'number') return Math.max(1, Math.ceil(details.retryAfterMs / 1000));
+  return null;
 }
