@@ -56,18 +56,25 @@ export const envSchema = z.object({
    * webhooks with 503 "not configured" and is never called.
    */
   TWILIO_AUTH_TOKEN: z.string().min(8).optional(),
+  /**
+   * Rotation without downtime: a previous secret (or key) still accepted on webhooks next to the current
+   * one, for Twilio, Vonage and Telnyx alike. Remove it once the provider signs with the new one.
+   */
+  TWILIO_AUTH_TOKEN_PREVIOUS: z.string().min(8).optional(),
   TWILIO_ACCOUNT_SID: z
     .string()
     .regex(/^AC[0-9a-zA-Z]{8,}$/, 'an account SID such as AC0123...')
     .optional(),
   TWILIO_API_BASE_URL: z.url().default('https://api.twilio.com'),
   VONAGE_SIGNATURE_SECRET: z.string().min(16).optional(),
+  VONAGE_SIGNATURE_SECRET_PREVIOUS: z.string().min(16).optional(),
   VONAGE_APPLICATION_ID: z.string().min(1).optional(),
   /** The application's private key (PEM text, `\n` escapes allowed) to call the Voice API. */
   VONAGE_PRIVATE_KEY: z.string().min(1).optional(),
   VONAGE_API_BASE_URL: z.url().default('https://api.nexmo.com'),
   /** The Ed25519 public key from the Telnyx portal (base64 of the 32 raw bytes, or PEM). */
   TELNYX_PUBLIC_KEY: z.string().min(1).optional(),
+  TELNYX_PUBLIC_KEY_PREVIOUS: z.string().min(1).optional(),
   TELNYX_API_KEY: z.string().min(1).optional(),
   TELNYX_API_BASE_URL: z.url().default('https://api.telnyx.com/v2'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

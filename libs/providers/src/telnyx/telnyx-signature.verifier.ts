@@ -7,15 +7,18 @@ const ED25519_SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 /**
  * Telnyx webhooks (API v2): `telnyx-signature-ed25519` is the base64 Ed25519 signature of
  * `${telnyx-timestamp}|${rawBody}` with Telnyx's key; the timestamp must be within the tolerance.
+ * Several public keys can be valid at once (the new and the previous one while rotating).
  */
 export class TelnyxSignatureVerifier {
-  private readonly key: KeyObject;
+  private readonly keys: KeyObject[];
 
   constructor(
-    publicKey: string,
+    publicKeys: string | string[],
     private readonly toleranceSeconds: number,
   ) {
-    this.key = TelnyxSignatureVerifier.parseKey(publicKey);
+    this.keys = (typeof publicKeys === 'string' ? [publicKeys] : publicKeys).map((key) =>
+      TelnyxSignatureVerifier.parseKey(key),
+    );
   }
 
   /** The public key as shown in the Telnyx portal (base64 of the 32 raw bytes) or as PEM. */
@@ -48,12 +51,14 @@ export class TelnyxSignatureVerifier {
       );
     }
     const message = Buffer.concat([Buffer.from(`${timestamp}|`), rawBody ?? Buffer.alloc(0)]);
-    let valid = false;
-    try {
-      valid = verify(null, message, this.key, Buffer.from(signature, 'base64'));
-    } catch {
-      valid = false;
-    }
+    const given = Buffer.from(signature, 'base64');
+    const valid = this.keys.some((key) => {
+      try {
+        return verify(null, message, key, given);
+      } catch {
+        return false;
+      }
+    });
     if (!valid)
       throw new DomainError('signature_invalid', 'telnyx-signature-ed25519 does not match the body');
   }

@@ -42,8 +42,10 @@ export class TelnyxAdapter extends CallBridge implements OnModuleInit {
     private readonly bridges: CallBridges,
   ) {
     super();
-    const key = config.env.TELNYX_PUBLIC_KEY;
-    this.verifier = key ? new TelnyxSignatureVerifier(key, config.env.WEBHOOK_TOLERANCE_SECONDS) : null;
+    const { TELNYX_PUBLIC_KEY: key, TELNYX_PUBLIC_KEY_PREVIOUS: previous } = config.env;
+    this.verifier = key
+      ? new TelnyxSignatureVerifier(previous ? [key, previous] : [key], config.env.WEBHOOK_TOLERANCE_SECONDS)
+      : null;
   }
 
   onModuleInit(): void {

@@ -5,10 +5,15 @@ import { DomainError } from '@centralino/contacts';
  * Checks `X-Twilio-Signature` with the official helpers: HMAC-SHA1 of the full public URL plus the sorted
  * form fields (`validateRequest`), or, for JSON bodies, of the URL carrying `bodySHA256` plus that hash
  * of the raw body (`validateRequestWithBody`). The URL is the one configured at Twilio, built from
- * PUBLIC_BASE_URL and never from the Host header.
+ * PUBLIC_BASE_URL and never from the Host header. Several auth tokens can be valid at once (the new and
+ * the previous one while rotating): a signature made with any of them is accepted.
  */
 export class TwilioSignatureVerifier {
-  constructor(private readonly authToken: string) {}
+  private readonly authTokens: string[];
+
+  constructor(authTokens: string | string[]) {
+    this.authTokens = typeof authTokens === 'string' ? [authTokens] : authTokens;
+  }
 
   verify(
     signature: string | undefined,
@@ -19,19 +24,22 @@ export class TwilioSignatureVerifier {
     if (!signature) {
       throw new DomainError('signature_invalid', 'The X-Twilio-Signature header is missing');
     }
-    let valid: boolean;
-    try {
-      valid = new URL(url).searchParams.has('bodySHA256')
-        ? twilio.validateRequestWithBody(
-            this.authToken,
-            signature,
-            url,
-            (rawBody ?? Buffer.alloc(0)).toString('utf8'),
-          )
-        : twilio.validateRequest(this.authToken, signature, url, TwilioSignatureVerifier.formParams(params));
-    } catch {
-      valid = false;
-    }
+    const withBody = URL.canParse(url) && new URL(url).searchParams.has('bodySHA256');
+    const form = TwilioSignatureVerifier.formParams(params);
+    const valid = this.authTokens.some((authToken) => {
+      try {
+        return withBody
+          ? twilio.validateRequestWithBody(
+              authToken,
+              signature,
+              url,
+              (rawBody ?? Buffer.alloc(0)).toString('utf8'),
+            )
+          : twilio.validateRequest(authToken, signature, url, form);
+      } catch {
+        return false;
+      }
+    });
     if (!valid) throw new DomainError('signature_invalid', 'X-Twilio-Signature does not match the request');
   }
 

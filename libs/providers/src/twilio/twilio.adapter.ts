@@ -64,8 +64,9 @@ export class TwilioAdapter extends CallBridge implements OnModuleInit {
     private readonly metrics: MetricsService,
   ) {
     super();
-    const token = config.env.TWILIO_AUTH_TOKEN;
-    this.verifier = token ? new TwilioSignatureVerifier(token) : null;
+    const { TWILIO_AUTH_TOKEN: token, TWILIO_AUTH_TOKEN_PREVIOUS: previous } = config.env;
+    // The previous token keeps validating webhooks while Twilio switches to the new one (rotation).
+    this.verifier = token ? new TwilioSignatureVerifier(previous ? [token, previous] : [token]) : null;
     this.renderer = new TwilioRenderer((step) => this.url(STEP_PATHS[step]));
   }
 

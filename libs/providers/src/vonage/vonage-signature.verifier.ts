@@ -10,13 +10,18 @@ interface SignedCallbackClaims {
 /**
  * Vonage signed callbacks: `Authorization: Bearer <JWT>`, HS256 with the account's signature secret
  * (checked with `@vonage/jwt`), whose `payload_hash` claim is the SHA-256 of the raw body and whose `iat`
- * must be within the tolerance of the server's clock.
+ * must be within the tolerance of the server's clock. Several secrets can be valid at once (the new and
+ * the previous one while rotating): a JWT signed with any of them is accepted.
  */
 export class VonageSignatureVerifier {
+  private readonly secrets: string[];
+
   constructor(
-    private readonly secret: string,
+    secrets: string | string[],
     private readonly toleranceSeconds: number,
-  ) {}
+  ) {
+    this.secrets = typeof secrets === 'string' ? [secrets] : secrets;
+  }
 
   verify(
     authorization: string | undefined,
@@ -26,12 +31,13 @@ export class VonageSignatureVerifier {
     const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
     if (!token)
       throw new DomainError('signature_missing', 'The Authorization: Bearer <JWT> header is missing');
-    let valid = false;
-    try {
-      valid = verifySignature(token, this.secret);
-    } catch {
-      valid = false;
-    }
+    const valid = this.secrets.some((secret) => {
+      try {
+        return verifySignature(token, secret);
+      } catch {
+        return false;
+      }
+    });
     if (!valid)
       throw new DomainError('signature_invalid', 'The callback JWT is not signed with the signature secret');
     const claims = VonageSignatureVerifier.claims(token);

@@ -41,8 +41,13 @@ export class VonageAdapter extends CallBridge implements OnModuleInit {
     private readonly bridges: CallBridges,
   ) {
     super();
-    const secret = config.env.VONAGE_SIGNATURE_SECRET;
-    this.verifier = secret ? new VonageSignatureVerifier(secret, config.env.WEBHOOK_TOLERANCE_SECONDS) : null;
+    const { VONAGE_SIGNATURE_SECRET: secret, VONAGE_SIGNATURE_SECRET_PREVIOUS: previous } = config.env;
+    this.verifier = secret
+      ? new VonageSignatureVerifier(
+          previous ? [secret, previous] : [secret],
+          config.env.WEBHOOK_TOLERANCE_SECONDS,
+        )
+      : null;
     this.renderer = new VonageRenderer(
       (step) => `${config.publicBaseUrl}${VONAGE_WEBHOOK_PATH}/${STEP_PATHS[step]}`,
     );
