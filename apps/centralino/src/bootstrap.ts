@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { join } from 'node:path';
 import { Logger } from 'nestjs-pino';
+import { registerQueueBoard } from '@centralino/admin';
 import { AppConfig } from '@centralino/config';
 import { ErrorResponseFilter, hardenHttp, MetricsService, trustProxy } from '@centralino/observability';
 import { RedisIoAdapter } from '@centralino/realtime';
@@ -58,6 +59,7 @@ export async function startCentralino(env: Record<string, string | undefined>): 
       httpApp.useWebSocketAdapter(new RedisIoAdapter(httpApp, redis));
       setupOpenApi(httpApp);
       await registerWebPages(httpApp);
+      await registerQueueBoard(httpApp);
     }
     await httpApp.listen(config.env.PORT, config.env.HOST);
     const address = httpApp.getHttpServer().address();

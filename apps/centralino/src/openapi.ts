@@ -12,7 +12,8 @@ export function setupOpenApi(app: NestFastifyApplication): void {
     .setTitle('centralino')
     .setDescription(
       'Front-office switchboard: provider webhooks, login, contacts and operations endpoints. ' +
-        'Operator and supervisor consoles use socket.io (not listed here). Errors share one body: ' +
+        'Operator and supervisor consoles use socket.io (not listed here); the admin queue board ' +
+        '(Bull Board) is at /admin/queues with its own API. Errors share one body: ' +
         '{ statusCode, error, message, details? }.',
     )
     .setVersion('1')

@@ -1,2 +1,3 @@
 export * from './admin.module';
+export * from './queue-board';
 export * from './user-admin.service';

@@ -13,6 +13,7 @@ export class DeliveryQueue implements OnApplicationShutdown {
     private readonly config: AppConfig,
   ) {
     this.queue = new Queue(DELIVERIES_QUEUE, queues.options());
+    queues.track(this.queue);
   }
 
   /** The job id makes adding twice harmless (a retried hand-over, a second re-drive click). */

@@ -15,6 +15,8 @@ export const TIMERS_QUEUE = 'timers';
 export class QueueRegistry implements OnApplicationShutdown {
   private readonly waiting = new Map<string, Queue<WaitingContact>>();
   private readonly timers: Queue;
+  /** Queues other libraries own (deliveries, privacy), listed for inspection (the admin queue board). */
+  private readonly others = new Map<string, Queue>();
   readonly prefix: string;
 
   constructor(
@@ -39,6 +41,16 @@ export class QueueRegistry implements OnApplicationShutdown {
   /** A fresh connection for a Worker, which blocks on Redis. */
   workerOptions() {
     return { connection: this.redis.create(), prefix: this.prefix };
+  }
+
+  /** Lists a queue another library created, so the admin queue board shows it too. */
+  track(queue: Queue): void {
+    this.others.set(queue.name, queue);
+  }
+
+  /** Every BullMQ queue of this process: the waiting lines, the timers, then the tracked ones. */
+  all(): Queue[] {
+    return [...this.waiting.values(), this.timers, ...this.others.values()];
   }
 
   get queueIds(): string[] {
