@@ -12,7 +12,8 @@ import { TokenVersionStore } from './token-version.store';
 @Global()
 @Module({})
 export class AuthModule {
-  static forRoot(options: { http: boolean }): DynamicModule {
+  /** `seedOperators: false` (the admin CLI) leaves the front-office file's users to the service's start-up. */
+  static forRoot(options: { http: boolean; seedOperators?: boolean }): DynamicModule {
     return {
       module: AuthModule,
       imports: [
@@ -27,7 +28,7 @@ export class AuthModule {
       controllers: options.http ? [AuthController] : [],
       providers: [
         AuthService,
-        OperatorSyncService,
+        ...(options.seedOperators === false ? [] : [OperatorSyncService]),
         JwtAuthGuard,
         TokenVersionStore,
         RefreshTokenStore,
