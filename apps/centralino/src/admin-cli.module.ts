@@ -5,6 +5,7 @@ import { AuthModule } from '@centralino/auth';
 import { AppConfig, ConfigModule } from '@centralino/config';
 import { ObservabilityModule } from '@centralino/observability';
 import { PersistenceModule } from '@centralino/persistence';
+import { PrivacyModule } from '@centralino/privacy';
 import { RedisModule, RedisOptions } from '@centralino/redis';
 
 /**
@@ -25,6 +26,7 @@ export class AdminCliModule {
         AuthModule.forRoot({ http: false, seedOperators: false }),
         AuditModule.forRoot({ http: false }),
         AdminModule.forRoot({ http: false }),
+        PrivacyModule.forRoot({ http: false, worker: false }),
       ],
     };
   }

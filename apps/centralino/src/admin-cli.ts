@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { join } from 'node:path';
 import { AdminCli, UserAdminService } from '@centralino/admin';
 import { AppConfig, ConfigError } from '@centralino/config';
+import { PrivacyCli, PrivacyService } from '@centralino/privacy';
 import { EmbeddedRedisServer } from '@centralino/redis';
 import { AdminCliModule } from './admin-cli.module';
 
@@ -35,11 +36,15 @@ async function main(): Promise<number> {
       logger: ['error', 'warn'],
     });
     try {
-      const cli = new AdminCli(app.get(UserAdminService), {
-        out: (line) => process.stdout.write(`${line}\n`),
-        err: (line) => process.stderr.write(`${line}\n`),
-        readStdin,
-      });
+      const cli = new AdminCli(
+        app.get(UserAdminService),
+        {
+          out: (line) => process.stdout.write(`${line}\n`),
+          err: (line) => process.stderr.write(`${line}\n`),
+          readStdin,
+        },
+        [new PrivacyCli(app.get(PrivacyService))],
+      );
       return await cli.run(process.argv.slice(2));
     } finally {
       await app.close();

@@ -10,6 +10,7 @@ import { AppConfig, ConfigModule } from '@centralino/config';
 import { IntakeModule } from '@centralino/intake';
 import { loggerOptions, ObservabilityModule } from '@centralino/observability';
 import { PersistenceModule } from '@centralino/persistence';
+import { PrivacyModule } from '@centralino/privacy';
 import { ProvidersModule } from '@centralino/providers';
 import { QueueingModule, TimersWorker } from '@centralino/queueing';
 import { RealtimeModule } from '@centralino/realtime';
@@ -47,6 +48,7 @@ export class AppModule {
         AuthModule.forRoot({ http }),
         AuditModule.forRoot({ http }),
         AdminModule.forRoot({ http }),
+        PrivacyModule.forRoot({ http, worker }),
         IntakeModule.forRoot({ http }),
         ChatModule,
         ProvidersModule.forRoot({ http }),

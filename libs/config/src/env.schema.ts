@@ -95,6 +95,13 @@ export const envSchema = z.object({
   RATE_LIMIT_API_PER_MINUTE: z.coerce.number().int().positive().default(1200),
   REDIS_SERVER_BIN: z.string().default('redis-server'),
   /**
+   * Privacy (docs/operating.md): contacts that ended more than this many days ago lose their personal
+   * data (number, names, transcripts, message texts); the anonymous figures stay. Unset: kept for ever.
+   */
+  PRIVACY_RETENTION_DAYS: z.coerce.number().int().positive().optional(),
+  /** How often the retention sweep (a BullMQ job scheduler on the worker role) runs. */
+  PRIVACY_SWEEP_INTERVAL_SECONDS: z.coerce.number().int().positive().default(3600),
+  /**
    * Delivery of department messages (docs/back-office.md). SMTP: e-mail is sent only when SMTP_HOST is
    * set; a department with `email` addresses needs it.
    */

@@ -56,4 +56,14 @@ export const DELIVERY_JOBS = {
 } as const;
 
 export type DeliveryJobName = keyof typeof DELIVERY_JOBS;
+
+/** The privacy queue: the retention sweep, repeated by a BullMQ job scheduler (libs/privacy). */
+export const PRIVACY_QUEUE = 'privacy';
+
+export const PRIVACY_JOBS = {
+  /** Erase the personal data of contacts older than PRIVACY_RETENTION_DAYS. */
+  'privacy.retention-sweep': z.object({}),
+} as const;
+
+export type PrivacyJobName = keyof typeof PRIVACY_JOBS;
 export type DeliveryJobPayload<N extends DeliveryJobName> = z.infer<(typeof DELIVERY_JOBS)[N]>;

@@ -1,5 +1,5 @@
 import { Injectable, Optional } from '@nestjs/common';
-import { FrontOfficeConfig } from '@centralino/config';
+import { AppConfig, FrontOfficeConfig } from '@centralino/config';
 import { maskPhone } from '@centralino/contacts';
 import { OperatorRepository } from '@centralino/persistence';
 import { CallerMessagesSource, CallerMessageSummary } from './caller-messages.source';
@@ -39,16 +39,17 @@ export class CallerHistoryService {
     private readonly reports: ReportRepository,
     private readonly operators: OperatorRepository,
     private readonly frontOffice: FrontOfficeConfig,
+    private readonly config: AppConfig,
     @Optional() private readonly messages?: CallerMessagesSource,
   ) {}
 
   /**
-   * The oldest contact the history may show. The seam for the retention rules from configuration
-   * (issue 8): none is configured in this version, so nothing is hidden; once a retention period exists,
-   * it returns now minus that period here and the query below applies it.
+   * The oldest contact the history may show: now minus PRIVACY_RETENTION_DAYS (null without one). The
+   * retention sweep erases older contacts' numbers anyway; this also hides those it has not reached yet.
    */
-  retentionHorizon(_now: Date): Date | null {
-    return null;
+  retentionHorizon(now: Date): Date | null {
+    const days = this.config.env.PRIVACY_RETENTION_DAYS;
+    return days === undefined ? null : new Date(now.getTime() - days * 24 * 60 * 60 * 1000);
   }
 
   async forCaller(address: string, now = new Date()): Promise<CallerHistory> {

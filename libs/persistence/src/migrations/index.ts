@@ -6,6 +6,7 @@ import { AuditEntries1765100000000 } from './1765100000000-audit-entries';
 import { UsersAndTokens1765100000001 } from './1765100000001-users-and-tokens';
 import { OperatorSupervises1765300000000 } from './1765300000000-operator-supervises';
 import { OperatorCapacity1765400000000 } from './1765400000000-operator-capacity';
+import { Privacy1765500000000 } from './1765500000000-privacy';
 
 /** Every migration, oldest first. Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   UsersAndTokens1765100000001,
   OperatorCapacity1765400000000,
   OperatorSupervises1765300000000,
+  Privacy1765500000000,
 ];
