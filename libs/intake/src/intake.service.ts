@@ -178,6 +178,9 @@ export class IntakeService {
   private logDecision(contact: Contact, inbound: InboundContact, decision: TriageDecision): void {
     this.logger.log(
       {
+        // The correlation id of a contact is its id: the same field on the webhook's log line, the
+        // dispatcher's (BullMQ job) and the socket events', so one search finds its whole journey.
+        correlationId: contact.id,
         contactId: contact.id,
         provider: inbound.provider,
         from: maskPhone(inbound.from),
@@ -252,7 +255,10 @@ export class IntakeService {
       contact.id,
     );
     const ended = await this.flow.end(contact.id, reason);
-    this.logger.log({ contactId: contact.id, state: ended?.state, reason }, 'Contact ended');
+    this.logger.log(
+      { correlationId: contact.id, contactId: contact.id, state: ended?.state, reason },
+      'Contact ended',
+    );
     return {
       contactId: contact.id,
       state: ended?.state ?? contact.state,

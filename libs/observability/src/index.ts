@@ -5,3 +5,4 @@ export * from './logger-options';
 export * from './metrics.service';
 export * from './observability.module';
 export * from './shutdown-state';
+export * from './webhook-metrics.interceptor';

@@ -16,7 +16,18 @@ export class TimersWorker implements OnApplicationBootstrap, OnApplicationShutdo
 
   onApplicationBootstrap(): void {
     this.registry.assertComplete();
-    this.worker = this.queues.createTimersWorker((job) => this.registry.handle(job.name, job.data));
+    this.worker = this.queues.createTimersWorker((job) => {
+      const contactId = (job.data as { contactId?: unknown }).contactId;
+      this.logger.debug(
+        {
+          correlationId: typeof contactId === 'string' ? contactId : undefined,
+          job: job.name,
+          jobId: job.id,
+        },
+        'Timer job',
+      );
+      return this.registry.handle(job.name, job.data);
+    });
     this.worker.on('failed', (job, error) =>
       this.logger.warn({ job: job?.name, jobId: job?.id, err: error.message }, 'Timer job failed'),
     );

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { Emitter } from '@socket.io/redis-emitter';
 import { RedisService } from '@centralino/redis';
 import { OperatorNotifier } from '@centralino/routing';
@@ -11,6 +11,7 @@ import { RedisIoAdapter } from './redis-io.adapter';
  */
 @Injectable()
 export class SocketIoOperatorNotifier extends OperatorNotifier {
+  private readonly logger = new Logger(SocketIoOperatorNotifier.name);
   private readonly emitter: Emitter;
 
   constructor(redis: RedisService) {
@@ -24,5 +25,11 @@ export class SocketIoOperatorNotifier extends OperatorNotifier {
     payload: OperatorServerEvents[E],
   ) {
     this.emitter.of(OPERATORS_NAMESPACE).to(operatorRoom(operatorId)).emit(event, payload);
+    // Debug: one line per console event; `correlationId` ties it to the contact's webhook and jobs.
+    const contactId = (payload as { contactId?: unknown }).contactId;
+    this.logger.debug(
+      { correlationId: typeof contactId === 'string' ? contactId : undefined, operatorId, event },
+      'Socket event',
+    );
   }
 }

@@ -1,7 +1,18 @@
-import { Controller, Headers, HttpCode, Logger, Post, Query, Req, Res } from '@nestjs/common';
+import {
+  Controller,
+  Headers,
+  HttpCode,
+  Logger,
+  Post,
+  Query,
+  Req,
+  Res,
+  UseInterceptors,
+} from '@nestjs/common';
 import type { RawBodyRequest } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { maskPhone } from '@centralino/contacts';
+import { webhookMetricsInterceptor } from '@centralino/observability';
 import { CallAction } from '../call-flow/call-actions';
 import { CallFlow } from '../call-flow/call-flow.service';
 import { gatherAttemptSchema, messageFieldSchema } from '../call-flow/gather-attempt.dto';
@@ -26,8 +37,10 @@ type TwilioRequest = RawBodyRequest<FastifyRequest>;
  * Twilio Programmable Voice webhooks (docs/providers/twilio.md). Every request is verified before its
  * body is read; every answer is TwiML (errors are JSON with a 4xx). Callbacks about calls centralino does
  * not know get an empty `<Response/>` with 200, so Twilio neither retries nor plays an error to anyone.
+ * Every delivery is counted in `centralino_webhooks_total` (provider `twilio`).
  */
 @Controller('webhooks/twilio/voice')
+@UseInterceptors(webhookMetricsInterceptor(TWILIO_PROVIDER))
 export class TwilioVoiceController {
   private readonly logger = new Logger(TwilioVoiceController.name);
 
