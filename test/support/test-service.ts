@@ -76,6 +76,7 @@ export async function startTestService(
     LOG_LEVEL: process.env.CENTRALINO_TEST_LOG_LEVEL ?? 'silent',
     // Tests log in far more often than people do; test/ops sets its own limits.
     RATE_LIMIT_LOGIN_PER_MINUTE: '100000',
+    LOGIN_FAILURES_PER_USER_IP: '100000',
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     ...env,
   };
