@@ -1,6 +1,7 @@
 import { generateKeyPairSync, KeyObject, randomBytes, randomUUID, sign } from 'node:crypto';
 import { resolve } from 'node:path';
 import { RestStub } from '../providers/rest-stub';
+import { Scrape } from '../support/prometheus';
 import { startTestService, TestService } from '../support/test-service';
 import { TwilioClient } from '../support/twilio-client';
 import { VonageClient } from '../support/vonage-client';
@@ -65,6 +66,12 @@ describe('Provider webhook secret rotation (Twilio, Vonage, Telnyx)', () => {
     const refused = await twilio.post('/webhooks/twilio/voice', call(), { token: TWILIO.other });
     expect(refused.status).toBe(403);
     expect(refused.twiml).toMatchObject({ error: 'signature_invalid' });
+    const scrape = await Scrape.from(service.url);
+    expect(scrape.value('centralino_webhooks_total', { provider: 'twilio', outcome: 'accepted' })).toBe(2);
+    expect(
+      scrape.value('centralino_webhooks_total', { provider: 'twilio', outcome: 'rejected_signature' }),
+    ).toBe(1);
+    expect(scrape.value('centralino_webhook_signature_failures_total', { provider: 'twilio' })).toBe(1);
   });
 
   it('Vonage: a callback signed with the current or the previous secret is answered, any other refused', async () => {
@@ -82,6 +89,15 @@ describe('Provider webhook secret rotation (Twilio, Vonage, Telnyx)', () => {
     const refused = await new VonageClient(service.url, VONAGE.other, randomUUID()).answer(call());
     expect(refused.status).toBe(403);
     expect(refused.body).toMatchObject({ error: 'signature_invalid' });
+    // Each delivery counted once, by outcome.
+    const scrape = await Scrape.from(service.url);
+    expect(scrape.value('centralino_webhooks_total', { provider: 'vonage', outcome: 'accepted' })).toBe(2);
+    expect(
+      scrape.value('centralino_webhooks_total', { provider: 'vonage', outcome: 'rejected_signature' }),
+    ).toBe(1);
+    expect(
+      scrape.value('centralino_webhook_signature_failures_total', { provider: 'vonage', reason: 'invalid' }),
+    ).toBe(1);
   });
 
   it('Telnyx: an event signed with the current or the previous key is accepted, any other refused', async () => {

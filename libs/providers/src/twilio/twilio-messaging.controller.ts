@@ -1,9 +1,9 @@
-import { Controller, Headers, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { Controller, Headers, HttpCode, Post, Req, Res, UseInterceptors } from '@nestjs/common';
 import type { RawBodyRequest } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import twilio from 'twilio';
-import { MetricsService } from '@centralino/observability';
+import { markWebhookDuplicate, webhookMetricsInterceptor } from '@centralino/observability';
 import { MessageFlow } from '../messaging/message-flow.service';
 import { TWILIO_PROVIDER, TwilioAdapter } from './twilio.adapter';
 import { twilioMessageSchema } from './twilio.dto';
@@ -15,11 +15,11 @@ import { twilioMessageSchema } from './twilio.dto';
  */
 @ApiTags('webhooks')
 @Controller('webhooks/twilio/messaging')
+@UseInterceptors(webhookMetricsInterceptor(TWILIO_PROVIDER))
 export class TwilioMessagingController {
   constructor(
     private readonly twilio: TwilioAdapter,
     private readonly messages: MessageFlow,
-    private readonly metrics: MetricsService,
   ) {}
 
   @Post()
@@ -38,10 +38,7 @@ export class TwilioMessagingController {
       to: message.To,
       text: message.Body,
     });
-    this.metrics.webhooks.inc({
-      provider: TWILIO_PROVIDER,
-      outcome: result.duplicate ? 'duplicate' : 'accepted',
-    });
+    if (result.duplicate) markWebhookDuplicate(request);
     const response = new twilio.twiml.MessagingResponse();
     for (const text of texts) response.message(text);
     void reply.type('text/xml; charset=utf-8');

@@ -5,7 +5,6 @@ import twilio from 'twilio';
 import type { RequestOptions } from 'twilio/lib/base/RequestClient';
 import { AppConfig } from '@centralino/config';
 import { Contact, maskPhone } from '@centralino/contacts';
-import { MetricsService } from '@centralino/observability';
 import { OperatorRecord } from '@centralino/persistence';
 import { CallBridge, CallBridges } from '@centralino/routing';
 import { CallStep } from '../call-flow/call-actions';
@@ -61,7 +60,6 @@ export class TwilioAdapter extends CallBridge implements OnModuleInit {
     private readonly config: AppConfig,
     private readonly flow: CallFlow,
     private readonly bridges: CallBridges,
-    private readonly metrics: MetricsService,
   ) {
     super();
     const { TWILIO_AUTH_TOKEN: token, TWILIO_AUTH_TOKEN_PREVIOUS: previous } = config.env;
@@ -98,8 +96,8 @@ export class TwilioAdapter extends CallBridge implements OnModuleInit {
   }
 
   /**
-   * Verifies a webhook request and returns its body. A refused one is logged (caller's number masked)
-   * and counted in `centralino_webhook_signature_failures_total` before the error reaches the filter.
+   * Verifies a webhook request and returns its body. A refused one is logged (caller's number masked);
+   * the controllers' webhook metrics interceptor counts it.
    */
   verifiedBody(request: RawBodyRequest<FastifyRequest>, signature: string | undefined): unknown {
     try {
@@ -114,7 +112,6 @@ export class TwilioAdapter extends CallBridge implements OnModuleInit {
         },
         'Twilio request refused',
       );
-      this.metrics.webhookFailed(TWILIO_PROVIDER, error);
       throw error;
     }
     return request.body ?? {};

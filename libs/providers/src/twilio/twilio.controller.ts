@@ -12,7 +12,7 @@ import {
 import type { RawBodyRequest } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { maskPhone } from '@centralino/contacts';
-import { webhookMetricsInterceptor } from '@centralino/observability';
+import { markWebhookDuplicate, webhookMetricsInterceptor } from '@centralino/observability';
 import { CallAction } from '../call-flow/call-actions';
 import { CallFlow } from '../call-flow/call-flow.service';
 import { gatherAttemptSchema, messageFieldSchema } from '../call-flow/gather-attempt.dto';
@@ -81,7 +81,7 @@ export class TwilioVoiceController {
     // The answer to a question was recognised in the language it was asked in; the menu's answer is
     // detected from the transcript, so a caller who answers in another company language is understood.
     const asked = attempt > 1 ? await this.flow.findContact(TWILIO_PROVIDER, call.CallSid) : null;
-    const { actions } = await this.flow.gathered(
+    const { result, actions } = await this.flow.gathered(
       {
         provider: TWILIO_PROVIDER,
         eventKey: `${call.CallSid}:gather${attempt > 1 ? attempt : ''}:${idempotencyToken ?? ''}`,
@@ -96,6 +96,7 @@ export class TwilioVoiceController {
       },
       { attempt },
     );
+    if (result.duplicate) markWebhookDuplicate(request);
     return this.twiml(reply, actions);
   }
 

@@ -1,8 +1,18 @@
-import { Controller, Get, Headers, HttpCode, Logger, Post, Query, Req } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  Logger,
+  Post,
+  Query,
+  Req,
+  UseInterceptors,
+} from '@nestjs/common';
 import type { RawBodyRequest } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { maskPhone } from '@centralino/contacts';
-import { MetricsService } from '@centralino/observability';
+import { markWebhookDuplicate, webhookMetricsInterceptor } from '@centralino/observability';
 import { CallFlow } from '../call-flow/call-flow.service';
 import { gatherAttemptSchema, messageFieldSchema } from '../call-flow/gather-attempt.dto';
 import { VONAGE_PROVIDER, VonageAdapter } from './vonage.adapter';
@@ -22,16 +32,16 @@ const OPERATOR_MISSED = new Set(['busy', 'cancelled', 'failed', 'rejected', 'tim
 /**
  * Vonage Voice webhooks (docs/providers/vonage.md): answer -> NCCO, input -> NCCO, call events. Every
  * request's signed-callback JWT is verified first. Events about unknown calls get 200 `{}` and are
- * logged, so Vonage does not retry them.
+ * logged, so Vonage does not retry them. Every delivery is counted in `centralino_webhooks_total`.
  */
 @Controller('webhooks/vonage/voice')
+@UseInterceptors(webhookMetricsInterceptor(VONAGE_PROVIDER))
 export class VonageVoiceController {
   private readonly logger = new Logger(VonageVoiceController.name);
 
   constructor(
     private readonly vonage: VonageAdapter,
     private readonly flow: CallFlow,
-    private readonly metrics: MetricsService,
   ) {}
 
   /** answer_url, GET (query parameters, Vonage's default) or POST (JSON). */
@@ -78,10 +88,7 @@ export class VonageVoiceController {
       },
       { announcePosition: true, attempt },
     );
-    this.metrics.webhooks.inc({
-      provider: VONAGE_PROVIDER,
-      outcome: result.duplicate ? 'duplicate' : 'accepted',
-    });
+    if (result.duplicate) markWebhookDuplicate(request);
     return this.vonage.renderer.render(actions);
   }
 
@@ -165,7 +172,6 @@ export class VonageVoiceController {
         },
         'Vonage request refused',
       );
-      this.metrics.webhookFailed(VONAGE_PROVIDER, error);
       throw error;
     }
     return params ?? {};
