@@ -30,6 +30,10 @@ describe('logs', () => {
       (await postJson(service.url, '/auth/login', { username: 'anna', password: wrongPassword })).status,
     ).toBe(401);
     const { token } = await OperatorClient.login(service.url, 'anna');
+    const session = await postJson(service.url, '/auth/login', { username: 'anna', password: 'centralino' });
+    const refreshToken = session.body.refreshToken as string;
+    const refreshed = await postJson(service.url, '/auth/refresh', { refreshToken });
+    expect(refreshed.status).toBe(200);
     const anna = await OperatorClient.connect(service.url, 'anna');
     try {
       await anna.available();
@@ -61,6 +65,9 @@ describe('logs', () => {
       TEST_JWT_SECRET,
       token,
       token.split('.')[2],
+      refreshToken,
+      refreshed.body.refreshToken as string,
+      refreshed.body.accessToken as string,
       wrongPassword,
       '"password":"centralino"',
       '+393339876543',

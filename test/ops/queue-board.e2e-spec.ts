@@ -78,6 +78,17 @@ describe('Queue board (Bull Board) at /admin/queues', () => {
     );
     expect(JSON.stringify(await still.json())).toContain(call.body.contactId as string);
 
+    // Deliveries can be retried from the board; the change is audited.
+    const retry = await fetch(`${service.url}/admin/queues/api/queues/deliveries/retry/failed`, {
+      method: 'PUT',
+      headers: admin,
+    });
+    expect(retry.status).toBe(200);
+    const audit = await fetch(`${service.url}/admin/audit?action=queues.change`, { headers: admin });
+    expect(((await audit.json()) as { entries: unknown[] }).entries).toEqual([
+      expect.objectContaining({ actor: 'root', target: 'queue-board:deliveries/retry/failed' }),
+    ]);
+
     const { status, cookie } = await session('root');
     expect(status).toBe(204);
     expect(cookie).toMatch(

@@ -4,7 +4,8 @@ import { FastifyAdapter } from '@bull-board/fastify';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppConfig } from '@centralino/config';
-import { AuthService } from '@centralino/auth';
+import { AuditService } from '@centralino/audit';
+import { AccessTokenClaims, AuthService } from '@centralino/auth';
 import { DomainError } from '@centralino/contacts';
 import { toErrorBody } from '@centralino/observability';
 import { QueueRegistry } from '@centralino/queueing';
@@ -27,6 +28,9 @@ export async function registerQueueBoard(app: NestFastifyApplication): Promise<v
   const auth = app.get(AuthService);
   const queues = app.get(QueueRegistry);
   const config = app.get(AppConfig);
+  const audit = app.get(AuditService);
+  // Who is behind each board request, for the audit of what they changed.
+  const actors = new WeakMap<FastifyRequest, AccessTokenClaims>();
   const serverAdapter = new FastifyAdapter();
   serverAdapter.setBasePath(QUEUE_BOARD_PATH);
   createBullBoard({
@@ -52,6 +56,7 @@ export async function registerQueueBoard(app: NestFastifyApplication): Promise<v
       try {
         const claims = await auth.verify(token);
         if (claims.role !== 'admin') throw new DomainError('forbidden', 'The queue board is for admins');
+        actors.set(request, claims);
       } catch (error) {
         // A person opening the page without a session goes to the sign-in page; API calls get the error.
         if (request.method === 'GET' && !token && (request.headers.accept ?? '').includes('text/html')) {
@@ -60,6 +65,22 @@ export async function registerQueueBoard(app: NestFastifyApplication): Promise<v
         const body = toErrorBody(error);
         return reply.status(body.statusCode).send(body);
       }
+    });
+    // Every change made from the board (retry, clean, promote, pause...) is in the audit log, written
+    // before the answer leaves (onSend), so whoever sees the answer finds the entry.
+    scope.addHook('onSend', async (request, reply, payload) => {
+      const path = request.url.split('?')[0]!;
+      const actor = actors.get(request);
+      if (!actor || request.method === 'GET' || path === SESSION_PATH || reply.statusCode >= 400) {
+        return payload;
+      }
+      await audit.record({
+        actor,
+        action: 'queues.change',
+        target: `queue-board:${path.slice(`${QUEUE_BOARD_PATH}/api/queues/`.length) || path}`,
+        details: { method: request.method },
+      });
+      return payload;
     });
     // Bull Board's own refusals (read-only queue, unknown job) in the uniform error body.
     scope.addHook('onSend', async (_request, reply, payload) => {
