@@ -49,6 +49,8 @@ describe('Login rate limit per username and IP', () => {
     });
     // The same username with different case is the same account.
     expect((await login(service.url, 'ANNA', TEST_PASSWORD, attacker)).status).toBe(429);
+    const metrics = await (await fetch(`${service.url}/metrics`)).text();
+    expect(metrics).toMatch(/centralino_http_rate_limited_total\{route_class="login"\} 2\n/);
 
     // anna from her own address, and another user from the attacker's address, still log in.
     expect((await login(service.url, 'anna', TEST_PASSWORD, '198.51.100.8')).status).toBe(200);

@@ -47,7 +47,7 @@ export async function startCentralino(env: Record<string, string | undefined>): 
       { rawBody: true, bufferLogs: true },
     );
     httpApp.useLogger(httpApp.get(Logger));
-    httpApp.useGlobalFilters(new ErrorResponseFilter());
+    httpApp.useGlobalFilters(new ErrorResponseFilter(httpApp.get(MetricsService)));
     const redis = httpApp.get(RedisService);
     await hardenHttp(httpApp, {
       env: config.env,
