@@ -34,7 +34,8 @@ export const envSchema = z.object({
   FRONT_OFFICE_CONFIG: z.string().default('./config/front-office.yaml'),
   PUBLIC_BASE_URL: z.url().optional(),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-  JWT_TTL_SECONDS: z.coerce.number().int().positive().default(3600),
+  /** Access tokens are short-lived: the pages refresh theirs (POST /auth/refresh) before they expire. */
+  JWT_TTL_SECONDS: z.coerce.number().int().positive().default(900),
   /** Lifetime of a refresh token (single use: each refresh returns a new one). Default: 12 hours, a shift. */
   REFRESH_TOKEN_TTL_SECONDS: z.coerce.number().int().positive().default(43200),
   /** Failed logins allowed per username and client IP within the window; then 429 until it ends. */

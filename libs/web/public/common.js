@@ -88,10 +88,68 @@ export function stateLabel(state) {
   return STATE_LABELS[state] || state;
 }
 
-/** Opens a socket.io namespace with the token (the socket.io client is served at /socket.io/socket.io.js). */
+/**
+ * Opens a socket.io namespace with the token (the socket.io client is served at /socket.io/socket.io.js).
+ * `token` may be a function: it is asked again at every (re)connection, so a refreshed token is used.
+ */
 export function connect(namespace, token) {
   if (typeof window.io !== 'function') throw new Error('The socket.io client did not load');
-  return window.io(namespace, { auth: { token }, transports: ['websocket', 'polling'] });
+  const auth = (callback) => callback({ token: typeof token === 'function' ? token() : token });
+  return window.io(namespace, { auth, transports: ['websocket', 'polling'] });
+}
+
+/** POST /auth/refresh: a new access token and refresh token for the old refresh token, or an error. */
+export async function refreshSession(refreshToken) {
+  const response = await fetch('/auth/refresh', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ refreshToken }),
+  });
+  const body = await response.json().catch(() => ({}));
+  if (!response.ok) throw new Error(body.message || `Refresh failed (${response.status})`);
+  return body;
+}
+
+/** What a login or a refresh leaves in the session: the tokens and when the access token expires. */
+export function sessionTokens(result) {
+  return {
+    token: result.accessToken,
+    refreshToken: result.refreshToken,
+    expiresAt: Date.now() + (result.expiresIn ?? 3600) * 1000,
+    ttlMs: (result.expiresIn ?? 3600) * 1000,
+  };
+}
+
+/**
+ * Keeps the session's access token fresh: shortly before it expires (at 80% of its life) the refresh
+ * token buys a new pair, saved in the session. Returns a function that stops it. A refused refresh
+ * (logged out elsewhere, account changed) stops too: the next refused request or reconnection then
+ * asks to log in again, as before.
+ */
+export function keepFresh(session, onRefreshed = () => {}) {
+  let timer = null;
+  let stopped = false;
+  const schedule = () => {
+    const saved = session.get();
+    if (stopped || !saved?.refreshToken || !saved.expiresAt) return;
+    const delay = Math.max(1000, saved.expiresAt - Date.now() - (saved.ttlMs ?? 0) * 0.2);
+    timer = setTimeout(async () => {
+      try {
+        const result = await refreshSession(session.get()?.refreshToken);
+        if (stopped) return;
+        session.save({ ...session.get(), ...sessionTokens(result) });
+        onRefreshed(session.get());
+        schedule();
+      } catch {
+        // Refused or unreachable: leave the session as it is (see above).
+      }
+    }, delay);
+  };
+  schedule();
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+  };
 }
 
 /**
@@ -114,12 +172,16 @@ export function createPageFrame({ sessionKey, view, extras = [], roles, rolesMes
     username: byId('username'),
     password: byId('password'),
   };
+  let stopRefreshing = () => {};
   const frame = {
     session,
+    /** The session's current access token (refreshed in the background), for requests and reconnections. */
+    currentToken: () => session.get()?.token ?? null,
     showError: (text) => banner(ui.error, text, ui.errorText),
     clearError: () => banner(ui.error, '', ui.errorText),
     /** Back to the login form, forgetting the session; `message` says why. */
     signOut(message = '') {
+      stopRefreshing();
       onStop();
       session.clear();
       view.hidden = true;
@@ -134,6 +196,8 @@ export function createPageFrame({ sessionKey, view, extras = [], roles, rolesMes
     view.hidden = false;
     for (const element of [ui.who, ui.logout, ...extras]) element.hidden = false;
     ui.who.textContent = saved.name;
+    stopRefreshing();
+    stopRefreshing = keepFresh(session);
     onStart(saved);
   }
   ui.loginForm.addEventListener('submit', async (event) => {
@@ -147,7 +211,7 @@ export function createPageFrame({ sessionKey, view, extras = [], roles, rolesMes
         return;
       }
       const saved = {
-        token: result.accessToken,
+        ...sessionTokens(result),
         operator: result.operator,
         name: result.operator.displayName || result.operator.username,
       };

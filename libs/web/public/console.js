@@ -280,7 +280,7 @@ function contactFromPayload(contact) {
 /** A connected contact without its triage details (after a reload): read them from the REST API. */
 async function loadContactDetails(contactId) {
   try {
-    const contact = await getJson(`/contacts/${encodeURIComponent(contactId)}`, view.token);
+    const contact = await getJson(`/contacts/${encodeURIComponent(contactId)}`, frame.currentToken() ?? view.token);
     if (view.contact?.contactId !== contactId) return;
     view.contact = {
       ...view.contact,
@@ -500,7 +500,7 @@ const frame = createPageFrame({
     view.loggedOut = false;
     let socket;
     try {
-      socket = liveSocket('/operators', token, {
+      socket = liveSocket('/operators', () => frame.currentToken() ?? token, {
         connection: ui.connection,
         stayDown: () => view.loggedOut || view.socket !== socket,
         // Refused at the handshake (expired or invalid token): log in again.

@@ -355,7 +355,7 @@ const frame = createPageFrame({
   onStart({ token }) {
     loadHistory();
     try {
-      socket = liveSocket('/supervisors', token, {
+      socket = liveSocket('/supervisors', () => frame.currentToken() ?? token, {
         connection: ui.connection,
         stayDown: () => socket === null,
         onRefused: (error) =>

@@ -1,6 +1,6 @@
 // The departments' inbox: list and filter the messages taken for a department, open one, assign it,
 // add reply notes and mark it done. REST only (docs/back-office.md); refreshed every 20 s.
-import { banner, byId, getJson, login, Session } from './common.js';
+import { banner, byId, getJson, keepFresh, login, Session, sessionTokens } from './common.js';
 
 const session = new Session('centralino.inbox');
 const ui = {
@@ -197,8 +197,15 @@ async function act(path, body) {
   }
 }
 
+// The access token is refreshed in the background (`token` follows it).
+let stopRefreshing = () => {};
+
 async function start(savedToken, name) {
   token = savedToken;
+  stopRefreshing();
+  stopRefreshing = keepFresh(session, (saved) => {
+    token = saved.token;
+  });
   ui.loginView.hidden = true;
   ui.inboxView.hidden = false;
   ui.logout.hidden = false;
@@ -221,6 +228,7 @@ async function start(savedToken, name) {
 }
 
 function stop() {
+  stopRefreshing();
   clearInterval(timer);
   timer = null;
   token = null;
@@ -246,7 +254,7 @@ ui.loginForm.addEventListener('submit', async (event) => {
     const result = await login(ui.username.value.trim(), ui.password.value);
     ui.password.value = '';
     const name = result.operator.displayName || result.operator.username;
-    session.save({ token: result.accessToken, name });
+    session.save({ ...sessionTokens(result), name });
     await start(result.accessToken, name);
   } catch (error) {
     ui.loginError.textContent = error.message;

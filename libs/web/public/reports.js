@@ -1,6 +1,6 @@
 // The reports page: interval figures over a chosen range (GET /reports/intervals), drawn as inline SVG
 // charts and a table, the CSV export, and a caller's history. Definitions: docs/reporting.md.
-import { banner, byId, duration, getJson, login, Session } from './common.js';
+import { banner, byId, duration, getJson, keepFresh, login, Session, sessionTokens } from './common.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const session = new Session('centralino.reports');
@@ -240,7 +240,12 @@ async function lookUp() {
   }
 }
 
+// The access token is refreshed in the background; every request reads the current one from the session.
+let stopRefreshing = () => {};
+
 function start(name) {
+  stopRefreshing();
+  stopRefreshing = keepFresh(session);
   ui.loginView.hidden = true;
   ui.reportsView.hidden = false;
   ui.logout.hidden = false;
@@ -250,6 +255,7 @@ function start(name) {
 }
 
 function showLogin(message = '') {
+  stopRefreshing();
   ui.reportsView.hidden = true;
   ui.logout.hidden = true;
   ui.who.hidden = true;
@@ -273,7 +279,7 @@ ui.loginForm.addEventListener('submit', async (event) => {
       return;
     }
     const name = result.operator.displayName || result.operator.username;
-    session.save({ token: result.accessToken, name });
+    session.save({ ...sessionTokens(result), name });
     start(name);
   } catch (error) {
     ui.loginError.textContent = error.message;
