@@ -17,7 +17,23 @@ if (login.status !== 200) {
   console.error(`login failed: ${login.status} ${JSON.stringify(body)}`);
   process.exit(1);
 }
-const socket = io(`${base}/operators`, { auth: { token: body.accessToken }, transports: ['websocket'] });
+// Access tokens are short-lived: refresh before expiry, and reconnect with the current one.
+let session = body;
+const refresh = async () => {
+  const response = await fetch(`${base}/auth/refresh`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ refreshToken: session.refreshToken }),
+  });
+  if (response.status !== 200) return console.error(`refresh failed: ${response.status}`);
+  session = await response.json();
+  setTimeout(refresh, session.expiresIn * 800).unref();
+};
+setTimeout(refresh, session.expiresIn * 800).unref();
+const socket = io(`${base}/operators`, {
+  auth: (cb) => cb({ token: session.accessToken }),
+  transports: ['websocket'],
+});
 socket.onAny((event, payload) => console.log(new Date().toISOString(), event, JSON.stringify(payload)));
 socket.on('connect_error', (error) => console.error('connect_error', error.message));
 socket.on('connect', async () => {
