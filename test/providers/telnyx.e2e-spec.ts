@@ -123,8 +123,12 @@ describe('Telnyx Call Control v2', () => {
     const call = newCall();
     const initiated = event('call.initiated', call);
     expect(await post(initiated)).toEqual({ status: 200, body: {} });
-    let commands = await commandCount(call, 2);
-    expect(commands.map((command) => command.action)).toEqual(['answer', 'gather_using_speak']);
+    let commands = await commandCount(call, 3);
+    expect(commands.map((command) => command.action)).toEqual([
+      'answer',
+      'gather_using_speak',
+      'transcription_start',
+    ]);
     expect(commands[0]!.body.command_id).toBe(`${initiated.data.id}:0:answer`);
     expect(commands[1]!.body).toMatchObject({
       language: 'it-IT',
@@ -140,30 +144,41 @@ describe('Telnyx Call Control v2', () => {
     await post(event('call.answered', call));
 
     expect((await post(event('call.gather.ended', call, { digits: '1', status: 'valid' }))).status).toBe(200);
-    commands = await commandCount(call, 5);
+    commands = await commandCount(call, 7);
     expect(commands.map((command) => command.action)).toEqual([
       'answer',
       'gather_using_speak',
+      'transcription_start',
+      'transcription_stop',
       'speak',
       'speak',
       'enqueue',
     ]);
-    expect(commands[2]!.body).toMatchObject({ payload: 'Grazie, attenda in linea.', language: 'it-IT' });
-    expect(commands[3]!.body).toMatchObject({ payload: 'Lei è il primo in attesa.' });
-    expect(commands[4]!.body).toMatchObject({ queue_name: 'billing' });
-    const contactId = Buffer.from(commands[4]!.body.client_state as string, 'base64').toString('utf8');
+    expect(commands[2]!.body).toMatchObject({
+      transcription_engine_config: { language: 'it', interim_results: false },
+      transcription_tracks: 'inbound',
+    });
+    expect(commands[4]!.body).toMatchObject({ payload: 'Grazie, attenda in linea.', language: 'it-IT' });
+    expect(commands[5]!.body).toMatchObject({ payload: 'Lei è il primo in attesa.' });
+    expect(commands[6]!.body).toMatchObject({ queue_name: 'billing' });
+    const contactId = Buffer.from(commands[6]!.body.client_state as string, 'base64').toString('utf8');
+    // The caller's words transcribed after the digits changed nothing: the menu was answered once.
+    await post(
+      event('call.transcription', call, { transcription_data: { transcript: 'fattura', is_final: true } }),
+    );
     expect((await getContact(service.url, contactId)).state).toBe('queued');
 
     const anna = await operator('anna');
     const offer = await anna.next('offer');
     expect(offer.contactId).toBe(contactId);
     expect((await anna.send('offer.accept', { offerId: offer.offerId })).ok).toBe(true);
-    commands = await commandCount(call, 6);
-    expect(commands[5]).toMatchObject({
+    commands = await commandCount(call, 8);
+    expect(commands).toHaveLength(8);
+    expect(commands[7]).toMatchObject({
       action: 'transfer',
-      body: { to: 'sip:anna@sip.telnyx.com', client_state: commands[4]!.body.client_state },
+      body: { to: 'sip:anna@sip.telnyx.com', client_state: commands[6]!.body.client_state },
     });
-    expect(commands[5]!.body.command_id).toBe(`accept-${contactId}:0:transfer`);
+    expect(commands[7]!.body.command_id).toBe(`accept-${contactId}:0:transfer`);
 
     await post(event('call.bridged', call));
     expect((await post(event('call.hangup', call, { hangup_cause: 'normal_clearing' }))).status).toBe(200);
@@ -189,7 +204,7 @@ describe('Telnyx Call Control v2', () => {
     const call = newCall();
     await post(event('call.initiated', call));
     await post(event('call.gather.ended', call, { digits: '2' }));
-    const commands = await commandCount(call, 5);
+    const commands = await commandCount(call, 7);
     const contactId = Buffer.from(commands.at(-1)!.body.client_state as string, 'base64').toString('utf8');
     const hangup = event('call.hangup', call, { hangup_cause: 'normal_clearing' });
     expect((await post(hangup)).status).toBe(200);

@@ -49,7 +49,7 @@ export class AppModule {
         AuditModule.forRoot({ http }),
         AdminModule.forRoot({ http }),
         PrivacyModule.forRoot({ http, worker }),
-        IntakeModule.forRoot({ http }),
+        IntakeModule.forRoot(),
         ChatModule,
         ProvidersModule.forRoot({ http }),
         ReportingModule.forRoot({ http, worker }),

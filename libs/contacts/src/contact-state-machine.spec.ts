@@ -19,7 +19,12 @@ describe('ContactStateMachine', () => {
       expect(ContactStateMachine.canTransition('connected', to)).toBe(true);
     }
     expect(ContactStateMachine.isFinal('transferred')).toBe(true);
-    expect(ContactStateMachine.canTransition('queued', 'transferred')).toBe(false);
+  });
+
+  it('puts a waiting caller who asked for a directory entry with a phone through to it, not an offered one', () => {
+    expect(ContactStateMachine.canTransition('queued', 'transferred')).toBe(true);
+    expect(ContactStateMachine.canTransition('offered', 'transferred')).toBe(false);
+    expect(ContactStateMachine.canTransition('messaging', 'transferred')).toBe(false);
   });
 
   it('refuses illegal transitions with a coded domain error', () => {

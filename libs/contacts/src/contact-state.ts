@@ -34,7 +34,8 @@ export const FINAL_STATES: ReadonlySet<ContactState> = new Set([
 export const CONTACT_TRANSITIONS: Readonly<Record<ContactState, readonly ContactState[]>> = {
   received: ['triaged', 'messaging', 'abandoned', 'failed'],
   triaged: ['queued', 'messaging', 'abandoned', 'message_taken', 'failed'],
-  queued: ['offered', 'messaging', 'abandoned', 'message_taken', 'overflowed', 'failed'],
+  // transferred: the caller asked for a directory entry with a phone and was put through to it.
+  queued: ['offered', 'messaging', 'abandoned', 'message_taken', 'overflowed', 'failed', 'transferred'],
   offered: ['queued', 'connected', 'abandoned', 'failed'],
   // queued: an operator transferred it to a queue or a colleague; transferred: out to a department's phone.
   connected: ['completed', 'failed', 'queued', 'message_taken', 'transferred'],

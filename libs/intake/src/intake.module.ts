@@ -1,14 +1,13 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { GenericWebhookController } from './generic/generic-webhook.controller';
 import { IntakeService } from './intake.service';
 
+/** The provider-neutral front door; the webhooks that feed it are the adapters in libs/providers. */
 @Module({})
 export class IntakeModule {
-  static forRoot(options: { http: boolean }): DynamicModule {
+  static forRoot(): DynamicModule {
     return {
       module: IntakeModule,
       global: true,
-      controllers: options.http ? [GenericWebhookController] : [],
       providers: [IntakeService],
       exports: [IntakeService],
     };

@@ -6,6 +6,7 @@ export * from './call-flow/voice-message.service';
 export * from './call-flow/wait-prompts';
 export * from './generic/generic-actions';
 export * from './generic/generic.adapter';
+export * from './generic/generic-webhook.dto';
 export * from './messaging/message-flow.service';
 export * from './providers.module';
 export * from './telnyx/telnyx-signature.verifier';

@@ -3,6 +3,7 @@ import { CallFlow } from './call-flow/call-flow.service';
 import { VoiceMessageFlow } from './call-flow/voice-message.service';
 import { GenericActionsController } from './generic/generic-actions.controller';
 import { GenericAdapter } from './generic/generic.adapter';
+import { GenericWebhookController } from './generic/generic-webhook.controller';
 import { MessageFlow } from './messaging/message-flow.service';
 import { TelnyxAdapter } from './telnyx/telnyx.adapter';
 import { TelnyxWebhookController } from './telnyx/telnyx.controller';
@@ -27,6 +28,7 @@ export class ProvidersModule {
             TwilioMessagingController,
             VonageVoiceController,
             TelnyxWebhookController,
+            GenericWebhookController,
             GenericActionsController,
           ]
         : [],

@@ -78,8 +78,21 @@ export interface HangupAction {
   type: 'hangup';
 }
 
+/**
+ * Out of centralino to an external number (a directory entry's phone): the provider dials it and bridges
+ * the caller; centralino's part of the call ends (the contact is `transferred`).
+ */
+export interface TransferAction {
+  type: 'transfer';
+  number: string;
+  contactId: string;
+  /** How long the number may ring before the caller hears an apology. */
+  timeoutSeconds: number;
+  next: 'dial-result';
+}
+
 export type CallAction =
-  SayAction | GatherAction | EnqueueAction | PauseAction | ConnectAction | HangupAction;
+  SayAction | GatherAction | EnqueueAction | PauseAction | ConnectAction | TransferAction | HangupAction;
 
 /**
  * The operator's endpoint as written in the front-office file: `client:giulia`, `sip:giulia@pbx.example`,

@@ -3,16 +3,21 @@ import { Contact, DomainError, maskPhone } from '@centralino/contacts';
 import { FrontOfficeConfig } from '@centralino/config';
 import { InboundContact, IntakeResult, IntakeService } from '@centralino/intake';
 import { ContactRepository, OperatorRecord } from '@centralino/persistence';
+import { QueueRegistry } from '@centralino/queueing';
 import { ContactFlowService } from '@centralino/routing';
-import type { ClarifyQuestion } from '@centralino/triage';
+import type { ClarifyQuestion, DirectoryTarget } from '@centralino/triage';
 import { CallAction, MessageField, parseOperatorEndpoint, SayAction } from './call-actions';
 import { StartMessageOptions, VoiceMessageFlow } from './voice-message.service';
-import { positionPrompt, sorryPrompt } from './wait-prompts';
+import { positionPrompt, sorryPrompt, transferringPrompt } from './wait-prompts';
 
 /** Seconds of silence (or hold music) between two position announcements. */
 export const HOLD_PAUSE_SECONDS = 15;
 /** How long an operator's endpoint rings before the caller hears an apology. */
 export const OPERATOR_RING_SECONDS = 30;
+/** How long a directory entry's phone rings before the caller hears an apology. */
+export const DIRECTORY_RING_SECONDS = 30;
+/** The `note` kind reports count as transfers (as the console's transfers: libs/routing). */
+const TRANSFER_NOTE_KIND = 'transfer';
 
 /**
  * The provider-neutral voice call flow: greet and gather (triage input), enqueue with a wait loop that
@@ -29,6 +34,7 @@ export class CallFlow {
     private readonly flow: ContactFlowService,
     private readonly frontOffice: FrontOfficeConfig,
     private readonly messages: VoiceMessageFlow,
+    private readonly queues: QueueRegistry,
   ) {}
 
   get defaultLanguage(): string {
@@ -66,16 +72,88 @@ export class CallFlow {
     if (result.clarify) {
       return { result, actions: [this.clarifyingGather(result.clarify, (options.attempt ?? 1) + 1)] };
     }
+    const step = await this.afterTriage(result);
+    if (step) return step;
     const contact = await this.contacts.findById(result.contactId);
     if (!contact) throw new DomainError('not_found', `Contact ${result.contactId} does not exist`);
-    // The caller asked for a person or department of the directory who has no phone of their own: they
-    // leave a message for them instead of waiting at reception.
-    const target = contact.triage?.decision === 'directory' ? contact.triage.directoryTarget : undefined;
-    if (target && !target.phone && contact.state === 'queued') {
-      const message = await this.startMessage(contact, { reason: 'unavailable', recipientId: target.id });
-      if (message) return { result, actions: message };
-    }
     return { result, actions: await this.actionsFor(contact, true, options.announcePosition ?? false) };
+  }
+
+  /**
+   * What follows triage when the caller does not simply wait in a queue: a caller who asked for a person
+   * or department of the directory is put through to its phone, or, without one, leaves a message for
+   * it (rather than waiting at reception for someone to do either by hand). A retried delivery finds the
+   * contact transferred or leaving a message and gets the same step again. Null: the caller waits.
+   */
+  async afterTriage(result: IntakeResult): Promise<{ result: IntakeResult; actions: CallAction[] } | null> {
+    const contact = await this.contacts.findById(result.contactId);
+    if (!contact) throw new DomainError('not_found', `Contact ${result.contactId} does not exist`);
+    if (contact.state === 'messaging' || contact.state === 'transferred') {
+      return { result: await this.refreshed(result), actions: await this.actionsFor(contact, false) };
+    }
+    const target = contact.triage?.decision === 'directory' ? contact.triage.directoryTarget : undefined;
+    if (!target || contact.state !== 'queued') return null;
+    const actions = target.phone
+      ? await this.transferToDirectory(contact, target, target.phone)
+      : await this.startMessage(contact, { reason: 'unavailable', recipientId: target.id });
+    return actions ? { result: await this.refreshed(result), actions } : null;
+  }
+
+  /**
+   * Puts a waiting caller through to a directory entry's phone: the contact leaves its queue and ends
+   * `transferred` (with the number, like a console transfer), then the provider dials the number. Null
+   * when the contact is no longer waiting (an operator was offered it meanwhile): it carries on as it is.
+   */
+  private async transferToDirectory(
+    contact: Contact,
+    target: DirectoryTarget,
+    number: string,
+  ): Promise<CallAction[] | null> {
+    const now = new Date();
+    const moved = await this.contacts.transition(
+      contact.id,
+      ['queued'],
+      'transferred',
+      { endedAt: now },
+      { reason: 'directory', directoryId: target.id, number },
+      now,
+      { kind: TRANSFER_NOTE_KIND, to: 'directory', directoryId: target.id },
+    );
+    if (!moved) return null;
+    if (moved.problemType) {
+      // A job a dispatcher holds right now is dropped by it: the contact is final.
+      const job = await this.queues.waitingLine(moved.problemType).getJob(moved.id);
+      await job?.remove().catch(() => undefined);
+    }
+    this.logger.log(
+      { contactId: moved.id, directoryId: target.id, caller: maskPhone(moved.fromAddress) },
+      'Caller put through to a directory entry',
+    );
+    return this.transferActions(moved);
+  }
+
+  /** What a caller put through to a directory entry hears and where the provider dials (also on retries). */
+  private transferActions(contact: Contact): CallAction[] | null {
+    const target = contact.triage?.directoryTarget;
+    if (!target?.phone) return null;
+    const language = contact.language ?? this.defaultLanguage;
+    return [
+      this.say(transferringPrompt(language, target.name), language),
+      {
+        type: 'transfer',
+        number: target.phone,
+        contactId: contact.id,
+        timeoutSeconds: DIRECTORY_RING_SECONDS,
+        next: 'dial-result',
+      },
+    ];
+  }
+
+  /** Intake's result with the contact's state now (after the flow moved it on). */
+  private async refreshed(result: IntakeResult): Promise<IntakeResult> {
+    const now = await this.contacts.findById(result.contactId);
+    if (!now || now.state === result.state) return result;
+    return { ...result, state: now.state, position: null, estimatedWait: null };
   }
 
   /** A clarifying question as a new gather in the caller's language (speech recognised in it too). */
@@ -186,6 +264,13 @@ export class CallFlow {
         return [{ type: 'pause', seconds: 5 }];
       case 'messaging':
         return this.messages.current(contact);
+      case 'transferred': {
+        // A retried report of the menu answer gets the same transfer; one an operator made does not.
+        const events = await this.contacts.events(contact.id);
+        const transferred = events.findLast((event) => event.type === 'transferred');
+        const transfer = transferred?.data.reason === 'directory' ? this.transferActions(contact) : null;
+        return transfer ?? [{ type: 'hangup' }];
+      }
       default:
         return [this.say(sorryPrompt(language), language), { type: 'hangup' }];
     }

@@ -60,3 +60,17 @@ export function positionPrompt(
 export function sorryPrompt(language: string): string {
   return pick(SORRY, language);
 }
+
+const TRANSFERRING: Record<string, string> = {
+  it: 'La metto in comunicazione con {name}.',
+  en: 'Connecting you to {name}.',
+  es: 'Le comunico con {name}.',
+  ro: 'Vă conectăm cu {name}.',
+  fr: 'Je vous mets en relation avec {name}.',
+  de: 'Ich verbinde Sie mit {name}.',
+};
+
+/** Said before a caller who asked for a directory entry with a phone is transferred there. */
+export function transferringPrompt(language: string, name: string): string {
+  return pick(TRANSFERRING, language).replace('{name}', name);
+}

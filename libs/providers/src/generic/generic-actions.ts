@@ -17,6 +17,12 @@ export function renderGenericActions(actions: CallAction[]): GenericAction[] {
           type: 'gather',
           language: action.language,
           ...(action.prompt ? { prompt: action.prompt.text } : {}),
+          input: action.input,
+          // A question of the voice message flow: the gateway posts the answer as `call.input` with it.
+          ...(action.field ? { field: action.field } : {}),
+          ...(action.input.includes('dtmf') ? { maxDigits: action.numDigits } : {}),
+          ...(action.finishOnKey ? { finishOnKey: action.finishOnKey } : {}),
+          timeoutSeconds: action.timeoutSeconds,
         };
       case 'enqueue':
         return { type: 'enqueue', queue: action.queue };
@@ -29,6 +35,8 @@ export function renderGenericActions(actions: CallAction[]): GenericAction[] {
           endpoint: action.endpoint,
           timeoutSeconds: action.timeoutSeconds,
         };
+      case 'transfer':
+        return { type: 'transfer', number: action.number, timeoutSeconds: action.timeoutSeconds };
       case 'hangup':
         return { type: 'hangup' };
     }

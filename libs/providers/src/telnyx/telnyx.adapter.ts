@@ -3,7 +3,7 @@ import { AppConfig } from '@centralino/config';
 import { Contact } from '@centralino/contacts';
 import { OperatorRecord } from '@centralino/persistence';
 import { CallBridge, CallBridges } from '@centralino/routing';
-import { CallAction, OperatorEndpoint } from '../call-flow/call-actions';
+import { CallAction, MESSAGE_FIELDS, MessageField, OperatorEndpoint } from '../call-flow/call-actions';
 import { CallFlow } from '../call-flow/call-flow.service';
 import { localeOf } from '../call-flow/locales';
 import { TelnyxSignatureVerifier } from './telnyx-signature.verifier';
@@ -16,9 +16,30 @@ export interface TelnyxCommand {
   body: Record<string, unknown>;
 }
 
-/** `client_state` carries the contact id (base64, as Telnyx requires) on every command and event. */
-export function encodeClientState(contactId: string): string {
-  return Buffer.from(contactId, 'utf8').toString('base64');
+/**
+ * What a command's `client_state` says beyond the contact: which answer of the voice message flow a
+ * question collects, or that the call is to be hung up once the speech ends.
+ */
+export type TelnyxStep = MessageField | 'hangup';
+
+/**
+ * `client_state` (base64, as Telnyx requires) carries the contact id on every command and event, and a
+ * step when there is one (`<contactId>:<step>`), since Telnyx reports everything to the same webhook.
+ */
+export function encodeClientState(contactId: string, step?: TelnyxStep): string {
+  return Buffer.from(step ? `${contactId}:${step}` : contactId, 'utf8').toString('base64');
+}
+
+export function decodeClientState(
+  clientState: string | null | undefined,
+): { contactId: string; field?: MessageField; hangup?: true } | null {
+  if (!clientState) return null;
+  const [contactId, step] = Buffer.from(clientState, 'base64').toString('utf8').split(':');
+  if (!contactId) return null;
+  if (step === 'hangup') return { contactId, hangup: true };
+  return MESSAGE_FIELDS.includes(step as MessageField)
+    ? { contactId, field: step as MessageField }
+    : { contactId };
 }
 
 /**
@@ -61,35 +82,57 @@ export class TelnyxAdapter extends CallBridge implements OnModuleInit {
     this.verifier.verify(signature, timestamp, rawBody);
   }
 
-  /** The commands for a list of neutral actions. */
-  commands(actions: CallAction[], clientState: string | undefined): TelnyxCommand[] {
-    const state = clientState ? { client_state: clientState } : {};
-    return actions.flatMap((action): TelnyxCommand[] => {
+  /**
+   * The commands for a list of neutral actions, `client_state` naming `contactId` (none before the call
+   * has a contact: the menu). Telnyx gathers digits only (`gather_using_speak`); speech is heard by
+   * real-time transcription (`transcription_start`, final results only), which the webhook stops once it
+   * has an answer.
+   */
+  commands(actions: CallAction[], contactId: string | undefined): TelnyxCommand[] {
+    const state = (step?: TelnyxStep) =>
+      contactId ? { client_state: encodeClientState(contactId, step) } : {};
+    return actions.flatMap((action, index): TelnyxCommand[] => {
       switch (action.type) {
-        case 'say':
-          return [
-            {
-              action: 'speak',
-              body: { payload: action.text, language: localeOf(action.language), voice: 'female', ...state },
-            },
-          ];
-        case 'gather':
-          return [
-            {
+        case 'say': {
+          // A hang-up right after would cut the speech off: the webhook hangs up on `call.speak.ended`.
+          const last = actions[index + 1]?.type === 'hangup' && contactId;
+          return [TelnyxAdapter.speak(action.text, action.language, state(last ? 'hangup' : undefined))];
+        }
+        case 'gather': {
+          const language = action.prompt?.language ?? action.language;
+          const commands: TelnyxCommand[] = [];
+          if (action.input.includes('dtmf')) {
+            commands.push({
               action: 'gather_using_speak',
               body: {
                 payload: action.prompt?.text ?? '',
-                language: localeOf(action.prompt?.language ?? action.language),
+                language: localeOf(language),
                 voice: 'female',
                 minimum_digits: 1,
                 maximum_digits: action.numDigits,
+                ...(action.finishOnKey ? { terminating_digit: action.finishOnKey } : {}),
                 timeout_millis: action.timeoutSeconds * 1000,
-                ...state,
+                ...state(action.field),
               },
-            },
-          ];
+            });
+          } else if (action.prompt) {
+            commands.push(TelnyxAdapter.speak(action.prompt.text, language, state(action.field)));
+          }
+          if (action.input.includes('speech')) {
+            commands.push({
+              action: 'transcription_start',
+              body: {
+                transcription_engine: 'Google',
+                transcription_engine_config: { language: action.language, interim_results: false },
+                transcription_tracks: 'inbound',
+                ...state(action.field),
+              },
+            });
+          }
+          return commands;
+        }
         case 'enqueue':
-          return [{ action: 'enqueue', body: { queue_name: action.queue, ...state } }];
+          return [{ action: 'enqueue', body: { queue_name: action.queue, ...state() } }];
         case 'connect':
           return [
             {
@@ -97,20 +140,40 @@ export class TelnyxAdapter extends CallBridge implements OnModuleInit {
               body: {
                 to: TelnyxAdapter.destination(action.endpoint),
                 timeout_secs: action.timeoutSeconds,
-                ...state,
+                ...state(),
               },
             },
           ];
+        case 'transfer':
+          return [
+            {
+              action: 'transfer',
+              body: { to: action.number, timeout_secs: action.timeoutSeconds, ...state() },
+            },
+          ];
         case 'hangup':
-          return [{ action: 'hangup', body: { ...state } }];
+          if (index > 0 && actions[index - 1]!.type === 'say' && contactId) return [];
+          return [{ action: 'hangup', body: { ...state() } }];
         case 'pause':
           return [];
       }
     });
   }
 
+  private static speak(text: string, language: string, state: object): TelnyxCommand {
+    return {
+      action: 'speak',
+      body: { payload: text, language: localeOf(language), voice: 'female', ...state },
+    };
+  }
+
   /** Sends commands in order; `command_id` = `${causeId}:${index}:${action}` makes retries harmless. */
-  async send(callControlId: string, commands: TelnyxCommand[], causeId: string): Promise<void> {
+  async send(
+    callControlId: string,
+    commands: TelnyxCommand[],
+    causeId: string,
+    options: { strict?: boolean } = {},
+  ): Promise<void> {
     const base = this.config.env.TELNYX_API_BASE_URL.replace(/\/$/, '');
     for (const [index, command] of commands.entries()) {
       const response = await fetch(
@@ -126,6 +189,9 @@ export class TelnyxAdapter extends CallBridge implements OnModuleInit {
         },
       );
       if (!response.ok) {
+        // During a webhook a refused command is logged and the flow goes on (Telnyx reports what the
+        // call does next); a console action (strict) fails so the operator learns it did not happen.
+        if (options.strict) throw new Error(`Telnyx ${command.action} answered ${response.status}`);
         this.logger.warn(
           { callControlId, action: command.action, status: response.status },
           'Telnyx command refused',
@@ -135,15 +201,46 @@ export class TelnyxAdapter extends CallBridge implements OnModuleInit {
   }
 
   async connect(contact: Contact, operator: OperatorRecord): Promise<void> {
-    const commands = this.commands(
-      this.flow.connect(contact, operator),
-      encodeClientState(contact.id),
-    ).filter((command) => command.action !== 'hangup');
-    await this.send(contact.externalId, commands, `accept-${contact.id}`);
+    const commands = this.commands(this.flow.connect(contact, operator), contact.id).filter(
+      (command) => command.action !== 'hangup',
+    );
+    await this.send(contact.externalId, commands, `accept-${contact.id}`, { strict: true });
     this.logger.log(
       { contactId: contact.id, operatorId: operator.id },
       'Telnyx call transferred to the operator',
     );
+  }
+
+  /** The operator completed the call or took a message: hang the caller's leg up. */
+  override async hangUp(contact: Contact): Promise<void> {
+    await this.send(contact.externalId, [{ action: 'hangup', body: {} }], `hangup-${contact.id}`, {
+      strict: true,
+    });
+  }
+
+  /**
+   * Back into the problem type's Telnyx queue with the waiting prompts (the operator's leg, bridged by
+   * the transfer, is released when the caller's leg is parked again). Each requeue is a new step.
+   */
+  override async requeue(contact: Contact): Promise<void> {
+    const actions = await this.flow.actionsFor(contact, true, true);
+    await this.send(
+      contact.externalId,
+      this.commands(actions, contact.id),
+      `requeue-${contact.id}-${Date.now()}`,
+      { strict: true },
+    );
+  }
+
+  /** Out to a department's number (Call Control `transfer`); centralino's part of the call ends. */
+  override async transfer(contact: Contact, number: string): Promise<void> {
+    await this.send(
+      contact.externalId,
+      [{ action: 'transfer', body: { to: number, client_state: encodeClientState(contact.id) } }],
+      `transfer-${contact.id}`,
+      { strict: true },
+    );
+    this.logger.log({ contactId: contact.id }, 'Telnyx call transferred out');
   }
 
   static destination(endpoint: OperatorEndpoint): string {

@@ -4,16 +4,25 @@ import type { FastifyRequest } from 'fastify';
 import { maskPhone } from '@centralino/contacts';
 import { MetricsService } from '@centralino/observability';
 import { ContactRepository } from '@centralino/persistence';
+import { CallAction, MessageField } from '../call-flow/call-actions';
 import { CallFlow } from '../call-flow/call-flow.service';
-import { encodeClientState, TELNYX_PROVIDER, TelnyxAdapter } from './telnyx.adapter';
-import { telnyxWebhookSchema } from './telnyx.dto';
+import { decodeClientState, TELNYX_PROVIDER, TelnyxAdapter, TelnyxCommand } from './telnyx.adapter';
+import { TelnyxWebhook, telnyxWebhookSchema } from './telnyx.dto';
 
 type TelnyxRequest = RawBodyRequest<FastifyRequest>;
+type TelnyxCall = TelnyxWebhook['data']['payload'];
+
+/** Stops the real-time transcription a gather started, once the answer is in. */
+const STOP_TRANSCRIPTION: TelnyxCommand = { action: 'transcription_stop', body: {} };
+/** Stops the menu's digit gather when the caller answered by speaking. */
+const STOP_GATHER: TelnyxCommand = { action: 'gather_stop', body: {} };
 
 /**
  * Telnyx Call Control v2 webhook (docs/providers/telnyx.md). Telnyx does not read the answer: centralino
  * acts by sending commands, and always answers 200 `{}` to a verified, well-formed event (also for an
- * unknown call, logged) so Telnyx does not retry. Each event is handled once, by `data.id`.
+ * unknown call, logged) so Telnyx does not retry. Each event is handled once, by `data.id`; the commands
+ * an answer causes carry a `command_id` derived from the answered step (not the event), so two events
+ * carrying the same answer (the digits and a transcript of the menu) send each command once.
  */
 @Controller('webhooks/telnyx')
 export class TelnyxWebhookController {
@@ -50,6 +59,7 @@ export class TelnyxWebhookController {
       this.metrics.webhooks.inc({ provider: TELNYX_PROVIDER, outcome: 'duplicate' });
       return {};
     }
+    const state = decodeClientState(call.client_state);
     switch (data.event_type) {
       case 'call.initiated': {
         if (call.direction && call.direction !== 'incoming') break;
@@ -64,28 +74,30 @@ export class TelnyxWebhookController {
         );
         break;
       }
-      case 'call.gather.ended': {
-        const { result, actions } = await this.flow.gathered(
-          {
-            provider: TELNYX_PROVIDER,
-            eventKey: `${call.call_control_id}:gather`,
-            externalId: call.call_control_id,
-            channel: 'voice',
-            from: call.from,
-            to: call.to,
-            digits: call.digits || undefined,
-          },
-          { announcePosition: true },
-        );
-        if (!result.duplicate) {
-          await this.telnyx.send(
-            call.call_control_id,
-            this.telnyx.commands(actions, encodeClientState(result.contactId)),
-            data.id,
-          );
+      case 'call.gather.ended':
+        if (state?.field) {
+          await this.messageAnswer(call, state.field, { digits: call.digits ?? '' }, []);
+        } else {
+          await this.menuAnswer(call, { digits: call.digits || undefined }, [STOP_TRANSCRIPTION]);
+        }
+        break;
+      case 'call.transcription': {
+        const transcript = call.transcription_data?.transcript.trim();
+        // Interim results change nothing: the answer is the first final utterance.
+        if (!transcript || call.transcription_data?.is_final === false) break;
+        if (state?.field) {
+          await this.messageAnswer(call, state.field, { speech: transcript }, [STOP_TRANSCRIPTION]);
+        } else if (!state) {
+          await this.menuAnswer(call, { text: transcript }, [STOP_GATHER, STOP_TRANSCRIPTION]);
         }
         break;
       }
+      case 'call.speak.ended':
+        // The last words of the call (thanks, an apology) were spoken: now hang up.
+        if (state?.hangup) {
+          await this.telnyx.send(call.call_control_id, [{ action: 'hangup', body: {} }], data.id);
+        }
+        break;
       case 'call.hangup':
         await this.flow.ended(
           TELNYX_PROVIDER,
@@ -96,9 +108,58 @@ export class TelnyxWebhookController {
         );
         break;
       default:
-        break; // call.answered, call.speak.ended, call.enqueued, call.bridged...: nothing to do
+        break; // call.answered, call.enqueued, call.bridged...: nothing to do
     }
     this.metrics.webhooks.inc({ provider: TELNYX_PROVIDER, outcome: 'accepted' });
     return {};
+  }
+
+  /**
+   * The menu's answer, by digits (`call.gather.ended`) or speech (`call.transcription`): triage, store,
+   * queue, idempotently per call, so whichever arrives second changes nothing and sends nothing.
+   */
+  private async menuAnswer(
+    call: TelnyxCall,
+    input: { digits?: string; text?: string },
+    stops: TelnyxCommand[],
+  ): Promise<void> {
+    const { result, actions } = await this.flow.gathered(
+      {
+        provider: TELNYX_PROVIDER,
+        eventKey: `${call.call_control_id}:gather`,
+        externalId: call.call_control_id,
+        channel: 'voice',
+        from: call.from,
+        to: call.to,
+        ...input,
+      },
+      { announcePosition: true },
+    );
+    if (result.duplicate) return;
+    await this.sendActions(call, [...stops, ...this.telnyx.commands(actions, result.contactId)], 'gather');
+  }
+
+  /** An answer of the voice message flow; then the next question, or thanks and hang-up. */
+  private async messageAnswer(
+    call: TelnyxCall,
+    field: MessageField,
+    input: { speech?: string; digits?: string },
+    stops: TelnyxCommand[],
+  ): Promise<void> {
+    const step = `message:${field}`;
+    const actions: CallAction[] | null = await this.flow.messageAnswer(
+      TELNYX_PROVIDER,
+      call.call_control_id,
+      field,
+      input,
+      `${call.call_control_id}:${step}`,
+    );
+    if (!actions) return;
+    const contact = await this.flow.findContact(TELNYX_PROVIDER, call.call_control_id);
+    await this.sendActions(call, [...stops, ...this.telnyx.commands(actions, contact?.id)], step);
+  }
+
+  private sendActions(call: TelnyxCall, commands: TelnyxCommand[], step: string): Promise<void> {
+    return this.telnyx.send(call.call_control_id, commands, `${call.call_control_id}:${step}`);
   }
 }

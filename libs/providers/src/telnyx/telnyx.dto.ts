@@ -20,6 +20,14 @@ export const telnyxWebhookSchema = z.object({
         .nullish(),
       status: z.string().max(64).optional(),
       hangup_cause: z.string().max(64).optional(),
+      /** `call.transcription`: one recognised utterance of the caller (real-time transcription). */
+      transcription_data: z
+        .object({
+          transcript: z.string().max(5000).default(''),
+          is_final: z.boolean().optional(),
+          confidence: z.coerce.number().optional(),
+        })
+        .optional(),
     }),
   }),
 });

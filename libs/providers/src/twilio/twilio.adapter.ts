@@ -136,15 +136,17 @@ export class TwilioAdapter extends CallBridge implements OnModuleInit {
   /** Back into `<Enqueue>` with the waiting prompts, as when the call was first queued. */
   override async requeue(contact: Contact): Promise<void> {
     if (!this.client || contact.channel !== 'voice') return;
-    const twiml = this.renderer.render(await this.flow.actionsFor(contact, false));
+    // As on first entering: the queued prompt and `<Enqueue>` (whose wait URL then says the position).
+    const twiml = this.renderer.render(await this.flow.actionsFor(contact, true));
     await this.client.calls(contact.externalId).update({ twiml });
   }
 
   override async transfer(contact: Contact, number: string): Promise<void> {
     if (!this.client) return;
-    const response = new twilio.twiml.VoiceResponse();
-    response.dial(number);
-    await this.client.calls(contact.externalId).update({ twiml: response.toString() });
+    const twiml = this.renderer.render([
+      { type: 'transfer', number, contactId: contact.id, timeoutSeconds: 30, next: 'dial-result' },
+    ]);
+    await this.client.calls(contact.externalId).update({ twiml });
     this.logger.log({ contactId: contact.id }, 'Twilio call transferred out');
   }
 }

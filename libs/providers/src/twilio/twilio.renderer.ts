@@ -64,6 +64,11 @@ export class TwilioRenderer {
         else dial.number(endpoint.number);
         return;
       }
+      case 'transfer':
+        response
+          .dial({ action: this.urlFor(action.next), method: 'POST', timeout: action.timeoutSeconds })
+          .number(action.number);
+        return;
       case 'hangup':
         response.hangup();
         return;

@@ -69,21 +69,52 @@ export class VonageAdapter extends CallBridge implements OnModuleInit {
 
   async connect(contact: Contact, operator: OperatorRecord): Promise<void> {
     if (!this.privateKey) return;
-    const token = tokenGenerate(this.config.env.VONAGE_APPLICATION_ID!, this.privateKey, { ttl: 300 });
-    const url = `${this.config.env.VONAGE_API_BASE_URL.replace(/\/$/, '')}/v1/calls/${encodeURIComponent(contact.externalId)}`;
-    const response = await fetch(url, {
-      method: 'PUT',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        action: 'transfer',
-        destination: { type: 'ncco', ncco: this.renderer.render(this.flow.connect(contact, operator)) },
-      }),
-      signal: AbortSignal.timeout(5000),
+    await this.update(contact, {
+      action: 'transfer',
+      destination: { type: 'ncco', ncco: this.renderer.render(this.flow.connect(contact, operator)) },
     });
-    if (!response.ok) throw new Error(`Vonage transfer answered ${response.status}`);
     this.logger.log(
       { contactId: contact.id, operatorId: operator.id },
       'Vonage call transferred to the operator',
     );
+  }
+
+  /** The operator completed the call or took a message: `PUT /v1/calls/{uuid}` with `hangup`. */
+  override async hangUp(contact: Contact): Promise<void> {
+    if (!this.privateKey) return;
+    await this.update(contact, { action: 'hangup' });
+  }
+
+  /**
+   * Back into a holding room of its own with the waiting prompts (the position, since Vonage fetches no
+   * wait URL): the caller's leg is transferred to that NCCO and leaves the operator's conversation.
+   */
+  override async requeue(contact: Contact): Promise<void> {
+    if (!this.privateKey) return;
+    const ncco = this.renderer.render(await this.flow.actionsFor(contact, true, true));
+    await this.update(contact, { action: 'transfer', destination: { type: 'ncco', ncco } });
+  }
+
+  /** Out to a department's number: an NCCO that `connect`s the phone; centralino's part ends. */
+  override async transfer(contact: Contact, number: string): Promise<void> {
+    if (!this.privateKey) return;
+    const ncco = this.renderer.render([
+      { type: 'transfer', number, contactId: contact.id, timeoutSeconds: 30, next: 'dial-result' },
+    ]);
+    await this.update(contact, { action: 'transfer', destination: { type: 'ncco', ncco } });
+    this.logger.log({ contactId: contact.id }, 'Vonage call transferred out');
+  }
+
+  /** A Voice API call update, authenticated with a short-lived application JWT (`@vonage/jwt`). */
+  private async update(contact: Contact, body: Record<string, unknown>): Promise<void> {
+    const token = tokenGenerate(this.config.env.VONAGE_APPLICATION_ID!, this.privateKey!, { ttl: 300 });
+    const url = `${this.config.env.VONAGE_API_BASE_URL.replace(/\/$/, '')}/v1/calls/${encodeURIComponent(contact.externalId)}`;
+    const response = await fetch(url, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(5000),
+    });
+    if (!response.ok) throw new Error(`Vonage ${String(body.action)} answered ${response.status}`);
   }
 }

@@ -73,6 +73,16 @@ export class VonageRenderer {
             eventMethod: 'POST',
           },
         ];
+      case 'transfer':
+        return [
+          {
+            action: 'connect',
+            endpoint: [VonageRenderer.endpoint({ kind: 'phone', number: action.number })],
+            timeout: action.timeoutSeconds,
+            eventUrl: [this.urlFor(action.next)],
+            eventMethod: 'POST',
+          },
+        ];
       case 'hangup':
         return []; // a call ends when its NCCO does
     }

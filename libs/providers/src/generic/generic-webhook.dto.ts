@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MESSAGE_FIELDS } from '../call-flow/call-actions';
 
 const phone = z.string().min(3).max(64);
 
@@ -29,6 +30,8 @@ export const genericWebhookSchema = z.discriminatedUnion('type', [
     /** More input for a call already started: the caller's answer to a `gather` (clarifying question). */
     type: z.literal('call.input'),
     callId: z.string().min(1).max(200),
+    /** The `field` of the `gather` answered, for a question of the voice message flow. */
+    field: z.enum(MESSAGE_FIELDS).optional(),
     language: z
       .string()
       .regex(/^[a-z]{2}$/)

@@ -1,0 +1,129 @@
+import { Controller, Headers, HttpCode, Post, Req } from '@nestjs/common';
+import type { RawBodyRequest } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { FrontOfficeConfig } from '@centralino/config';
+import { DomainError } from '@centralino/contacts';
+import { IntakeResult, IntakeService } from '@centralino/intake';
+import { MetricsService } from '@centralino/observability';
+import { ContactRepository } from '@centralino/persistence';
+import { MessageField } from '../call-flow/call-actions';
+import { CallFlow } from '../call-flow/call-flow.service';
+import { CallInputEvent, genericWebhookSchema } from './generic-webhook.dto';
+import { GENERIC_PROVIDER, GenericAdapter } from './generic.adapter';
+import { renderGenericActions } from './generic-actions';
+
+/**
+ * The generic signed JSON webhook for any SIP gateway (docs/generic-webhook.md). The signature is checked
+ * on the raw bytes before anything is parsed or stored. The reply carries what the gateway does next:
+ * wait in a queue, answer a question, leave a message, or be put through to a directory entry's phone.
+ */
+@Controller('webhooks/generic')
+export class GenericWebhookController {
+  constructor(
+    private readonly intake: IntakeService,
+    private readonly flow: CallFlow,
+    private readonly generic: GenericAdapter,
+    private readonly contacts: ContactRepository,
+    private readonly frontOffice: FrontOfficeConfig,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  @Post()
+  @HttpCode(200)
+  receive(@Req() request: RawBodyRequest<FastifyRequest>, @Headers('webhook-signature') signature?: string) {
+    return this.metrics.trackWebhook(GENERIC_PROVIDER, () => this.handle(request, signature));
+  }
+
+  private async handle(request: RawBodyRequest<FastifyRequest>, signature: string | undefined) {
+    this.generic.verifier.verify(signature, request.rawBody);
+    if (request.body === undefined || request.body === null || typeof request.body !== 'object') {
+      throw new DomainError('validation_failed', 'The body must be a JSON object');
+    }
+    const event = genericWebhookSchema.parse(request.body);
+    if (event.type === 'call.ended') {
+      // Unknown calls are a 404 here (the gateway is ours to fix), unlike the providers' silent 200.
+      if (!(await this.flow.findContact(GENERIC_PROVIDER, event.callId))) {
+        throw new DomainError('unknown_call', `No contact for call ${event.callId}`);
+      }
+      const result = await this.flow.ended(GENERIC_PROVIDER, event.id, event.callId, event.reason);
+      if (!result) throw new DomainError('unknown_call', `No contact for call ${event.callId}`);
+      return { ...result, actions: [] };
+    }
+    if (event.type === 'call.input') {
+      if (event.field) return this.messageAnswer(event, event.field);
+      const result = await this.intake.input({
+        provider: GENERIC_PROVIDER,
+        eventKey: event.id,
+        externalId: event.callId,
+        language: event.language,
+        digits: event.digits,
+        text: event.speech,
+        canClarify: true,
+      });
+      return this.reply(result);
+    }
+    const result = await this.intake.receive({
+      provider: GENERIC_PROVIDER,
+      eventKey: event.id,
+      externalId: event.callId,
+      channel: 'voice',
+      from: event.from,
+      to: event.to,
+      language: event.language,
+      digits: event.digits,
+      text: event.speech,
+      canClarify: true,
+    });
+    return this.reply(result);
+  }
+
+  /**
+   * A clarifying question to gather the caller's answer (a `call.input`); the directory step (transfer
+   * to its phone, or a message for it); or enqueue with a prompt.
+   */
+  private async reply(result: IntakeResult) {
+    if (result.clarify) {
+      const { prompt, language, options } = result.clarify;
+      return { ...result, actions: [{ type: 'gather', prompt, language, options }] };
+    }
+    const step = await this.flow.afterTriage(result);
+    if (step) return { ...step.result, actions: renderGenericActions(step.actions) };
+    const say = this.frontOffice.prompt('queued', result.language);
+    return {
+      ...result,
+      actions: [
+        ...(say ? [{ type: 'say', text: say, language: result.language }] : []),
+        {
+          type: 'enqueue',
+          queue: result.queue,
+          position: result.position,
+          estimatedWait: result.estimatedWait,
+        },
+      ],
+    };
+  }
+
+  /** An answer to a `gather` of the voice message flow (`field`); a retried delivery changes nothing. */
+  private async messageAnswer(event: CallInputEvent, field: MessageField) {
+    const duplicate = !!(await this.contacts.findReceipt(GENERIC_PROVIDER, event.id));
+    const actions = await this.flow.messageAnswer(
+      GENERIC_PROVIDER,
+      event.callId,
+      field,
+      { speech: event.speech, digits: event.digits },
+      event.id,
+    );
+    const contact = await this.flow.findContact(GENERIC_PROVIDER, event.callId);
+    if (!actions || !contact) throw new DomainError('unknown_call', `No contact for call ${event.callId}`);
+    return {
+      contactId: contact.id,
+      state: contact.state,
+      queue: contact.problemType,
+      language: contact.language,
+      position: null,
+      estimatedWait: null,
+      duplicate,
+      actions: renderGenericActions(actions),
+    };
+  }
+}
