@@ -2,10 +2,13 @@ import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { ContactRepository } from '@centralino/persistence';
 import { getContact } from '../support/contacts-api';
 import { writeFixtureConfig } from '../support/fixture-config';
+import { callEnded, callStarted } from '../support/calls';
 import { OperatorClient } from '../support/operator-client';
+import { TelnyxClient } from '../support/telnyx-client';
 import { startTestService, TestService } from '../support/test-service';
 import { TwilioClient, TwimlReply } from '../support/twilio-client';
 import { VonageClient } from '../support/vonage-client';
+import { postGenericWebhook } from '../support/webhook-client';
 import { RestStub } from './rest-stub';
 
 const PUBLIC_BASE_URL = 'https://centralino.example.com';
@@ -39,10 +42,12 @@ describe('voice message flow: the caller leaves name, reason and number; it reac
   let stub: RestStub;
   let twilio: TwilioClient;
   let vonage: VonageClient;
+  let telnyx: TelnyxClient;
   let annaToken: string;
 
   beforeAll(async () => {
     stub = await new RestStub().start();
+    telnyx = new TelnyxClient('', stub.requests);
     service = await startTestService('pglite', {
       FRONT_OFFICE_CONFIG: FIXTURE,
       PUBLIC_BASE_URL,
@@ -56,7 +61,11 @@ describe('voice message flow: the caller leaves name, reason and number; it reac
         .toString()
         .replace(/\n/g, '\\n'),
       VONAGE_API_BASE_URL: stub.url,
+      TELNYX_PUBLIC_KEY: telnyx.publicKey,
+      TELNYX_API_KEY: `KEY${randomBytes(8).toString('hex')}`,
+      TELNYX_API_BASE_URL: `${stub.url}/v2`,
     });
+    telnyx.serviceUrl = service.url;
     twilio = new TwilioClient(service.url, PUBLIC_BASE_URL, TWILIO_TOKEN);
     vonage = new VonageClient(service.url, VONAGE_SECRET, VONAGE_APPLICATION_ID);
     annaToken = (await OperatorClient.login(service.url, 'anna')).token;
@@ -311,6 +320,140 @@ describe('voice message flow: the caller leaves name, reason and number; it reac
     const again = await vonage.post('message?field=callback', { ...call, dtmf: { digits: '0612345678' } });
     expect(again.body).toEqual(done.body);
     expect((await inbox()).filter((message) => message.contactId === contactId)).toHaveLength(1);
+  });
+
+  it('Telnyx: speech answers by real-time transcription, the number by a digit gather, each step in client_state; thanks, then hang-up once spoken', async () => {
+    const call = TelnyxClient.call('+393331119999');
+    await telnyx.send('call.initiated', call);
+    await telnyx.send('call.transcription', call, {
+      transcription_data: { transcript: 'vorrei parlare con Maria Rossi', is_final: true },
+    });
+    let commands = telnyx.commands(call).slice(3);
+    expect(commands.map((command) => command.action)).toEqual([
+      'gather_stop',
+      'transcription_stop',
+      'speak',
+      'speak',
+      'transcription_start',
+    ]);
+    expect(commands[2]!.body.payload).toBe(
+      'Maria Rossi non è disponibile in questo momento. Lasci un messaggio e la richiameremo.',
+    );
+    expect(commands[3]!.body).toMatchObject({
+      payload: 'Per favore, ci dica il suo nome.',
+      language: 'it-IT',
+    });
+    expect(commands[4]!.body).toMatchObject({
+      transcription_engine_config: { language: 'it', interim_results: false },
+    });
+    const contactId = await contactIdOf('telnyx', call.call_control_id);
+    expect(TelnyxClient.clientState(commands[4]!)).toEqual([contactId, 'name']);
+    expect((await getContact(service.url, contactId)).state).toBe('messaging');
+
+    // An interim result is not an answer; the final one is, and asks why they call.
+    const name = { transcription_data: { transcript: 'Paolo', is_final: false } };
+    await telnyx.send('call.transcription', call, { ...name, client_state: commands[4]!.body.client_state });
+    expect(telnyx.commands(call)).toHaveLength(8);
+    const final = { transcription_data: { transcript: 'Paolo Verdi', is_final: true } };
+    await telnyx.send('call.transcription', call, { ...final, client_state: commands[4]!.body.client_state });
+    commands = telnyx.commands(call).slice(8);
+    expect(commands.map((command) => command.action)).toEqual([
+      'transcription_stop',
+      'speak',
+      'transcription_start',
+    ]);
+    expect(commands[1]!.body.payload).toBe('Grazie. Ora ci dica il motivo della chiamata.');
+    expect(TelnyxClient.clientState(commands[2]!)).toEqual([contactId, 'text']);
+
+    // The same answer transcribed twice (a second final utterance) sends the next question once: Telnyx
+    // drops a repeated command_id, and centralino sends the same ids.
+    const text = { transcription_data: { transcript: 'la fattura 118 è sbagliata', is_final: true } };
+    await telnyx.send('call.transcription', call, { ...text, client_state: commands[2]!.body.client_state });
+    await telnyx.send('call.transcription', call, {
+      transcription_data: { transcript: 'e poi altro', is_final: true },
+      client_state: commands[2]!.body.client_state,
+    });
+    const afterText = telnyx.commands(call).slice(11);
+    expect(afterText.map((command) => command.action)).toEqual([
+      'transcription_stop',
+      'gather_using_speak',
+      'transcription_stop',
+      'gather_using_speak',
+    ]);
+    expect(afterText[3]!.body.command_id).toBe(afterText[1]!.body.command_id);
+    expect(afterText[1]!.body).toMatchObject({ maximum_digits: 20, terminating_digit: '#' });
+    expect(String(afterText[1]!.body.payload)).toMatch(/prema cancelletto/);
+    expect(TelnyxClient.clientState(afterText[1]!)).toEqual([contactId, 'callback']);
+
+    await telnyx.send('call.gather.ended', call, {
+      digits: '0612345678',
+      status: 'valid',
+      client_state: afterText[1]!.body.client_state,
+    });
+    const thanks = telnyx.commands(call).slice(15);
+    expect(thanks.map((command) => command.action)).toEqual(['speak']);
+    expect(thanks[0]!.body.payload).toBe('Grazie, il suo messaggio è stato registrato. Arrivederci.');
+    expect(TelnyxClient.clientState(thanks[0]!)).toEqual([contactId, 'hangup']);
+    await telnyx.send('call.speak.ended', call, { client_state: thanks[0]!.body.client_state });
+    expect(telnyx.commands(call).at(-1)!.action).toBe('hangup');
+
+    expect((await getContact(service.url, contactId)).state).toBe('message_taken');
+    const mine = (await inbox()).filter((message) => message.contactId === contactId);
+    expect(mine).toHaveLength(1);
+    expect(mine[0]).toMatchObject({
+      source: 'voice',
+      recipientId: 'maria-rossi',
+      caller: { name: 'Paolo Verdi', address: call.from, callbackAddress: '0612345678' },
+      text: 'la fattura 118 è sbagliata',
+    });
+    await telnyx.send('call.hangup', call, { hangup_cause: 'normal_clearing' });
+    expect((await getContact(service.url, contactId)).state).toBe('message_taken');
+  });
+
+  it('generic: gathers with a field, answered as call.input with that field; a retry is a duplicate; a hang-up after the reason keeps the message', async () => {
+    const started = callStarted({ speech: 'mi passa Maria Rossi per favore', from: '+393331118888' });
+    const asked = await postGenericWebhook(service.url, started);
+    expect(asked.status).toBe(200);
+    expect(asked.body).toMatchObject({
+      state: 'messaging',
+      actions: [
+        { type: 'say', text: expect.stringMatching(/^Maria Rossi non è disponibile/) },
+        { type: 'gather', field: 'name', input: ['speech'], prompt: 'Per favore, ci dica il suo nome.' },
+      ],
+    });
+    const input = (field: string, extra: Record<string, unknown>) => ({
+      id: `evt_${randomUUID()}`,
+      type: 'call.input',
+      callId: started.callId,
+      field,
+      ...extra,
+    });
+    const name = input('name', { speech: 'Anna Neri' });
+    const afterName = await postGenericWebhook(service.url, name);
+    expect(afterName.body).toMatchObject({
+      state: 'messaging',
+      duplicate: false,
+      actions: [{ type: 'gather', field: 'text', input: ['speech'] }],
+    });
+    const retried = await postGenericWebhook(service.url, name);
+    expect(retried.body).toMatchObject({ duplicate: true, actions: afterName.body.actions });
+    const text = await postGenericWebhook(service.url, input('text', { speech: 'ordine 42 in ritardo' }));
+    expect(text.body).toMatchObject({
+      actions: [{ type: 'gather', field: 'callback', input: ['dtmf'], maxDigits: 20, finishOnKey: '#' }],
+    });
+    const ended = await postGenericWebhook(service.url, callEnded(started.callId));
+    expect(ended.body).toMatchObject({ state: 'message_taken' });
+    const contactId = await contactIdOf('generic', started.callId);
+    const mine = (await inbox()).filter((message) => message.contactId === contactId);
+    expect(mine).toHaveLength(1);
+    expect(mine[0]).toMatchObject({ caller: { name: 'Anna Neri' }, text: 'ordine 42 in ritardo' });
+    const unknown = await postGenericWebhook(service.url, {
+      ...input('name', { speech: 'x' }),
+      callId: 'nope',
+    });
+    expect(unknown).toMatchObject({ status: 404, body: { error: 'unknown_call' } });
+    const badField = await postGenericWebhook(service.url, input('email', { speech: 'x' }));
+    expect(badField.status).toBe(400);
   });
 
   /** The contact of a provider call (the id centralino gave it is not in any provider reply). */
