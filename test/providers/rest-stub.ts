@@ -10,7 +10,7 @@ export interface RecordedRequest {
 
 /**
  * A local HTTP server standing in for a provider's REST API: it records every request and answers with
- * what `respond` returns (200 and an empty JSON object by default). Tests wait for the requests they
+ * what `respond` returns (200 and an empty JSON object by default; status 0 drops the connection). Tests wait for the requests they
  * expect with `next`.
  */
 export class RestStub {
@@ -47,6 +47,11 @@ export class RestStub {
           return false;
         });
         const { status, body } = this.respond(request);
+        // Status 0: the connection drops without an answer (the provider's API unreachable mid-request).
+        if (status === 0) {
+          req.socket.destroy();
+          return;
+        }
         res.writeHead(status, { 'content-type': 'application/json' });
         res.end(JSON.stringify(body));
       });

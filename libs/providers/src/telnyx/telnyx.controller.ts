@@ -20,7 +20,7 @@ const STOP_GATHER: TelnyxCommand = { action: 'gather_stop', body: {} };
 /**
  * Telnyx Call Control v2 webhook (docs/providers/telnyx.md). Telnyx does not read the answer: centralino
  * acts by sending commands, and always answers 200 `{}` to a verified, well-formed event (also for an
- * unknown call, logged) so Telnyx does not retry. Each event is handled once, by `data.id`; the commands
+ * unknown call, logged) so Telnyx does not retry. A retried event (same `data.id`) is skipped; the commands
  * an answer causes carry a `command_id` derived from the answered step (not the event), so two events
  * carrying the same answer (the digits and a transcript of the menu) send each command once.
  */
@@ -49,13 +49,12 @@ export class TelnyxWebhookController {
       this.metrics.webhookFailed(TELNYX_PROVIDER, error);
       throw error;
     }
-    const { data } = telnyxWebhookSchema.parse(request.body);
+    const { data, meta } = telnyxWebhookSchema.parse(request.body);
     const call = data.payload;
-    const fresh = await this.contacts.recordReceipt(
-      { provider: TELNYX_PROVIDER, eventKey: data.id, response: { eventType: data.event_type } },
-      null,
-    );
-    if (!fresh) {
+    // A redelivery after a failed attempt: commands of an answer intake already took are sent again
+    // (same command_ids, so Telnyx runs each once), in case the failure came before they went out.
+    const redelivery = (meta?.attempt ?? 1) > 1;
+    if (await this.contacts.findReceipt(TELNYX_PROVIDER, data.id)) {
       this.metrics.webhooks.inc({ provider: TELNYX_PROVIDER, outcome: 'duplicate' });
       return {};
     }
@@ -78,7 +77,7 @@ export class TelnyxWebhookController {
         if (state?.field) {
           await this.messageAnswer(call, state.field, { digits: call.digits ?? '' }, []);
         } else {
-          await this.menuAnswer(call, { digits: call.digits || undefined }, [STOP_TRANSCRIPTION]);
+          await this.menuAnswer(call, { digits: call.digits || undefined }, 'digits', redelivery);
         }
         break;
       case 'call.transcription': {
@@ -88,7 +87,7 @@ export class TelnyxWebhookController {
         if (state?.field) {
           await this.messageAnswer(call, state.field, { speech: transcript }, [STOP_TRANSCRIPTION]);
         } else if (!state) {
-          await this.menuAnswer(call, { text: transcript }, [STOP_GATHER, STOP_TRANSCRIPTION]);
+          await this.menuAnswer(call, { text: transcript }, 'speech', redelivery);
         }
         break;
       }
@@ -110,7 +109,14 @@ export class TelnyxWebhookController {
       default:
         break; // call.answered, call.enqueued, call.bridged...: nothing to do
     }
-    this.metrics.webhooks.inc({ provider: TELNYX_PROVIDER, outcome: 'accepted' });
+    // The receipt is stored once the event was handled, not before: an event whose handling failed
+    // (a 5xx) is handled again when Telnyx retries it, so a hang-up is never lost. Every step above is
+    // idempotent on its own (intake by call, commands by command_id), so concurrent deliveries are too.
+    const fresh = await this.contacts.recordReceipt(
+      { provider: TELNYX_PROVIDER, eventKey: data.id, response: { eventType: data.event_type } },
+      null,
+    );
+    this.metrics.webhooks.inc({ provider: TELNYX_PROVIDER, outcome: fresh ? 'accepted' : 'duplicate' });
     return {};
   }
 
@@ -121,7 +127,8 @@ export class TelnyxWebhookController {
   private async menuAnswer(
     call: TelnyxCall,
     input: { digits?: string; text?: string },
-    stops: TelnyxCommand[],
+    by: 'digits' | 'speech',
+    redelivery: boolean,
   ): Promise<void> {
     const { result, actions } = await this.flow.gathered(
       {
@@ -135,8 +142,12 @@ export class TelnyxWebhookController {
       },
       { announcePosition: true },
     );
-    if (result.duplicate) return;
-    await this.sendActions(call, [...stops, ...this.telnyx.commands(actions, result.contactId)], 'gather');
+    // Answered already by the other input (digits, then a transcript, or the reverse): nothing to do.
+    if (result.duplicate && !redelivery) return;
+    // The stops depend on how the menu was answered: their own command ids, so the answer's are stable.
+    const stops = by === 'speech' ? [STOP_GATHER, STOP_TRANSCRIPTION] : [STOP_TRANSCRIPTION];
+    await this.telnyx.send(call.call_control_id, stops, `${call.call_control_id}:gather-${by}`);
+    await this.sendActions(call, this.telnyx.commands(actions, result.contactId), 'gather');
   }
 
   /** An answer of the voice message flow; then the next question, or thanks and hang-up. */

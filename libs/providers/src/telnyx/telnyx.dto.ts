@@ -30,6 +30,11 @@ export const telnyxWebhookSchema = z.object({
         .optional(),
     }),
   }),
+  /** Telnyx's delivery attempt of this event (1, then 2... when it retries after a failure). */
+  meta: z
+    .object({ attempt: z.coerce.number().int().min(1).optional() })
+    .partial()
+    .optional(),
 });
 
 export type TelnyxWebhook = z.infer<typeof telnyxWebhookSchema>;
