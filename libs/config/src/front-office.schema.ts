@@ -6,6 +6,10 @@ const localizedList = z.record(language, z.array(z.string().min(1)));
 const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM');
 const id = z.string().regex(/^[a-z][a-z0-9_-]*$/, 'lowercase letters, digits, _ and -');
 
+/** How a queue picks among the operators who can take its head (docs/routing.md, "Strategies"). */
+export const ROUTING_STRATEGIES = ['longest-idle', 'round-robin', 'fewest-today', 'skill-top-down'] as const;
+export type RoutingStrategy = (typeof ROUTING_STRATEGIES)[number];
+
 const dayHours = z.array(z.tuple([time, time])).default([]);
 
 export const businessHoursSchema = z.object({
@@ -43,6 +47,8 @@ export const problemTypeSchema = z.object({
   skill: id.optional(),
   /** Higher first across queues; within a queue the oldest waiting contact goes first. */
   priority: z.number().int().min(0).max(100).default(0),
+  /** How the operator is chosen among those who can take the head (default: the one idle longest). */
+  strategy: z.enum(ROUTING_STRATEGIES).default('longest-idle'),
   serviceLevel: z
     .object({
       targetSeconds: z.number().int().positive().default(20),

@@ -29,6 +29,8 @@ export const waitingContactSchema = z.object({
   /** The original enqueue time (ms); kept through re-offers and transfers. */
   enqueuedAt: z.number().int().positive(),
   language: z.string().nullable(),
+  /** The contact's channel: a call and a chat take different operator capacity (absent: voice). */
+  channel: z.enum(['voice', 'chat', 'sms']).optional(),
   /**
    * Set by a transfer to a named operator: only they are offered it, until the transfer falls back to
    * the queue (they reject or miss it, or are not free in time; docs/routing.md).

@@ -72,3 +72,23 @@ export async function placeWaitingJob(
   )) as number;
   return position < 0 ? null : position;
 }
+
+/**
+ * Makes one waiting job the next one BullMQ's moveToActive takes (the right end of the `wait` list,
+ * which it pops before the `prioritized` set), for a chat taken past a call nobody can take (or the
+ * reverse). The dispatcher checks it got that job; the order of the others is unchanged.
+ * KEYS: wait list, prioritized set. ARGV: job id. Returns 0 when the job is not waiting.
+ */
+const PROMOTE_SCRIPT = `
+if redis.call('LREM', KEYS[1], 0, ARGV[1]) == 0 and redis.call('ZREM', KEYS[2], ARGV[1]) == 0 then return 0 end
+redis.call('RPUSH', KEYS[1], ARGV[1])
+return 1
+`;
+
+export async function promoteWaitingJob(
+  client: Redis,
+  line: Queue<WaitingContact>,
+  jobId: string,
+): Promise<boolean> {
+  return (await client.eval(PROMOTE_SCRIPT, 2, line.keys.wait, line.keys.prioritized, jobId)) === 1;
+}

@@ -141,6 +141,8 @@ export interface OperatorServerEvents {
     operator: { id: string; username: string; displayName: string };
     state: OperatorStatePayload;
     offer: OfferPayload | null;
+    /** Every offer pending on this console: a call's next to chats' (each up to the chat capacity). */
+    offers: OfferPayload[];
     /** The voice contact (or else the first chat) being handled; kept for older pages, see `contacts`. */
     contact: CurrentContactPayload | null;
     /** Every contact this operator is connected to now (voice first, then chats, oldest first). */

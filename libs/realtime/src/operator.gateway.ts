@@ -16,7 +16,6 @@ import {
   ConsoleViewService,
   ContactActionsService,
   OfferService,
-  OfferStore,
   OperatorPresenceService,
   toOfferPayload,
 } from '@centralino/routing';
@@ -26,6 +25,7 @@ import {
   Ack,
   OperatorClientEvent,
   OperatorClientPayload,
+  OfferPayload,
   operatorClientSchemas,
   OperatorServerEvents,
   OPERATORS_NAMESPACE,
@@ -54,7 +54,6 @@ export class OperatorGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     private readonly auth: AuthService,
     private readonly presence: OperatorPresenceService,
     private readonly offerService: OfferService,
-    private readonly offers: OfferStore,
     private readonly contacts: ContactRepository,
     private readonly operators: OperatorRepository,
     private readonly metrics: MetricsService,
@@ -100,12 +99,13 @@ export class OperatorGateway implements OnGatewayInit, OnGatewayConnection, OnGa
       this.presence.live(operatorId),
     ]);
     const state = { state: live.state, since: live.since, reason: live.reason };
-    const pending = live.offerId ? await this.offers.get(live.offerId) : null;
-    let offer = null;
-    if (pending && pending.status === 'pending') {
+    const offers: OfferPayload[] = [];
+    for (const pending of await this.offerService.pendingOf(operatorId)) {
       const contact = await this.contacts.findById(pending.contactId);
-      if (contact) offer = toOfferPayload(pending, contact);
+      if (contact) offers.push(toOfferPayload(pending, contact));
     }
+    // `offer` is the call's when one rings, else the first chat's (pages that show one offer).
+    const offer = offers.find((item) => item.channel === 'voice') ?? offers[0] ?? null;
     const contacts = await this.views.connected(operatorId);
     const wrapUp =
       live.state === 'wrap_up' && live.contactId
@@ -119,6 +119,7 @@ export class OperatorGateway implements OnGatewayInit, OnGatewayConnection, OnGa
       },
       state,
       offer,
+      offers,
       contact: contacts[0] ?? null,
       contacts,
       wrapUp,

@@ -251,6 +251,7 @@ export class ContactActionsService implements OnModuleInit {
         queue,
         enqueuedAt,
         language: moved.language,
+        channel: moved.channel,
         ...(targetOperatorId ? { targetOperatorId } : {}),
       },
       this.frontOffice.problemType(queue)?.priority ?? 0,

@@ -7,6 +7,7 @@ import { DispatchSignal } from './dispatch-signal.service';
 import { OfferService } from './offer.service';
 import { OperatorNotifier } from './operator-notifier';
 import { DEFAULT_HANDLE_SECONDS, estimateWait, WaitEstimate } from './domain/estimate-wait';
+import { capacityChannel } from './domain/operator-state';
 import { OperatorDirectory } from './operator-directory.service';
 import { HandleTimeStore } from './store/handle-time.store';
 import { OperatorStateStore } from './store/operator-state.store';
@@ -36,7 +37,12 @@ export class ContactFlowService implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.timers.register('operator.wrap-up-end', async ({ operatorId }) => {
+    this.timers.register('operator.wrap-up-end', async ({ operatorId, contactId }) => {
+      // A chat's wrap-up frees its chat slot; a call's makes the operator available.
+      if (await this.operators.endChatWrapUp(operatorId, contactId)) {
+        await this.signal.notify();
+        return;
+      }
       if (
         await this.operators.transition(operatorId, ['wrap_up'], 'available', {
           contactId: null,
@@ -62,6 +68,7 @@ export class ContactFlowService implements OnModuleInit {
         queue: contact.problemType,
         enqueuedAt: (contact.queuedAt ?? contact.receivedAt).getTime(),
         language: contact.language,
+        channel: contact.channel,
       },
       priority,
     );
@@ -207,6 +214,19 @@ export class ContactFlowService implements OnModuleInit {
       wrapUpSeconds,
       wrapUpEndsAt: Date.now() + wrapUpSeconds * 1000,
     });
+    if (capacityChannel(contact.channel) === 'chat') {
+      const endsAt = wrapUpSeconds > 0 ? Date.now() + wrapUpSeconds * 1000 : null;
+      if ((await this.operators.wrapUpChat(operatorId, contact.id, endsAt)) && endsAt !== null) {
+        await this.queues.schedule(
+          'operator.wrap-up-end',
+          { operatorId, contactId: contact.id },
+          { delayMs: wrapUpSeconds * 1000, jobId: wrapUpJobId(operatorId, contact.id) },
+        );
+      } else {
+        await this.signal.notify();
+      }
+      return;
+    }
     if (await this.operators.transition(operatorId, ['busy'], 'wrap_up', { contactId: contact.id })) {
       await this.notifyState(operatorId);
       await this.queues.schedule(

@@ -4,21 +4,24 @@ import { Job, Worker } from 'bullmq';
 import { FrontOfficeConfig } from '@centralino/config';
 import { ContactStateMachine } from '@centralino/contacts';
 import { MetricsService } from '@centralino/observability';
-import { ContactRepository } from '@centralino/persistence';
+import { ContactRepository, OperatorRecord } from '@centralino/persistence';
 import { QueueRegistry, WaitingContact } from '@centralino/queueing';
 import { toOfferPayload } from './contact-view';
 import { DispatchSignal } from './dispatch-signal.service';
-import { queueUrgency, rankOperators, WaitingHead } from './domain/select-operator';
-import { RoutableOperator } from './domain/operator-state';
+import { channelHeads, queueUrgency, rankOperators, WaitingHead } from './domain/select-operator';
+import { CapacityChannel, capacityChannel, RoutableOperator } from './domain/operator-state';
 import { offerExpiryJobId } from './offer.service';
 import { OperatorDirectory } from './operator-directory.service';
 import { OperatorNotifier } from './operator-notifier';
 import { Offer, OfferStore } from './store/offer.store';
 import { OperatorStateStore } from './store/operator-state.store';
+import { RoutingStatsStore } from './store/routing-stats.store';
 import { WaitingLineService } from './waiting-line.service';
 
 /** Safety net: a dispatch round runs at least this often even without signals. */
 const SWEEP_INTERVAL_MS = 1000;
+/** How far into each waiting line a round looks for the first call and the first chat. */
+const HEAD_SCAN = 25;
 
 /**
  * Matches waiting contacts with available operators (worker role). Several dispatchers may run against
@@ -48,6 +51,7 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
     private readonly signal: DispatchSignal,
     private readonly frontOffice: FrontOfficeConfig,
     private readonly metrics: MetricsService,
+    private readonly stats: RoutingStatsStore,
   ) {}
 
   /** For the readiness probe: started, not stopped, one BullMQ worker per queue. */
@@ -109,49 +113,105 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
   /** One pass over the queues, most urgent first. Returns how many offers it made. */
   async round(): Promise<number> {
     const startedAt = Date.now();
-    const availableIds = await this.operators.availableIds();
-    if (availableIds.length === 0) return 0;
-    const [profiles, idle] = await Promise.all([
-      this.directory.profiles(availableIds),
-      this.operators.idleSince(availableIds),
+    const [availableIds, chatReadyIds] = await Promise.all([
+      this.operators.availableIds(),
+      this.operators.chatReadyIds(),
     ]);
-    let available: RoutableOperator[] = profiles.map((profile) => ({
+    if (availableIds.length === 0 && chatReadyIds.length === 0) return 0;
+    const ids = [...new Set([...availableIds, ...chatReadyIds])];
+    const [profiles, idle, loads] = await Promise.all([
+      this.directory.profiles(ids),
+      this.operators.idleSince(ids),
+      this.operators.chatLoads(chatReadyIds),
+    ]);
+    const voiceIds = new Set(availableIds);
+    const toRoutable = (profile: OperatorRecord): RoutableOperator => ({
       id: profile.id,
       skills: profile.skills,
       languages: profile.languages,
       idleSince: idle.get(profile.id) ?? 0,
-    }));
+      chats: loads.get(profile.id) ?? 0,
+    });
+    const capacity = new Map(profiles.map((profile) => [profile.id, profile.chatCapacity]));
+    // The two pools: the voice slot is the state machine (available), chat slots are counted per operator.
+    let voicePool = profiles
+      .filter((profile) => voiceIds.has(profile.id) && profile.voiceCapacity > 0)
+      .map(toRoutable);
+    let chatPool = profiles
+      .filter((profile) => loads.has(profile.id) && (loads.get(profile.id) ?? 0) < profile.chatCapacity)
+      .map(toRoutable);
 
     const now = Date.now();
     const heads = (
       await Promise.all(
         this.queues.queueIds.map(async (queue) => {
-          const [job] = await this.queues.peekWaiting(queue, 1);
-          if (!job) return null;
+          const jobs = await this.queues.peekWaiting(queue, HEAD_SCAN);
           const type = this.frontOffice.problemType(queue)!;
-          const head: WaitingHead = {
-            contactId: job.data.contactId,
-            queue,
-            skill: this.frontOffice.skillFor(queue),
-            language: job.data.language,
-            enqueuedAt: job.data.enqueuedAt,
-            targetOperatorId: job.data.targetOperatorId,
-          };
-          return { head, urgency: queueUrgency(head, now, type.serviceLevel.targetSeconds, type.priority) };
+          const waiting = jobs.map((job, index) => ({
+            job,
+            index,
+            channel: capacityChannel(job.data.channel),
+          }));
+          return channelHeads(waiting).map(({ job, index, channel }) => {
+            const head: WaitingHead = {
+              contactId: job.data.contactId,
+              queue,
+              skill: this.frontOffice.skillFor(queue),
+              language: job.data.language,
+              enqueuedAt: job.data.enqueuedAt,
+              targetOperatorId: job.data.targetOperatorId,
+              channel,
+            };
+            return {
+              head,
+              index,
+              urgency: queueUrgency(head, now, type.serviceLevel.targetSeconds, type.priority),
+            };
+          });
         }),
       )
     )
-      .filter((entry): entry is { head: WaitingHead; urgency: number } => entry !== null)
+      .flat()
       .sort((a, b) => b.urgency - a.urgency);
 
     let made = 0;
-    for (const { head } of heads) {
-      if (available.length === 0) break;
-      const ranked = rankOperators(head, available, await this.offers.declined(head.contactId));
-      const operator = await this.reserveFirst(ranked);
+    let handledToday: Map<string, number> | undefined;
+    for (const { head, index } of heads) {
+      const voice = head.channel !== 'chat';
+      const pool = voice ? voicePool : chatPool;
+      if (pool.length === 0) continue;
+      const strategy = this.frontOffice.problemType(head.queue)?.strategy ?? 'longest-idle';
+      if (strategy === 'fewest-today') handledToday ??= await this.stats.handledToday();
+      const ranked = rankOperators(head, pool, await this.offers.declined(head.contactId), {
+        strategy,
+        handledToday,
+        lastOfferedAt: strategy === 'round-robin' ? await this.stats.lastOffered(head.queue) : undefined,
+      });
+      const offerId = randomUUID();
+      const operator = voice
+        ? await this.reserveFirst(ranked)
+        : await this.reserveChatFirst(ranked, head.contactId, capacity, offerId);
       if (!operator) continue;
-      available = available.filter((candidate) => candidate.id !== operator.id);
-      if (await this.offerHead(head.queue, operator.id, startedAt)) made++;
+      if (voice) {
+        voicePool = voicePool.filter((candidate) => candidate.id !== operator.id);
+      } else {
+        const chats = (operator.chats ?? 0) + 1;
+        chatPool = chatPool
+          .map((candidate) => (candidate.id === operator.id ? { ...candidate, chats } : candidate))
+          .filter((candidate) => (candidate.chats ?? 0) < (capacity.get(candidate.id) ?? 0));
+      }
+      const offered = await this.offerHead(
+        {
+          queue: head.queue,
+          contactId: head.contactId,
+          channel: voice ? 'voice' : 'chat',
+          promote: index > 0,
+        },
+        operator.id,
+        offerId,
+        startedAt,
+      );
+      if (offered) made++;
     }
     return made;
   }
@@ -163,15 +223,48 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
     return null;
   }
 
-  /** Takes the head of `queue` and offers it to the reserved operator. */
-  private async offerHead(queue: string, operatorId: string, roundStartedAt: number): Promise<boolean> {
+  private async reserveChatFirst(
+    ranked: RoutableOperator[],
+    contactId: string,
+    capacity: ReadonlyMap<string, number>,
+    offerId: string,
+  ): Promise<RoutableOperator | null> {
+    for (const operator of ranked) {
+      if (await this.operators.reserveChat(operator.id, contactId, capacity.get(operator.id) ?? 0, offerId))
+        return operator;
+    }
+    return null;
+  }
+
+  /** Takes the waiting contact of `queue` and offers it to the reserved operator. */
+  private async offerHead(
+    wanted: { queue: string; contactId: string; channel: CapacityChannel; promote: boolean },
+    operatorId: string,
+    offerId: string,
+    roundStartedAt: number,
+  ): Promise<boolean> {
+    const { queue, channel } = wanted;
+    const release = () =>
+      channel === 'voice'
+        ? this.release(operatorId)
+        : this.operators.releaseOfferedChat(operatorId, wanted.contactId, offerId);
+    // A chat behind a call (or the reverse) is made the next job first; BullMQ only takes the next one.
+    if (wanted.promote && !(await this.queues.promoteWaiting(queue, wanted.contactId))) {
+      await release();
+      return false;
+    }
     const worker = this.workers.get(queue)!;
     const job = (await worker.getNextJob(this.token, { block: false })) as Job<WaitingContact> | undefined;
     if (!job) {
-      await this.release(operatorId);
+      await release();
       return false;
     }
-    const offerId = randomUUID();
+    if (job.id !== wanted.contactId) {
+      // Another dispatcher moved the line meanwhile: this job goes back to the head, untouched.
+      await release();
+      await this.waitingLine.putBack(queue, job.id!, this.token);
+      return false;
+    }
     const contact = await this.contacts.transition(
       job.data.contactId,
       ['queued'],
@@ -184,7 +277,7 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
       },
     );
     if (!contact) {
-      await this.release(operatorId);
+      await release();
       const current = await this.contacts.findById(job.data.contactId);
       if (
         !current ||
@@ -206,6 +299,7 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
       contactId: contact.id,
       operatorId,
       queue,
+      channel,
       jobId: job.id!,
       token: this.token,
       status: 'pending',
@@ -213,7 +307,9 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
       expiresAt: now + this.frontOffice.data.routing.offerTimeoutSeconds * 1000,
     };
     await this.offers.save(offer);
-    await this.operators.transition(operatorId, ['reserved'], 'reserved', { offerId });
+    if (channel === 'voice')
+      await this.operators.transition(operatorId, ['reserved'], 'reserved', { offerId });
+    await this.stats.offered(queue, operatorId, now);
     await this.queues.schedule(
       'offer.expire',
       { offerId },
@@ -222,10 +318,7 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
     await this.notifier.emit(operatorId, 'offer', toOfferPayload(offer, contact, now));
     // Routing latency: from the contact's enqueue, or from this round if it had to wait for an operator.
     this.metrics.offerMade(queue, Math.max(job.data.enqueuedAt, roundStartedAt));
-    this.logger.log(
-      { correlationId: contact.id, contactId: contact.id, jobId: job.id, operatorId, queue, offerId },
-      'Offered',
-    );
+    this.logger.log({ contactId: contact.id, operatorId, queue, offerId, channel }, 'Offered');
     return true;
   }
 

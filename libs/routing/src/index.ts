@@ -17,3 +17,4 @@ export * from './supervisor-actions.service';
 export * from './store/offer.store';
 export * from './store/operator-state.store';
 export * from './store/handle-time.store';
+export * from './store/routing-stats.store';

@@ -10,6 +10,7 @@ import { DispatchSignal } from './dispatch-signal.service';
 import { OperatorNotifier } from './operator-notifier';
 import { Offer, OfferStore } from './store/offer.store';
 import { OperatorStateStore } from './store/operator-state.store';
+import { RoutingStatsStore } from './store/routing-stats.store';
 import { WaitingLineService } from './waiting-line.service';
 
 /** How long an operator who declined a contact is skipped for it. */
@@ -40,6 +41,7 @@ export class OfferService implements OnModuleInit {
     private readonly bridges: CallBridges,
     private readonly metrics: MetricsService,
     private readonly views: ConsoleViewService,
+    private readonly stats: RoutingStatsStore,
   ) {}
 
   onModuleInit(): void {
@@ -73,16 +75,23 @@ export class OfferService implements OnModuleInit {
     );
     if (!contact) {
       // The caller hung up between the offer and the click.
-      await this.operators.transition(operatorId, ['reserved'], 'available', { offerId: null });
+      await this.freeSlot(offer);
       await this.signal.notify();
       throw new DomainError('conflict', 'The caller is no longer waiting', { offerId });
     }
     await this.waitingLine.finish(offer.queue, offer.jobId, offer.token, 'accepted');
-    await this.operators.transition(operatorId, ['reserved'], 'busy', {
-      offerId: null,
-      contactId: contact.id,
-      missed: 0,
-    });
+    if (offer.channel === 'chat') {
+      // A chat holds one of the operator's chat slots; their state (the voice slot) does not change.
+      await this.operators.connectChat(operatorId, contact.id, offer.id);
+      await this.operators.resetMissed(operatorId);
+    } else {
+      await this.operators.transition(operatorId, ['reserved'], 'busy', {
+        offerId: null,
+        contactId: contact.id,
+        missed: 0,
+      });
+    }
+    await this.stats.handled(operatorId);
     // The provider connects the waiting call to the operator's endpoint (no-op for the generic webhook).
     await this.bridges.connect(contact, operatorId);
     const payload = await this.views.current(contact);
@@ -121,14 +130,18 @@ export class OfferService implements OnModuleInit {
     if (reason === 'expired') {
       const missed = await this.operators.incrementMissed(offer.operatorId);
       if (missed >= this.frontOffice.data.routing.maxMissedOffers) {
-        await this.operators.transition(offer.operatorId, ['reserved'], 'away', {
-          offerId: null,
-          reason: 'missed_offers',
-        });
+        // A missed chat does not pause an operator who is on a call or has a call ringing.
+        await this.operators.transition(
+          offer.operatorId,
+          offer.channel === 'chat' ? ['available', 'wrap_up'] : ['reserved'],
+          'away',
+          offer.channel === 'chat' ? { reason: 'missed_offers' } : { offerId: null, reason: 'missed_offers' },
+        );
         this.logger.warn({ operatorId: offer.operatorId, missed }, 'Operator set away after missed offers');
       }
     }
-    if (reason !== 'operator_offline') {
+    if (offer.channel === 'chat') await this.freeSlot(offer);
+    else if (reason !== 'operator_offline') {
       await this.operators.transition(offer.operatorId, ['reserved'], 'available', { offerId: null });
     }
     await this.notifier.emit(offer.operatorId, 'offer.withdrawn', { offerId: offer.id, reason });
@@ -148,13 +161,33 @@ export class OfferService implements OnModuleInit {
     this.metrics.offerSettled(offer.queue, 'withdrawn');
     await this.queues.cancel(offerExpiryJobId(offer.id));
     await this.waitingLine.finish(offer.queue, offer.jobId, offer.token, 'abandoned');
-    await this.operators.transition(offer.operatorId, ['reserved'], 'available', { offerId: null });
+    await this.freeSlot(offer);
     await this.notifier.emit(offer.operatorId, 'offer.withdrawn', {
       offerId: offer.id,
       reason: 'caller_hung_up',
     });
     await this.signal.notify();
     return true;
+  }
+
+  /** Frees what the offer held: the operator's voice slot (reserved -> available) or its chat slot. */
+  private async freeSlot(offer: Offer): Promise<void> {
+    if (offer.channel === 'chat') {
+      await this.operators.releaseOfferedChat(offer.operatorId, offer.contactId, offer.id);
+    } else {
+      await this.operators.transition(offer.operatorId, ['reserved'], 'available', { offerId: null });
+    }
+  }
+
+  /** Every offer pending on this operator's console: the call's (voice slot) and the chats'. */
+  async pendingOf(operatorId: string): Promise<Offer[]> {
+    const [live, slots] = await Promise.all([
+      this.operators.get(operatorId),
+      this.operators.chatSlots(operatorId),
+    ]);
+    const ids = [live.offerId, ...slots.map((slot) => slot.offerId)].filter((id): id is string => !!id);
+    const offers = await Promise.all(ids.map((id) => this.offers.get(id)));
+    return offers.filter((offer): offer is Offer => offer?.status === 'pending');
   }
 
   get offerTimeoutMs(): number {

@@ -6,7 +6,6 @@ import type { OperatorStatePayload } from '@centralino/realtime/operator-events.
 import { DispatchSignal } from './dispatch-signal.service';
 import { OfferService } from './offer.service';
 import { OperatorNotifier } from './operator-notifier';
-import { OfferStore } from './store/offer.store';
 import { OperatorStateStore } from './store/operator-state.store';
 
 /** Operator states driven by the console: available/away, connect/disconnect, presence. */
@@ -14,7 +13,6 @@ import { OperatorStateStore } from './store/operator-state.store';
 export class OperatorPresenceService implements OnModuleInit {
   constructor(
     private readonly operators: OperatorStateStore,
-    private readonly offers: OfferStore,
     private readonly offerService: OfferService,
     private readonly queues: QueueRegistry,
     private readonly timers: TimerHandlerRegistry,
@@ -94,10 +92,9 @@ export class OperatorPresenceService implements OnModuleInit {
 
   /** Logs an operator out; a pending offer goes back to the queue for someone else. */
   async logOut(operatorId: string): Promise<void> {
-    const state = await this.operators.get(operatorId);
-    if (state.state === 'reserved' && state.offerId) {
-      const offer = await this.offers.get(state.offerId);
-      if (offer) await this.offerService.handBack(offer, 'operator_offline');
+    // Every offer on their screen (a call's, the chats') goes back to its queue; chats held stay theirs.
+    for (const offer of await this.offerService.pendingOf(operatorId)) {
+      await this.offerService.handBack(offer, 'operator_offline');
     }
     await this.operators.transition(operatorId, ['available', 'reserved', 'away', 'wrap_up'], 'offline', {
       offerId: null,

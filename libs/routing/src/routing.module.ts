@@ -13,6 +13,7 @@ import { SupervisorActionsService } from './supervisor-actions.service';
 import { HandleTimeStore } from './store/handle-time.store';
 import { OfferStore } from './store/offer.store';
 import { OperatorStateStore } from './store/operator-state.store';
+import { RoutingStatsStore } from './store/routing-stats.store';
 import { WaitingLineService } from './waiting-line.service';
 
 const shared = [
@@ -27,6 +28,7 @@ const shared = [
   OperatorDirectory,
   OperatorPresenceService,
   OperatorStateStore,
+  RoutingStatsStore,
   SupervisorActionsService,
   WaitingLineService,
 ];

@@ -1,5 +1,5 @@
 import { RoutableOperator } from './operator-state';
-import { queueUrgency, rankOperators, WaitingHead } from './select-operator';
+import { channelHeads, queueUrgency, rankOperators, WaitingHead } from './select-operator';
 
 const head: WaitingHead = {
   contactId: 'c1',
@@ -46,5 +46,108 @@ describe('queueUrgency', () => {
     expect(queueUrgency(head, now, 20, 0)).toBeCloseTo(3);
     expect(queueUrgency(head, now, 60, 0)).toBeCloseTo(1);
     expect(queueUrgency(head, now, 60, 1)).toBeCloseTo(2);
+  });
+});
+
+describe('rankOperators: strategies', () => {
+  const queueHead: WaitingHead = { ...head, language: null };
+  const team: RoutableOperator[] = [
+    { id: 'a', skills: { billing: 2 }, languages: ['it'], idleSince: 100 },
+    { id: 'b', skills: { billing: 9 }, languages: ['it'], idleSince: 300 },
+    { id: 'c', skills: { billing: 5 }, languages: ['it'], idleSince: 200 },
+  ];
+  const ids = (ranked: RoutableOperator[]) => ranked.map((operator) => operator.id);
+
+  it('longest-idle (the default) takes the operator free the longest', () => {
+    expect(ids(rankOperators(queueHead, team))).toEqual(['a', 'c', 'b']);
+    expect(ids(rankOperators(queueHead, team, new Set(), { strategy: 'longest-idle' }))).toEqual([
+      'a',
+      'c',
+      'b',
+    ]);
+  });
+
+  it('skill-top-down takes the best level first, then the longest idle among equals', () => {
+    expect(ids(rankOperators(queueHead, team, new Set(), { strategy: 'skill-top-down' }))).toEqual([
+      'b',
+      'c',
+      'a',
+    ]);
+    const tied = [...team, { id: 'd', skills: { billing: 9 }, languages: ['it'], idleSince: 50 }];
+    expect(ids(rankOperators(queueHead, tied, new Set(), { strategy: 'skill-top-down' }))).toEqual([
+      'd',
+      'b',
+      'c',
+      'a',
+    ]);
+  });
+
+  it('round-robin takes the operator offered this queue least recently, never-offered first', () => {
+    const lastOfferedAt = new Map([
+      ['a', 5000],
+      ['b', 3000],
+    ]);
+    expect(
+      ids(rankOperators(queueHead, team, new Set(), { strategy: 'round-robin', lastOfferedAt })),
+    ).toEqual(['c', 'b', 'a']);
+  });
+
+  it('round-robin rotates through everyone as offers are made', () => {
+    const lastOfferedAt = new Map<string, number>();
+    const order: string[] = [];
+    for (let turn = 1; turn <= 6; turn++) {
+      const [first] = rankOperators(queueHead, team, new Set(), { strategy: 'round-robin', lastOfferedAt });
+      order.push(first!.id);
+      lastOfferedAt.set(first!.id, turn);
+    }
+    expect(order).toEqual(['a', 'c', 'b', 'a', 'c', 'b']);
+  });
+
+  it('fewest-today takes the operator with the fewest contacts today, then the longest idle', () => {
+    const handledToday = new Map([
+      ['a', 7],
+      ['b', 2],
+      ['c', 2],
+    ]);
+    expect(
+      ids(rankOperators(queueHead, team, new Set(), { strategy: 'fewest-today', handledToday })),
+    ).toEqual(['c', 'b', 'a']);
+  });
+
+  it('keeps the declined and language preferences under every strategy', () => {
+    const inputs = { strategy: 'skill-top-down' as const };
+    expect(ids(rankOperators(queueHead, team, new Set(['b']), inputs))).toEqual(['c', 'a', 'b']);
+    const speakers = team.map((operator) =>
+      operator.id === 'a' ? { ...operator, languages: ['ro'] } : operator,
+    );
+    expect(ids(rankOperators({ ...queueHead, language: 'ro' }, speakers, new Set(), inputs))).toEqual([
+      'a',
+      'b',
+      'c',
+    ]);
+  });
+
+  it('spreads chats: under longest-idle, fewer open chats first', () => {
+    const loaded = team.map((operator) => ({
+      ...operator,
+      chats: operator.id === 'a' ? 2 : operator.id === 'c' ? 1 : 0,
+    }));
+    expect(ids(rankOperators({ ...queueHead, channel: 'chat' }, loaded))).toEqual(['b', 'c', 'a']);
+    // A call ignores the chat load: longest idle.
+    expect(ids(rankOperators({ ...queueHead, channel: 'voice' }, loaded))).toEqual(['a', 'c', 'b']);
+  });
+});
+
+describe('channelHeads', () => {
+  it('finds the first call and the first chat of a line, in line order', () => {
+    const line = [
+      { id: 1, channel: 'voice' as const },
+      { id: 2, channel: 'voice' as const },
+      { id: 3, channel: 'chat' as const },
+      { id: 4, channel: 'chat' as const },
+    ];
+    expect(channelHeads(line).map((entry) => entry.id)).toEqual([1, 3]);
+    expect(channelHeads(line.slice(2)).map((entry) => entry.id)).toEqual([3]);
+    expect(channelHeads([])).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
-import { RoutableOperator } from './operator-state';
+import type { RoutingStrategy } from '@centralino/config';
+import { CapacityChannel, RoutableOperator } from './operator-state';
 
 export interface WaitingHead {
   contactId: string;
@@ -8,21 +9,59 @@ export interface WaitingHead {
   enqueuedAt: number;
   /** Transferred to this operator by name: only they may be offered it (until it falls back). */
   targetOperatorId?: string;
+  /** Which capacity the contact takes (default voice). */
+  channel?: CapacityChannel;
+}
+
+/** What the strategies need besides the operators' profiles (read by the dispatcher when they are used). */
+export interface StrategyInputs {
+  strategy?: RoutingStrategy;
+  /** round-robin: when each operator was last offered a contact of this queue (ms; absent = never). */
+  lastOfferedAt?: ReadonlyMap<string, number>;
+  /** fewest-today: contacts each operator accepted today. */
+  handledToday?: ReadonlyMap<string, number>;
 }
 
 /**
- * Longest-idle strategy: among operators who have the queue's skill, those who have not just declined or
- * missed this contact come first, then those who speak the caller's language, then the one idle the
- * longest. Declining and language are preferences, not exclusions: if the only operator who can take the
- * contact declined it a moment ago, they get it again rather than leave the caller waiting.
+ * The strategy's own order, applied after the two preferences every strategy keeps: negative when `a`
+ * goes first.
+ */
+function strategyOrder(
+  head: WaitingHead,
+  inputs: StrategyInputs,
+): (a: RoutableOperator, b: RoutableOperator) => number {
+  switch (inputs.strategy ?? 'longest-idle') {
+    case 'round-robin':
+      // The operator offered this queue's contact least recently (never first): a rotation.
+      return (a, b) => (inputs.lastOfferedAt?.get(a.id) ?? 0) - (inputs.lastOfferedAt?.get(b.id) ?? 0);
+    case 'fewest-today':
+      return (a, b) => (inputs.handledToday?.get(a.id) ?? 0) - (inputs.handledToday?.get(b.id) ?? 0);
+    case 'skill-top-down':
+      return (a, b) => (b.skills[head.skill] ?? 0) - (a.skills[head.skill] ?? 0);
+    case 'longest-idle':
+      return () => 0;
+  }
+}
+
+/**
+ * Orders the operators who may take `head`, best first. Every strategy keeps two preferences: those who
+ * have not just declined or missed this contact first, then those who speak the caller's language. Then
+ * the queue's strategy: longest-idle (default; for a chat, fewer open chats first), round-robin (least
+ * recently offered this queue), fewest-today (fewest contacts accepted today), skill-top-down (highest
+ * level of the queue's skill); ties go to the one idle the longest. Declining and language are
+ * preferences, not exclusions: if the only operator who can take the contact declined it a moment ago,
+ * they get it again rather than leave the caller waiting.
  */
 export function rankOperators(
   head: WaitingHead,
   operators: readonly RoutableOperator[],
   declined: ReadonlySet<string> = new Set(),
+  inputs: StrategyInputs = {},
 ): RoutableOperator[] {
   // A named transfer is explicit: that operator only, whatever their skills.
   if (head.targetOperatorId) return operators.filter((operator) => operator.id === head.targetOperatorId);
+  const byStrategy = strategyOrder(head, inputs);
+  const chat = head.channel === 'chat';
   return operators
     .filter((operator) => (operator.skills[head.skill] ?? 0) > 0)
     .sort((a, b) => {
@@ -34,8 +73,27 @@ export function rankOperators(
         const speaksB = b.languages.includes(head.language) ? 0 : 1;
         if (speaksA !== speaksB) return speaksA - speaksB;
       }
-      return a.idleSince - b.idleSince || a.id.localeCompare(b.id);
+      return (
+        byStrategy(a, b) ||
+        (chat ? (a.chats ?? 0) - (b.chats ?? 0) : 0) ||
+        a.idleSince - b.idleSince ||
+        a.id.localeCompare(b.id)
+      );
     });
+}
+
+/**
+ * The first waiting contact of each capacity channel among a queue's waiting line (head first): calls
+ * and chats share a queue, and a chat is not held behind a call nobody can take (nor the reverse).
+ * Within each channel the order of the line is kept, so the oldest first holds per channel.
+ */
+export function channelHeads<T extends { channel: CapacityChannel }>(waiting: readonly T[]): T[] {
+  const heads: T[] = [];
+  for (const entry of waiting) {
+    if (!heads.some((head) => head.channel === entry.channel)) heads.push(entry);
+    if (heads.length === 2) break;
+  }
+  return heads;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { RedisService } from '@centralino/redis';
+import { CapacityChannel } from '../domain/operator-state';
 
 export type OfferStatus = 'pending' | 'accepted' | 'rejected' | 'expired' | 'withdrawn';
 
@@ -8,6 +9,8 @@ export interface Offer {
   contactId: string;
   operatorId: string;
   queue: string;
+  /** The capacity it takes: the operator's voice slot (state `reserved`) or one of their chat slots. */
+  channel: CapacityChannel;
   /** The BullMQ job and the lock token the dispatcher took it with. */
   jobId: string;
   token: string;
@@ -56,6 +59,7 @@ export class OfferStore {
     if (!raw.id) return null;
     return {
       ...(raw as unknown as Offer),
+      channel: raw.channel === 'chat' ? 'chat' : 'voice',
       createdAt: Number(raw.createdAt),
       expiresAt: Number(raw.expiresAt),
     };

@@ -7,7 +7,8 @@ import { OperatorState } from '../domain/operator-state';
  * Keeps the `available` index in step, and clears fields given an empty value. Every change is also
  * appended to the operator event stream in the same script (atomic with the change, no extra round trip
  * on the routing path); the reporting drainer moves it to the database in batches.
- * KEYS: op hash, available set, online set, event stream. ARGV: id, allowed (csv), new state, now,
+ * The chat-ready set holds the operators who may be offered a chat (logged in, not away).
+ * KEYS: op hash, available set, online set, event stream, chat-ready set. ARGV: id, allowed (csv), new state, now,
  * field, value, ...
  */
 const TRANSITION_SCRIPT = `
@@ -19,10 +20,47 @@ for i = 5, #ARGV, 2 do
 end
 if ARGV[3] == 'available' then redis.call('SADD', KEYS[2], ARGV[1]) else redis.call('SREM', KEYS[2], ARGV[1]) end
 if ARGV[3] == 'offline' then redis.call('SREM', KEYS[3], ARGV[1]) else redis.call('SADD', KEYS[3], ARGV[1]) end
+if ARGV[3] == 'offline' or ARGV[3] == 'away' then redis.call('SREM', KEYS[5], ARGV[1]) else redis.call('SADD', KEYS[5], ARGV[1]) end
 redis.call('XADD', KEYS[4], 'MAXLEN', '~', '{{maxEvents}}', '*', 'operatorId', ARGV[1], 'state', ARGV[3],
   'reason', redis.call('HGET', KEYS[1], 'reason') or '', 'contactId', redis.call('HGET', KEYS[1], 'contactId') or '')
 return 'OK'
 `;
+
+/**
+ * Takes a chat slot for an offer: only while the operator may take chats (logged in, not away), does not
+ * hold this contact already, and holds fewer than their chat capacity. Slot values: `o:<offerId>`
+ * (offered), `c` (connected), `w:<endsAt>` (wrap-up).
+ * KEYS: op hash, chat slots hash. ARGV: contact id, capacity, offer id.
+ */
+const RESERVE_CHAT_SCRIPT = `
+local state = redis.call('HGET', KEYS[1], 'state') or 'offline'
+if state ~= 'available' and state ~= 'reserved' and state ~= 'busy' and state ~= 'wrap_up' then return 0 end
+if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 1 then return 0 end
+if redis.call('HLEN', KEYS[2]) >= tonumber(ARGV[2]) then return 0 end
+redis.call('HSET', KEYS[2], ARGV[1], 'o:' .. ARGV[3])
+return 1
+`;
+
+/**
+ * Compare-and-set of one chat slot: changes it only if it holds \`expected\` (a prefix match for the
+ * \`w:\` wrap-up value); an empty new value frees it. KEYS: chat slots hash. ARGV: contact id, expected, new.
+ */
+const SET_CHAT_SCRIPT = `
+local current = redis.call('HGET', KEYS[1], ARGV[1])
+if not current then return 0 end
+if current ~= ARGV[2] and not (ARGV[2] == 'w:' and string.sub(current, 1, 2) == 'w:') then return 0 end
+if ARGV[3] == '' then redis.call('HDEL', KEYS[1], ARGV[1]) else redis.call('HSET', KEYS[1], ARGV[1], ARGV[3]) end
+return 1
+`;
+
+/** A chat slot: the contact held, and whether it is offered (with the offer), connected or in wrap-up. */
+export interface ChatSlot {
+  contactId: string;
+  status: 'offered' | 'connected' | 'wrap_up';
+  offerId?: string;
+  /** Wrap-up end (ms). */
+  endsAt?: number;
+}
 
 /**
  * Cap of the operator event stream: if nothing drains it (no worker role running) for this many changes,
@@ -55,9 +93,97 @@ export interface OperatorLiveState {
 export class OperatorStateStore {
   constructor(private readonly redis: RedisService) {
     redis.client.defineCommand('centralinoOperatorTransition', {
-      numberOfKeys: 4,
+      numberOfKeys: 5,
       lua: TRANSITION_SCRIPT.replace('{{maxEvents}}', String(OPERATOR_EVENT_STREAM_MAX)),
     });
+    redis.client.defineCommand('centralinoReserveChat', { numberOfKeys: 2, lua: RESERVE_CHAT_SCRIPT });
+    redis.client.defineCommand('centralinoSetChat', { numberOfKeys: 1, lua: SET_CHAT_SCRIPT });
+  }
+
+  private chatsKey(operatorId: string): string {
+    return this.redis.key('op', operatorId, 'chats');
+  }
+
+  /** Operators who may be offered a chat now (capacity permitting): logged in and not away. */
+  async chatReadyIds(): Promise<string[]> {
+    return this.redis.client.smembers(this.redis.key('ops', 'chat'));
+  }
+
+  /** Chats held or offered per operator. */
+  async chatLoads(operatorIds: string[]): Promise<Map<string, number>> {
+    const pipeline = this.redis.client.pipeline();
+    for (const id of operatorIds) pipeline.hlen(this.chatsKey(id));
+    const results = (await pipeline.exec()) ?? [];
+    return new Map(operatorIds.map((id, index) => [id, Number(results[index]?.[1] ?? 0)]));
+  }
+
+  async chatSlots(operatorId: string): Promise<ChatSlot[]> {
+    const raw = await this.redis.client.hgetall(this.chatsKey(operatorId));
+    return Object.entries(raw).map(([contactId, value]) =>
+      value.startsWith('o:')
+        ? { contactId, status: 'offered', offerId: value.slice(2) }
+        : value.startsWith('w:')
+          ? { contactId, status: 'wrap_up', endsAt: Number(value.slice(2)) }
+          : { contactId, status: 'connected' },
+    );
+  }
+
+  /** Takes a chat slot for an offer (see RESERVE_CHAT_SCRIPT); false when there is no room. */
+  async reserveChat(
+    operatorId: string,
+    contactId: string,
+    capacity: number,
+    offerId: string,
+  ): Promise<boolean> {
+    const client = this.redis.client as unknown as {
+      centralinoReserveChat(...args: (string | number)[]): Promise<number>;
+    };
+    return (
+      (await client.centralinoReserveChat(
+        this.hashKey(operatorId),
+        this.chatsKey(operatorId),
+        contactId,
+        capacity,
+        offerId,
+      )) === 1
+    );
+  }
+
+  /** The offered chat was accepted: its slot is held until the chat ends. */
+  connectChat(operatorId: string, contactId: string, offerId: string): Promise<boolean> {
+    return this.setChat(operatorId, contactId, `o:${offerId}`, 'c');
+  }
+
+  /** The offer was rejected, expired or withdrawn: the slot is free again. */
+  releaseOfferedChat(operatorId: string, contactId: string, offerId: string): Promise<boolean> {
+    return this.setChat(operatorId, contactId, `o:${offerId}`, '');
+  }
+
+  /** The chat ended: its slot is held through the wrap-up (freed at once when there is none). */
+  wrapUpChat(operatorId: string, contactId: string, endsAt: number | null): Promise<boolean> {
+    return this.setChat(operatorId, contactId, 'c', endsAt === null ? '' : `w:${endsAt}`);
+  }
+
+  /** The chat's wrap-up is over. */
+  endChatWrapUp(operatorId: string, contactId: string): Promise<boolean> {
+    return this.setChat(operatorId, contactId, 'w:', '');
+  }
+
+  private async setChat(
+    operatorId: string,
+    contactId: string,
+    expected: string,
+    next: string,
+  ): Promise<boolean> {
+    const client = this.redis.client as unknown as {
+      centralinoSetChat(key: string, ...args: string[]): Promise<number>;
+    };
+    return (await client.centralinoSetChat(this.chatsKey(operatorId), contactId, expected, next)) === 1;
+  }
+
+  /** A successful contact resets the missed-offers count (auto-pause counts misses in a row). */
+  async resetMissed(operatorId: string): Promise<void> {
+    await this.redis.client.hset(this.hashKey(operatorId), 'missed', 0);
   }
 
   private hashKey(operatorId: string): string {
@@ -85,6 +211,7 @@ export class OperatorStateStore {
       this.redis.key('ops', 'available'),
       this.redis.key('ops', 'online'),
       this.eventsKey(),
+      this.redis.key('ops', 'chat'),
       ...args,
     );
     return result === 'OK';
