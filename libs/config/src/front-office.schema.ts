@@ -6,8 +6,18 @@ const localizedList = z.record(language, z.array(z.string().min(1)));
 const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM');
 const id = z.string().regex(/^[a-z][a-z0-9_-]*$/, 'lowercase letters, digits, _ and -');
 
-/** How a queue picks among the operators who can take its head (docs/routing.md, "Strategies"). */
-export const ROUTING_STRATEGIES = ['longest-idle', 'round-robin', 'fewest-today', 'skill-top-down'] as const;
+/**
+ * How a queue picks among the operators who can take its head (docs/routing.md, "Strategies").
+ * `ring-all` offers a chat to every eligible operator at once (first accept wins); calls of such a queue
+ * go longest-idle.
+ */
+export const ROUTING_STRATEGIES = [
+  'longest-idle',
+  'round-robin',
+  'fewest-today',
+  'skill-top-down',
+  'ring-all',
+] as const;
 export type RoutingStrategy = (typeof ROUTING_STRATEGIES)[number];
 
 const dayHours = z.array(z.tuple([time, time])).default([]);

@@ -153,10 +153,13 @@ export interface OperatorServerEvents {
   };
   /** A contact is offered to this operator; answer with `offer.accept` or `offer.reject` before `expiresAt`. */
   offer: OfferPayload;
-  /** The offer is gone: timed out, taken back because the caller hung up, or rejected. */
+  /**
+   * The offer is gone: timed out, taken back because the caller hung up, rejected, or (ring-all) another
+   * operator accepted it first.
+   */
   'offer.withdrawn': {
     offerId: string;
-    reason: 'expired' | 'rejected' | 'caller_hung_up' | 'operator_offline';
+    reason: 'expired' | 'rejected' | 'caller_hung_up' | 'operator_offline' | 'accepted_elsewhere';
   };
   /** The accepted contact is connected to this operator. */
   'contact.connected': CurrentContactPayload;

@@ -61,16 +61,21 @@ export class OfferService implements OnModuleInit {
 
   async accept(operatorId: string, offerId: string) {
     const offer = await this.pendingOffer(operatorId, offerId);
-    if (!(await this.offers.settle(offer, 'accepted'))) {
+    const won = offer.ringId
+      ? await this.offers.acceptRing(offer)
+      : await this.offers.settle(offer, 'accepted');
+    if (!won) {
       throw new DomainError('offer_not_pending', 'This offer is no longer pending', { offerId });
     }
+    // Ring-all: this accept won; every other operator's offer of the ring is withdrawn at once.
+    if (offer.ringId) await this.withdrawRing(offer, offer.id, 'accepted_elsewhere');
     this.metrics.offerSettled(offer.queue, 'accepted');
     await this.queues.cancel(offerExpiryJobId(offerId));
     const contact = await this.contacts.transition(
       offer.contactId,
       ['offered'],
       'connected',
-      { connectedAt: new Date() },
+      { connectedAt: new Date(), operatorId },
       { offerId, operatorId },
     );
     if (!contact) {
@@ -109,23 +114,17 @@ export class OfferService implements OnModuleInit {
    * and an operator who went offline with an offer on screen.
    */
   async handBack(offer: Offer, reason: 'rejected' | 'expired' | 'operator_offline'): Promise<void> {
-    if (!(await this.offers.settle(offer, reason === 'rejected' ? 'rejected' : 'expired'))) return;
+    const status = reason === 'rejected' ? 'rejected' : 'expired';
+    // Ring-all: only the last of the ring's offers to be declined puts the contact back.
+    const outcome = offer.ringId
+      ? await this.offers.settleRing(offer, status)
+      : (await this.offers.settle(offer, status))
+        ? 1
+        : -1;
+    if (outcome < 0) return;
     this.metrics.offerSettled(offer.queue, reason);
     if (reason !== 'expired') await this.queues.cancel(offerExpiryJobId(offer.id));
-    // A contact transferred to this operator by name falls back to its whole queue (docs/routing.md).
-    await this.waitingLine.dropTarget(offer.queue, offer.jobId);
-    await this.waitingLine.putBack(offer.queue, offer.jobId, offer.token);
-    await this.contacts.transition(
-      offer.contactId,
-      ['offered'],
-      'queued',
-      { operatorId: null },
-      {
-        offerId: offer.id,
-        operatorId: offer.operatorId,
-        reason,
-      },
-    );
+    if (outcome === 1) await this.putBack(offer, reason);
     await this.offers.addDeclined(offer.contactId, offer.operatorId, DECLINED_MEMORY_SECONDS);
     if (reason === 'expired') {
       const missed = await this.operators.incrementMissed(offer.operatorId);
@@ -154,9 +153,50 @@ export class OfferService implements OnModuleInit {
     await this.signal.notify();
   }
 
+  /** Back to the head of its queue (nobody took the offer), keeping its place. */
+  private async putBack(offer: Offer, reason: string): Promise<void> {
+    // A contact transferred to this operator by name falls back to its whole queue (docs/routing.md).
+    await this.waitingLine.dropTarget(offer.queue, offer.jobId);
+    await this.waitingLine.putBack(offer.queue, offer.jobId, offer.token);
+    await this.contacts.transition(
+      offer.contactId,
+      ['offered'],
+      'queued',
+      { operatorId: null },
+      {
+        offerId: offer.id,
+        operatorId: offer.operatorId,
+        reason,
+      },
+    );
+  }
+
+  /** Withdraws a ring's offers still pending (another accepted, or the caller left); frees their slots. */
+  private async withdrawRing(
+    offer: Offer,
+    winner: string,
+    reason: 'accepted_elsewhere' | 'caller_hung_up',
+  ): Promise<Offer[]> {
+    const withdrawn = await this.offers.withdrawRing(offer.ringId!, offer.contactId, winner);
+    for (const other of withdrawn) {
+      this.metrics.offerSettled(other.queue, 'withdrawn');
+      await this.queues.cancel(offerExpiryJobId(other.id));
+      await this.freeSlot(other);
+      await this.notifier.emit(other.operatorId, 'offer.withdrawn', { offerId: other.id, reason });
+    }
+    if (withdrawn.length > 0) await this.signal.notify();
+    return withdrawn;
+  }
+
   /** The caller hung up while an offer was on an operator's screen. Returns false if nothing was pending. */
   async withdrawForHangUp(contactId: string): Promise<boolean> {
     const offer = await this.offers.pendingForContact(contactId);
+    if (offer?.ringId) {
+      const withdrawn = await this.withdrawRing(offer, '-', 'caller_hung_up');
+      if (withdrawn.length === 0) return false;
+      await this.waitingLine.finish(offer.queue, offer.jobId, offer.token, 'abandoned');
+      return true;
+    }
     if (!offer || !(await this.offers.settle(offer, 'withdrawn'))) return false;
     this.metrics.offerSettled(offer.queue, 'withdrawn');
     await this.queues.cancel(offerExpiryJobId(offer.id));

@@ -39,6 +39,7 @@ function strategyOrder(
     case 'skill-top-down':
       return (a, b) => (b.skills[head.skill] ?? 0) - (a.skills[head.skill] ?? 0);
     case 'longest-idle':
+    case 'ring-all':
       return () => 0;
   }
 }

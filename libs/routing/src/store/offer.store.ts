@@ -15,6 +15,8 @@ export interface Offer {
   jobId: string;
   token: string;
   status: OfferStatus;
+  /** Ring-all: the offers made at once for this contact share a ring; the first accept wins. */
+  ringId?: string;
   createdAt: number;
   expiresAt: number;
 }
@@ -27,6 +29,51 @@ redis.call('DEL', KEYS[2])
 return 1
 `;
 
+/**
+ * Ring-all: one accept wins. KEYS: offer, ring, contact's offer key. ARGV: offer id. 1 if this one won.
+ */
+const RING_ACCEPT_SCRIPT = `
+if redis.call('HGET', KEYS[1], 'status') ~= 'pending' then return 0 end
+if redis.call('HSETNX', KEYS[2], 'winner', ARGV[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], 'status', 'accepted')
+redis.call('DEL', KEYS[3])
+return 1
+`;
+
+/**
+ * Ring-all: one offer of the ring is rejected or expires. -1: it was settled already; 1: it was the last
+ * open one and nobody accepted (the caller puts the contact back); 0 otherwise.
+ * KEYS: offer, ring, contact's offer key. ARGV: status.
+ */
+const RING_SETTLE_SCRIPT = `
+if redis.call('HGET', KEYS[1], 'status') ~= 'pending' then return -1 end
+redis.call('HSET', KEYS[1], 'status', ARGV[1])
+if redis.call('HINCRBY', KEYS[2], 'open', -1) > 0 then return 0 end
+if redis.call('HSETNX', KEYS[2], 'winner', '-') == 0 then return 0 end
+redis.call('DEL', KEYS[3])
+return 1
+`;
+
+/**
+ * Ring-all: the contact left (or was accepted): every offer still pending is withdrawn, unless someone
+ * already won. KEYS: ring, contact's offer key, offer keys... ARGV: winner mark. Returns the withdrawn
+ * offers' indexes (0-based, in KEYS order).
+ */
+const RING_WITHDRAW_SCRIPT = `
+local winner = redis.call('HGET', KEYS[1], 'winner')
+if winner and winner ~= ARGV[1] then return {} end
+if not winner then redis.call('HSET', KEYS[1], 'winner', ARGV[1]) end
+redis.call('DEL', KEYS[2])
+local out = {}
+for i = 3, #KEYS do
+  if redis.call('HGET', KEYS[i], 'status') == 'pending' then
+    redis.call('HSET', KEYS[i], 'status', 'withdrawn')
+    table.insert(out, i - 3)
+  end
+end
+return out
+`;
+
 /** Offers live in Redis so that any process can accept, reject or expire them. */
 @Injectable()
 export class OfferStore {
@@ -35,6 +82,77 @@ export class OfferStore {
 
   constructor(private readonly redis: RedisService) {
     redis.client.defineCommand('centralinoSettleOffer', { numberOfKeys: 2, lua: SETTLE_SCRIPT });
+    redis.client.defineCommand('centralinoRingAccept', { numberOfKeys: 3, lua: RING_ACCEPT_SCRIPT });
+    redis.client.defineCommand('centralinoRingSettle', { numberOfKeys: 3, lua: RING_SETTLE_SCRIPT });
+    redis.client.defineCommand('centralinoRingWithdraw', { lua: RING_WITHDRAW_SCRIPT });
+  }
+
+  private ringKey(ringId: string): string {
+    return this.redis.key('ring', ringId);
+  }
+
+  private get ringClient() {
+    return this.redis.client as unknown as {
+      centralinoRingAccept(offer: string, ring: string, contact: string, offerId: string): Promise<number>;
+      centralinoRingSettle(offer: string, ring: string, contact: string, status: string): Promise<number>;
+      centralinoRingWithdraw(numberOfKeys: number, ...args: string[]): Promise<number[]>;
+    };
+  }
+
+  /** Saves the offers of one ring (ring-all): all pending at once, one to win. */
+  async saveRing(offers: Offer[]): Promise<void> {
+    const ringId = offers[0]!.ringId!;
+    const multi = this.redis.client.multi();
+    for (const offer of offers) {
+      multi.hset(this.key(offer.id), { ...offer }).expire(this.key(offer.id), OfferStore.RETENTION_SECONDS);
+    }
+    multi
+      .hset(this.ringKey(ringId), { open: offers.length, offers: offers.map((offer) => offer.id).join(',') })
+      .expire(this.ringKey(ringId), OfferStore.RETENTION_SECONDS)
+      .set(this.contactKey(offers[0]!.contactId), offers[0]!.id, 'EX', OfferStore.RETENTION_SECONDS);
+    await multi.exec();
+  }
+
+  /** The other offers of a ring. */
+  async ringOffers(ringId: string): Promise<Offer[]> {
+    const ids = ((await this.redis.client.hget(this.ringKey(ringId), 'offers')) ?? '')
+      .split(',')
+      .filter(Boolean);
+    const offers = await Promise.all(ids.map((id) => this.get(id)));
+    return offers.filter((offer): offer is Offer => offer !== null);
+  }
+
+  async acceptRing(offer: Offer): Promise<boolean> {
+    return (
+      (await this.ringClient.centralinoRingAccept(
+        this.key(offer.id),
+        this.ringKey(offer.ringId!),
+        this.contactKey(offer.contactId),
+        offer.id,
+      )) === 1
+    );
+  }
+
+  /** See RING_SETTLE_SCRIPT: -1 already settled, 1 last and unanswered, 0 otherwise. */
+  async settleRing(offer: Offer, status: 'rejected' | 'expired'): Promise<number> {
+    return this.ringClient.centralinoRingSettle(
+      this.key(offer.id),
+      this.ringKey(offer.ringId!),
+      this.contactKey(offer.contactId),
+      status,
+    );
+  }
+
+  /** Withdraws the ring's pending offers for `winner` (an offer id, or '-' for nobody); returns them. */
+  async withdrawRing(ringId: string, contactId: string, winner: string): Promise<Offer[]> {
+    const offers = await this.ringOffers(ringId);
+    const keys = [
+      this.ringKey(ringId),
+      this.contactKey(contactId),
+      ...offers.map((offer) => this.key(offer.id)),
+    ];
+    const indexes = await this.ringClient.centralinoRingWithdraw(keys.length, ...keys, winner);
+    return indexes.map((index) => offers[index]!);
   }
 
   private key(offerId: string): string {
@@ -60,6 +178,7 @@ export class OfferStore {
     return {
       ...(raw as unknown as Offer),
       channel: raw.channel === 'chat' ? 'chat' : 'voice',
+      ringId: raw.ringId || undefined,
       createdAt: Number(raw.createdAt),
       expiresAt: Number(raw.expiresAt),
     };
@@ -70,7 +189,11 @@ export class OfferStore {
     const offerId = await this.redis.client.get(this.contactKey(contactId));
     if (!offerId) return null;
     const offer = await this.get(offerId);
-    return offer?.status === 'pending' ? offer : null;
+    if (offer?.status === 'pending') return offer;
+    // A ring's first offer may be settled while the others still ring.
+    if (offer?.ringId)
+      return (await this.ringOffers(offer.ringId)).find((other) => other.status === 'pending') ?? null;
+    return null;
   }
 
   /** True if this call settled the offer; false if it was already settled by someone else. */
