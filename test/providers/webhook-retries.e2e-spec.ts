@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { ContactRepository } from '@centralino/persistence';
 import { callEnded, callStarted } from '../support/calls';
 import { getContact } from '../support/contacts-api';
@@ -191,6 +191,71 @@ describe('webhook retries, reordering and unknown calls, per provider', () => {
     expect(telnyx.commands(call).filter((command) => command.action === 'enqueue')).toHaveLength(2);
     await telnyx.send('call.hangup', call, { hangup_cause: 'normal_clearing' });
     await expectOneJourney('telnyx', call.call_control_id, 'abandoned');
+  });
+
+  it('counts refused requests per provider and reason (wrong key, unsigned), storing nothing', async () => {
+    const before = await Scrape.from(service.url);
+    const twilioCall = {
+      CallSid: `CA${randomBytes(16).toString('hex')}`,
+      From: '+393331110006',
+      To: '+39020',
+    };
+    const replies = [
+      await twilio.post('/webhooks/twilio/voice/gather', { ...twilioCall, Digits: '1' }, { token: 'wrong' }),
+      await twilio.post('/webhooks/twilio/voice/gather', { ...twilioCall, Digits: '1' }, { signature: null }),
+    ].map((reply) => reply.status);
+    const vonageCall = { uuid: randomUUID(), from: '393331110006', to: '39020', dtmf: { digits: '1' } };
+    replies.push((await vonage.post('input', vonageCall, { secret: 'not-the-secret' })).status);
+    replies.push((await vonage.post('input', vonageCall, { authorization: null })).status);
+    const telnyxCall = TelnyxClient.call('+393331110006');
+    const gathered = TelnyxClient.event('call.gather.ended', telnyxCall, { digits: '1' });
+    replies.push((await telnyx.post(gathered, { key: generateKeyPairSync('ed25519').privateKey })).status);
+    const unsigned = await fetch(`${service.url}/webhooks/telnyx/call-control`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(gathered),
+    });
+    replies.push(unsigned.status);
+    const started = callStarted({ digits: '1', from: '+393331110006' });
+    replies.push(
+      (await postGenericWebhook(service.url, started, { secret: 'whsec_not_the_secret_0000' })).status,
+    );
+    replies.push((await postGenericWebhook(service.url, started, { signature: null })).status);
+    // Twilio has no "missing" case: an unsigned request is a wrong signature (403), as Twilio documents it.
+    expect(replies).toEqual([403, 403, 403, 401, 403, 401, 403, 401]);
+
+    const after = await Scrape.from(service.url);
+    const delta = (name: string, labels: Record<string, string>) =>
+      after.value(name, labels) - before.value(name, labels);
+    const counted = ['twilio', 'vonage', 'telnyx', 'generic'].map((provider) => ({
+      provider,
+      invalid: delta('centralino_webhook_signature_failures_total', { provider, reason: 'invalid' }),
+      missing: delta('centralino_webhook_signature_failures_total', { provider, reason: 'missing' }),
+      rejected: delta('centralino_webhooks_total', { provider, outcome: 'rejected_signature' }),
+    }));
+    expect(counted).toEqual([
+      { provider: 'twilio', invalid: 2, missing: 0, rejected: 2 },
+      { provider: 'vonage', invalid: 1, missing: 1, rejected: 2 },
+      { provider: 'telnyx', invalid: 1, missing: 1, rejected: 2 },
+      { provider: 'generic', invalid: 1, missing: 1, rejected: 2 },
+    ]);
+    const contacts = service.running.app.get(ContactRepository);
+    expect(await contacts.findByExternalId('twilio', twilioCall.CallSid)).toBeNull();
+    expect(await contacts.findByExternalId('vonage', vonageCall.uuid)).toBeNull();
+    expect(await contacts.findByExternalId('telnyx', telnyxCall.call_control_id)).toBeNull();
+    expect(await contacts.findByExternalId('generic', started.callId)).toBeNull();
+    expect(telnyx.commands(telnyxCall)).toHaveLength(0);
+
+    // A malformed Telnyx event is a 400, counted as invalid.
+    const malformed = await telnyx.post({
+      data: { id: randomUUID(), event_type: 'call.hangup', payload: {} },
+    });
+    expect(malformed.status).toBe(400);
+    const later = await Scrape.from(service.url);
+    expect(
+      later.value('centralino_webhooks_total', { provider: 'telnyx', outcome: 'invalid' }) -
+        after.value('centralino_webhooks_total', { provider: 'telnyx', outcome: 'invalid' }),
+    ).toBe(1);
   });
 
   it('generic: concurrent retries get the same contact (one marked new, the rest duplicates); unknown calls are 404', async () => {

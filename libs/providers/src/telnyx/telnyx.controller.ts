@@ -1,8 +1,8 @@
-import { Controller, Headers, HttpCode, Logger, Post, Req } from '@nestjs/common';
+import { Controller, Headers, HttpCode, Logger, Post, Req, UseInterceptors } from '@nestjs/common';
 import type { RawBodyRequest } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { maskPhone } from '@centralino/contacts';
-import { MetricsService } from '@centralino/observability';
+import { markWebhookDuplicate, webhookMetricsInterceptor } from '@centralino/observability';
 import { ContactRepository } from '@centralino/persistence';
 import { CallAction, MessageField } from '../call-flow/call-actions';
 import { CallFlow } from '../call-flow/call-flow.service';
@@ -25,6 +25,7 @@ const STOP_GATHER: TelnyxCommand = { action: 'gather_stop', body: {} };
  * carrying the same answer (the digits and a transcript of the menu) send each command once.
  */
 @Controller('webhooks/telnyx')
+@UseInterceptors(webhookMetricsInterceptor(TELNYX_PROVIDER))
 export class TelnyxWebhookController {
   private readonly logger = new Logger(TelnyxWebhookController.name);
 
@@ -32,7 +33,6 @@ export class TelnyxWebhookController {
     private readonly telnyx: TelnyxAdapter,
     private readonly flow: CallFlow,
     private readonly contacts: ContactRepository,
-    private readonly metrics: MetricsService,
   ) {}
 
   @Post('call-control')
@@ -45,8 +45,8 @@ export class TelnyxWebhookController {
     try {
       this.telnyx.verify(signature, timestamp, request.rawBody);
     } catch (error) {
+      // Counted (with the reason) by the metrics interceptor; logged here without the caller's number.
       this.logger.warn({ reason: (error as Error).message }, 'Telnyx request refused');
-      this.metrics.webhookFailed(TELNYX_PROVIDER, error);
       throw error;
     }
     const { data, meta } = telnyxWebhookSchema.parse(request.body);
@@ -55,7 +55,7 @@ export class TelnyxWebhookController {
     // (same command_ids, so Telnyx runs each once), in case the failure came before they went out.
     const redelivery = (meta?.attempt ?? 1) > 1;
     if (await this.contacts.findReceipt(TELNYX_PROVIDER, data.id)) {
-      this.metrics.webhooks.inc({ provider: TELNYX_PROVIDER, outcome: 'duplicate' });
+      markWebhookDuplicate(request);
       return {};
     }
     const state = decodeClientState(call.client_state);
@@ -116,7 +116,7 @@ export class TelnyxWebhookController {
       { provider: TELNYX_PROVIDER, eventKey: data.id, response: { eventType: data.event_type } },
       null,
     );
-    this.metrics.webhooks.inc({ provider: TELNYX_PROVIDER, outcome: fresh ? 'accepted' : 'duplicate' });
+    if (!fresh) markWebhookDuplicate(request);
     return {};
   }
 
