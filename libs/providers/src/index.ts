@@ -11,6 +11,7 @@ export * from './messaging/message-flow.service';
 export * from './providers.module';
 export * from './telnyx/telnyx-signature.verifier';
 export * from './telnyx/telnyx.adapter';
+export * from './telnyx/telnyx.renderer';
 export * from './twilio/twilio-signature.verifier';
 export * from './twilio/twilio.adapter';
 export * from './twilio/twilio.renderer';

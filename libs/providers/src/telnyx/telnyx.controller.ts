@@ -6,7 +6,8 @@ import { markWebhookDuplicate, webhookMetricsInterceptor } from '@centralino/obs
 import { ContactRepository } from '@centralino/persistence';
 import { CallAction, MessageField } from '../call-flow/call-actions';
 import { CallFlow } from '../call-flow/call-flow.service';
-import { decodeClientState, TELNYX_PROVIDER, TelnyxAdapter, TelnyxCommand } from './telnyx.adapter';
+import { TELNYX_PROVIDER, TelnyxAdapter } from './telnyx.adapter';
+import { decodeClientState, TelnyxCommand } from './telnyx.renderer';
 import { TelnyxWebhook, telnyxWebhookSchema } from './telnyx.dto';
 
 type TelnyxRequest = RawBodyRequest<FastifyRequest>;
