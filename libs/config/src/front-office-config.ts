@@ -82,6 +82,11 @@ export class FrontOfficeConfig {
     return this.data.problemTypes.map((type) => type.id);
   }
 
+  /** The calendar a queue follows: its own `businessHours`, else the company's. */
+  businessHoursFor(problemTypeId: string): FrontOfficeConfigData['businessHours'] {
+    return this.byId.get(problemTypeId)?.businessHours ?? this.data.businessHours;
+  }
+
   get receptionQueue(): string {
     return this.data.routing.receptionQueue;
   }

@@ -20,6 +20,15 @@ export const ROUTING_STRATEGIES = [
 ] as const;
 export type RoutingStrategy = (typeof ROUTING_STRATEGIES)[number];
 
+function isTimeZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const dayHours = z.array(z.tuple([time, time])).default([]);
 
 export const businessHoursSchema = z.object({
@@ -40,6 +49,32 @@ export const businessHoursSchema = z.object({
   /** When true (the default) the switchboard is always open: business hours are informational only. */
   alwaysOpen: z.boolean().default(true),
 });
+
+/**
+ * A queue's own calendar (`problemTypes[].businessHours`): the same shape, but enforced unless it says
+ * `alwaysOpen: true` (writing hours for a queue means they apply).
+ */
+export const queueBusinessHoursSchema = businessHoursSchema.extend({
+  alwaysOpen: z.boolean().default(false),
+});
+
+/**
+ * Where a contact goes when its queue cannot take it (closed, full, waited too long): `overflow` to
+ * another queue (keeping its original enqueue time), take a `message` for a department (`department`, a
+ * directory department; default the reception inbox), or `announce` it and end the contact `closed`.
+ */
+export const queueDiversionSchema = z
+  .object({
+    action: z.enum(['overflow', 'message', 'announce']),
+    queue: id.optional(),
+    department: id.optional(),
+  })
+  .refine((value) => value.action !== 'overflow' || !!value.queue, {
+    message: 'an overflow needs the queue it overflows to',
+    path: ['queue'],
+  });
+
+export type QueueDiversion = z.infer<typeof queueDiversionSchema>;
 
 export const problemTypeSchema = z.object({
   id,
@@ -65,6 +100,18 @@ export const problemTypeSchema = z.object({
       percent: z.number().min(1).max(100).default(80),
     })
     .default({ targetSeconds: 20, percent: 80 }),
+  // The queue rules below are validated and their calendar is computed (libs/routing/src/domain/
+  // business-hours.ts), but intake and the waiting line do not enforce them yet (docs/routing.md).
+  /** This queue's opening hours; absent: the company's `businessHours`. */
+  businessHours: queueBusinessHoursSchema.optional(),
+  /** What happens to a contact for this queue while it is closed (default: announce and end `closed`). */
+  outOfHours: queueDiversionSchema.default({ action: 'announce' }),
+  /** At most this many contacts waiting (not yet offered); one more goes to `overflow`. */
+  maxLength: z.number().int().positive().optional(),
+  /** A contact still waiting after this many seconds in this queue goes to `overflow`. */
+  maxWaitSeconds: z.number().int().positive().optional(),
+  /** Where contacts go when the queue is full or they waited too long (default: announce, `closed`). */
+  overflow: queueDiversionSchema.default({ action: 'announce' }),
 });
 
 export const operatorSchema = z.object({
@@ -269,6 +316,44 @@ export const frontOfficeSchema = z
         message: `${RECEPTION_INBOX} is reserved for the inbox of messages for nobody in particular`,
       });
     }
+    config.problemTypes.forEach((type, index) => {
+      for (const rule of ['outOfHours', 'overflow'] as const) {
+        const diversion = type[rule];
+        if (diversion.queue && (!ids.has(diversion.queue) || diversion.queue === type.id)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['problemTypes', index, rule, 'queue'],
+            message: `${diversion.queue} is not another one of the problemTypes`,
+          });
+        }
+        if (diversion.department && !departments.has(diversion.department)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['problemTypes', index, rule, 'department'],
+            message: `${diversion.department} is not a department of the directory`,
+          });
+        }
+      }
+      const hours = type.businessHours ?? config.businessHours;
+      for (const [day, ranges] of Object.entries(hours.weekly)) {
+        (ranges ?? []).forEach(([from, to], range) => {
+          if (from >= to) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['problemTypes', index, 'businessHours', 'weekly', day, range],
+              message: `${from}-${to} must end after it starts (split a range that crosses midnight)`,
+            });
+          }
+        });
+      }
+      if (!isTimeZone(hours.timezone)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['problemTypes', index, 'businessHours', 'timezone'],
+          message: `${hours.timezone} is not a time zone (e.g. Europe/Rome)`,
+        });
+      }
+    });
     for (const [department, settings] of Object.entries(config.backOffice.departments)) {
       if (department !== RECEPTION_INBOX && !departments.has(department)) {
         ctx.addIssue({

@@ -5,6 +5,7 @@ export * from './contact-flow.service';
 export * from './contact-view';
 export * from './dispatch-signal.service';
 export * from './dispatcher.service';
+export * from './domain/business-hours';
 export * from './domain/estimate-wait';
 export * from './domain/operator-state';
 export * from './domain/select-operator';
