@@ -191,12 +191,13 @@ describe('triage through the generic webhook', () => {
     ["vorrei parlare con l'amministrazione", 'accounting', 'Amministrazione', 'department'],
     ['accounting, please', 'accounting', 'Amministrazione', 'department'],
     ['passami Maria Rossi', 'maria-rossi', 'Maria Rossi', 'person'],
-  ])('queues %j to reception with the directory entry to transfer to', async (speech, id, name, kind) => {
+  ])('puts %j through to the directory entry asked for', async (speech, id, name, kind) => {
     const call = started({ speech });
     const reply = await postGenericWebhook(service.url, call);
+    // The entry has a phone, so the caller is transferred to it (not queued): see docs/providers.
     expect(reply.body).toMatchObject({
-      state: 'queued',
-      queue: 'reception',
+      state: 'transferred',
+      actions: expect.arrayContaining([expect.objectContaining({ type: 'transfer' })]),
       directoryTarget: { id, name, kind, phone: expect.stringMatching(/^\+39/) },
     });
     const { triage } = await triageOf(reply.body.contactId as string);

@@ -318,7 +318,10 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
     await this.notifier.emit(operatorId, 'offer', toOfferPayload(offer, contact, now));
     // Routing latency: from the contact's enqueue, or from this round if it had to wait for an operator.
     this.metrics.offerMade(queue, Math.max(job.data.enqueuedAt, roundStartedAt));
-    this.logger.log({ contactId: contact.id, operatorId, queue, offerId, channel }, 'Offered');
+    this.logger.log(
+      { correlationId: contact.id, contactId: contact.id, jobId: job.id, operatorId, queue, offerId, channel },
+      'Offered',
+    );
     return true;
   }
 
