@@ -216,6 +216,65 @@ describe('Telnyx Call Control v2', () => {
     expect(contact.events.at(-1)!.data).toMatchObject({ reason: 'hangup' });
   });
 
+  it('asks a vague caller a clarifying question in their language, then queues them by their answer', async () => {
+    const call = newCall();
+    await post(event('call.initiated', call));
+    await commandCount(call, 3);
+    const vague = event('call.transcription', call, {
+      transcription_data: { transcript: 'salve, buongiorno', is_final: true },
+    });
+    expect((await post(vague)).status).toBe(200);
+    let commands = await commandCount(call, 7);
+    expect(commands.slice(3).map((command) => command.action)).toEqual([
+      'gather_stop',
+      'transcription_stop',
+      'gather_using_speak',
+      'transcription_start',
+    ]);
+    const question = commands[5]!.body;
+    expect(question).toMatchObject({ language: 'it-IT', minimum_digits: 1 });
+    expect(question.payload).toMatch(/Amministrazione|Assistenza|Billing|Support/);
+    const clientState = question.client_state as string;
+    const [contactId, step] = Buffer.from(clientState, 'base64').toString('utf8').split(':');
+    expect(step).toBe('clarify-2');
+    expect(commands[6]!.body).toMatchObject({
+      client_state: clientState,
+      transcription_engine_config: { language: 'it', interim_results: false },
+    });
+    expect((await getContact(service.url, contactId!)).state).toBe('received');
+
+    // Telnyx reports the answer with the question's client_state; a retry of it sends nothing again.
+    const answer = event('call.transcription', call, {
+      client_state: clientState,
+      transcription_data: { transcript: 'è per la fattura', is_final: true },
+    });
+    expect((await post(answer)).status).toBe(200);
+    expect((await post(answer)).status).toBe(200);
+    commands = await commandCount(call, 12);
+    expect(commands.slice(7).map((command) => command.action)).toEqual([
+      'gather_stop',
+      'transcription_stop',
+      'speak',
+      'speak',
+      'enqueue',
+    ]);
+    expect(commands[11]!.body).toMatchObject({ queue_name: 'billing' });
+    // The same answer as digits afterwards (the question's gather ending) changes nothing.
+    await post(
+      event('call.gather.ended', call, { client_state: clientState, digits: '', status: 'timeout' }),
+    );
+    await post(event('call.hangup', call, { hangup_cause: 'normal_clearing' }));
+    const contact = await waitForState(service.url, contactId!, 'abandoned');
+    expect(contact.problemType).toBe('billing');
+    expect(contact.events.map((e) => e.type).slice(0, 4)).toEqual([
+      'received',
+      'clarifying',
+      'triaged',
+      'queued',
+    ]);
+    expect(commandsFor(call)).toHaveLength(12);
+  });
+
   it('refuses a wrong key, a tampered body and a stale timestamp, storing and sending nothing', async () => {
     const call = newCall();
     const gathered = event('call.gather.ended', call, { digits: '1' });

@@ -78,7 +78,8 @@ export class TelnyxWebhookController {
         if (state?.field) {
           await this.messageAnswer(call, state.field, { digits: call.digits ?? '' }, []);
         } else {
-          await this.menuAnswer(call, { digits: call.digits || undefined }, 'digits', redelivery);
+          const input = { digits: call.digits || undefined };
+          await this.menuAnswer(call, input, 'digits', redelivery, state?.attempt ?? 1);
         }
         break;
       case 'call.transcription': {
@@ -87,8 +88,10 @@ export class TelnyxWebhookController {
         if (!transcript || call.transcription_data?.is_final === false) break;
         if (state?.field) {
           await this.messageAnswer(call, state.field, { speech: transcript }, [STOP_TRANSCRIPTION]);
-        } else if (!state) {
-          await this.menuAnswer(call, { text: transcript }, 'speech', redelivery);
+        } else if (!state || state.attempt) {
+          // The menu (no contact yet) or a clarifying question; after that the caller waits, and what
+          // they say while waiting is not an answer to anything.
+          await this.menuAnswer(call, { text: transcript }, 'speech', redelivery, state?.attempt ?? 1);
         }
         break;
       }
@@ -122,33 +125,41 @@ export class TelnyxWebhookController {
   }
 
   /**
-   * The menu's answer, by digits (`call.gather.ended`) or speech (`call.transcription`): triage, store,
-   * queue, idempotently per call, so whichever arrives second changes nothing and sends nothing.
+   * The answer to the menu (attempt 1) or to a clarifying question (2+), by digits
+   * (`call.gather.ended`) or speech (`call.transcription`): triage, store, then queue or ask again,
+   * idempotently per call and attempt, so whichever input arrives second changes nothing and sends
+   * nothing.
    */
   private async menuAnswer(
     call: TelnyxCall,
     input: { digits?: string; text?: string },
     by: 'digits' | 'speech',
     redelivery: boolean,
+    attempt: number,
   ): Promise<void> {
+    const suffix = attempt > 1 ? String(attempt) : '';
+    // The answer to a question is recognised in the language it was asked in (like Twilio's).
+    const asked = attempt > 1 ? await this.flow.findContact(TELNYX_PROVIDER, call.call_control_id) : null;
     const { result, actions } = await this.flow.gathered(
       {
         provider: TELNYX_PROVIDER,
-        eventKey: `${call.call_control_id}:gather`,
+        eventKey: `${call.call_control_id}:gather${suffix}`,
         externalId: call.call_control_id,
         channel: 'voice',
         from: call.from,
         to: call.to,
+        language: asked?.language ?? undefined,
+        canClarify: true,
         ...input,
       },
-      { announcePosition: true },
+      { announcePosition: true, attempt },
     );
     // Answered already by the other input (digits, then a transcript, or the reverse): nothing to do.
     if (result.duplicate && !redelivery) return;
     // The stops depend on how the menu was answered: their own command ids, so the answer's are stable.
     const stops = by === 'speech' ? [STOP_GATHER, STOP_TRANSCRIPTION] : [STOP_TRANSCRIPTION];
-    await this.telnyx.send(call.call_control_id, stops, `${call.call_control_id}:gather-${by}`);
-    await this.sendActions(call, this.telnyx.commands(actions, result.contactId), 'gather');
+    await this.telnyx.send(call.call_control_id, stops, `${call.call_control_id}:gather${suffix}-${by}`);
+    await this.sendActions(call, this.telnyx.commands(actions, result.contactId), `gather${suffix}`);
   }
 
   /** An answer of the voice message flow; then the next question, or thanks and hang-up. */

@@ -22,6 +22,31 @@ describe('TelnyxRenderer', () => {
     expect(decodeClientState(null)).toBeNull();
   });
 
+  it('tags a clarifying question (attempt 2+) with its step, so its answer is told from the menu', () => {
+    const question: CallAction = {
+      type: 'gather',
+      input: ['dtmf', 'speech'],
+      numDigits: 1,
+      timeoutSeconds: 6,
+      language: 'es',
+      hints: [],
+      prompt: { type: 'say', text: '¿Facturación o soporte?', language: 'es' },
+      next: 'gathered',
+      attempt: 3,
+    };
+    const commands = renderer.render([question], CONTACT);
+    expect(commands.map((command) => command.action)).toEqual(['gather_using_speak', 'transcription_start']);
+    for (const command of commands) {
+      expect(decodeClientState(command.body.client_state as string)).toEqual({
+        contactId: CONTACT,
+        attempt: 3,
+      });
+    }
+    // The menu (attempt 1) carries the contact alone.
+    const menu = renderer.render([{ ...question, attempt: 1 }], CONTACT);
+    expect(decodeClientState(menu[0]!.body.client_state as string)).toEqual({ contactId: CONTACT });
+  });
+
   it('hears speech by transcription and digits by gather_using_speak, each tagged with its field', () => {
     const actions: CallAction[] = [
       {

@@ -9,9 +9,19 @@ export interface TelnyxCommand {
 
 /**
  * What a command's `client_state` says beyond the contact: which answer of the voice message flow a
- * question collects, or that the call is to be hung up once the speech ends.
+ * question collects, which clarifying question of triage is asked (`clarify-2`, `clarify-3`...), or that
+ * the call is to be hung up once the speech ends.
  */
-export type TelnyxStep = MessageField | 'hangup';
+export type TelnyxStep = MessageField | 'hangup' | `clarify-${number}`;
+
+/** A decoded `client_state`: the contact, and the step its command was part of. */
+export interface TelnyxClientState {
+  contactId: string;
+  field?: MessageField;
+  hangup?: true;
+  /** The clarifying question (2+) whose answer this event carries. */
+  attempt?: number;
+}
 
 /**
  * `client_state` (base64, as Telnyx requires) carries the contact id on every command and event, and a
@@ -21,13 +31,13 @@ export function encodeClientState(contactId: string, step?: TelnyxStep): string 
   return Buffer.from(step ? `${contactId}:${step}` : contactId, 'utf8').toString('base64');
 }
 
-export function decodeClientState(
-  clientState: string | null | undefined,
-): { contactId: string; field?: MessageField; hangup?: true } | null {
+export function decodeClientState(clientState: string | null | undefined): TelnyxClientState | null {
   if (!clientState) return null;
   const [contactId, step] = Buffer.from(clientState, 'base64').toString('utf8').split(':');
   if (!contactId) return null;
   if (step === 'hangup') return { contactId, hangup: true };
+  const clarify = /^clarify-(\d+)$/.exec(step ?? '');
+  if (clarify) return { contactId, attempt: Number(clarify[1]) };
   return MESSAGE_FIELDS.includes(step as MessageField)
     ? { contactId, field: step as MessageField }
     : { contactId };
@@ -53,6 +63,9 @@ export class TelnyxRenderer {
         }
         case 'gather': {
           const language = action.prompt?.language ?? action.language;
+          // A clarifying question's answer must be told from the menu's: its step says which it is.
+          const step: TelnyxStep | undefined =
+            action.field ?? ((action.attempt ?? 1) > 1 ? `clarify-${action.attempt}` : undefined);
           const commands: TelnyxCommand[] = [];
           if (action.input.includes('dtmf')) {
             commands.push({
@@ -65,11 +78,11 @@ export class TelnyxRenderer {
                 maximum_digits: action.numDigits,
                 ...(action.finishOnKey ? { terminating_digit: action.finishOnKey } : {}),
                 timeout_millis: action.timeoutSeconds * 1000,
-                ...state(action.field),
+                ...state(step),
               },
             });
           } else if (action.prompt) {
-            commands.push(TelnyxRenderer.speak(action.prompt.text, language, state(action.field)));
+            commands.push(TelnyxRenderer.speak(action.prompt.text, language, state(step)));
           }
           if (action.input.includes('speech')) {
             commands.push({
@@ -78,7 +91,7 @@ export class TelnyxRenderer {
                 transcription_engine: 'Google',
                 transcription_engine_config: { language: action.language, interim_results: false },
                 transcription_tracks: 'inbound',
-                ...state(action.field),
+                ...state(step),
               },
             });
           }
