@@ -64,8 +64,9 @@ export class TelnyxRenderer {
         case 'gather': {
           const language = action.prompt?.language ?? action.language;
           // A clarifying question's answer must be told from the menu's: its step says which it is.
+          const attempt = action.attempt ?? 1;
           const step: TelnyxStep | undefined =
-            action.field ?? ((action.attempt ?? 1) > 1 ? `clarify-${action.attempt}` : undefined);
+            action.field ?? (attempt > 1 ? `clarify-${attempt}` : undefined);
           const commands: TelnyxCommand[] = [];
           if (action.input.includes('dtmf')) {
             commands.push({
