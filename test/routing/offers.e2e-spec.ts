@@ -126,4 +126,19 @@ describe('offers and presence', () => {
     expect(third.body).toMatchObject({ position: 2, estimatedWait: { expected: 270 } });
     await Promise.all([first, second, third].map(({ callId }) => hangUp(callId)));
   });
+
+  it('counts an operator as staff while available or busy, not while away', async () => {
+    // Bruno is the only one with technical support; logged in but away he staffs nothing.
+    const bruno = await operator('bruno');
+    expect((await bruno.send('state.set', { state: 'away', reason: 'break' })).ok).toBe(true);
+    const whileAway = await call('2');
+    expect(whileAway.body).toMatchObject({ position: 1, estimatedWait: null });
+    // Back from away he is offered that call; once busy with it, the next caller counts on him.
+    await bruno.available();
+    const offer = await bruno.next('offer', (payload) => payload.contactId === whileAway.contactId);
+    expect((await bruno.send('offer.accept', { offerId: offer.offerId })).ok).toBe(true);
+    const whileBusy = await call('2');
+    expect(whileBusy.body).toMatchObject({ position: 1, estimatedWait: { expected: 90 } });
+    await Promise.all([whileAway, whileBusy].map(({ callId }) => hangUp(callId)));
+  });
 });

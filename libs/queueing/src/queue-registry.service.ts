@@ -3,7 +3,7 @@ import { Job, Queue, Worker } from 'bullmq';
 import { FrontOfficeConfig } from '@centralino/config';
 import { RedisService } from '@centralino/redis';
 import { TimerJobName, TimerJobPayload, WaitingContact } from './job-contracts';
-import { placeWaitingJob, promoteWaitingJob } from './waiting-order';
+import { placeWaitingJob, promoteWaitingJob, waitingJobPosition } from './waiting-order';
 
 export const TIMERS_QUEUE = 'timers';
 
@@ -76,6 +76,11 @@ export class QueueRegistry implements OnApplicationShutdown {
   /** Puts a waiting job where priority then original age say (docs/routing.md); its position, or null. */
   placeWaiting(problemType: string, jobId: string): Promise<number | null> {
     return placeWaitingJob(this.redis.client, this.waitingLine(problemType), jobId);
+  }
+
+  /** 1-based position of a waiting job (head = 1), or null when it is not waiting (see waitingJobPosition). */
+  waitingPosition(problemType: string, jobId: string): Promise<number | null> {
+    return waitingJobPosition(this.redis.client, this.waitingLine(problemType), jobId);
   }
 
   /** Makes a waiting job the next one taken (see promoteWaitingJob); false if it is not waiting. */

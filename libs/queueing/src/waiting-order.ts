@@ -92,3 +92,32 @@ export async function promoteWaitingJob(
 ): Promise<boolean> {
   return (await client.eval(PROMOTE_SCRIPT, 2, line.keys.wait, line.keys.prioritized, jobId)) === 1;
 }
+
+/**
+ * 1-based position of a waiting job in the order `peekWaiting` lists the line (the `prioritized` set,
+ * lowest score first, then the `wait` list from its right end), or -1 when it is not waiting. One
+ * script, no matter how long the line: ZRANK, or LPOS from the left end, where new jobs are pushed.
+ * KEYS: wait list, prioritized set. ARGV: job id.
+ */
+const POSITION_SCRIPT = `
+local rank = redis.call('ZRANK', KEYS[2], ARGV[1])
+if rank then return rank + 1 end
+local index = redis.call('LPOS', KEYS[1], ARGV[1])
+if not index then return -1 end
+return redis.call('ZCARD', KEYS[2]) + redis.call('LLEN', KEYS[1]) - index
+`;
+
+export async function waitingJobPosition(
+  client: Redis,
+  line: Queue<WaitingContact>,
+  jobId: string,
+): Promise<number | null> {
+  const position = (await client.eval(
+    POSITION_SCRIPT,
+    2,
+    line.keys.wait,
+    line.keys.prioritized,
+    jobId,
+  )) as number;
+  return position < 0 ? null : position;
+}

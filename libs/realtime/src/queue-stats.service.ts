@@ -106,10 +106,7 @@ export class QueueStatsService {
 
   private async onlineOperators(now: number): Promise<SupervisedOperatorPayload[]> {
     const ids = await this.states.onlineIds();
-    const [states, profiles] = await Promise.all([
-      Promise.all(ids.map((id) => this.states.get(id))),
-      this.profilesOf(ids, now),
-    ]);
+    const [states, profiles] = await Promise.all([this.states.getMany(ids), this.profilesOf(ids, now)]);
     return ids
       .map((id, index) => {
         const profile = profiles.get(id);

@@ -207,10 +207,7 @@ export class ContactActionsService implements OnModuleInit {
   /** Online operators a contact can be handed to, by display name. */
   async transferOperators(operatorId: string): Promise<TransferOperatorPayload[]> {
     const ids = (await this.operators.onlineIds()).filter((id) => id !== operatorId);
-    const [profiles, states] = await Promise.all([
-      this.directory.profiles(ids),
-      Promise.all(ids.map((id) => this.operators.get(id))),
-    ]);
+    const [profiles, states] = await Promise.all([this.directory.profiles(ids), this.operators.getMany(ids)]);
     const stateOf = new Map(ids.map((id, index) => [id, states[index].state]));
     return profiles
       .map((profile) => ({

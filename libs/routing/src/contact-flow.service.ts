@@ -8,7 +8,7 @@ import { OfferService } from './offer.service';
 import { OperatorNotifier } from './operator-notifier';
 import { DEFAULT_HANDLE_SECONDS, estimateWait, WaitEstimate } from './domain/estimate-wait';
 import { capacityChannel } from './domain/operator-state';
-import { OperatorDirectory } from './operator-directory.service';
+import { StaffingService } from './staffing.service';
 import { HandleTimeStore } from './store/handle-time.store';
 import { OperatorStateStore } from './store/operator-state.store';
 
@@ -33,7 +33,7 @@ export class ContactFlowService implements OnModuleInit {
     private readonly timers: TimerHandlerRegistry,
     private readonly frontOffice: FrontOfficeConfig,
     private readonly handleTimes: HandleTimeStore,
-    private readonly directory: OperatorDirectory,
+    private readonly staffing: StaffingService,
   ) {}
 
   onModuleInit(): void {
@@ -86,14 +86,8 @@ export class ContactFlowService implements OnModuleInit {
   /** 1-based position of a waiting contact in its queue, or null when it is not waiting. */
   async position(contact: Contact): Promise<number | null> {
     if (contact.state !== 'queued' || !contact.problemType) return null;
-    const queue = this.queues.waitingLine(contact.problemType);
-    const job = await queue.getJob(contact.id);
-    if (!job) return null;
-    const state = await job.getState();
-    if (state !== 'waiting' && state !== 'prioritized') return null;
-    const ids = await queue.getRanges(['prioritized', 'wait'], 0, -1, true);
-    const index = ids.indexOf(contact.id);
-    return index < 0 ? null : index + 1;
+    // One script (ZRANK / LPOS), not the whole line read per intake: lines grow long under load.
+    return this.queues.waitingPosition(contact.problemType, contact.id);
   }
 
   /**
@@ -103,19 +97,14 @@ export class ContactFlowService implements OnModuleInit {
   async estimatedWait(contact: Contact, position: number | null): Promise<WaitEstimate | null> {
     if (!position || !contact.problemType) return null;
     const skill = this.frontOffice.skillFor(contact.problemType);
-    const online = await this.operators.onlineIds();
-    const [profiles, states] = await Promise.all([
-      this.directory.profiles(online),
-      Promise.all(online.map((id) => this.operators.get(id))),
+    const [staff, handleTimes] = await Promise.all([
+      this.staffing.working(skill),
+      this.handleTimes.recent(contact.problemType),
     ]);
-    const working = new Set(online.filter((_, index) => states[index].state !== 'away'));
-    const staffed = profiles.filter(
-      (profile) => working.has(profile.id) && (profile.skills[skill] ?? 0) > 0,
-    ).length;
     return estimateWait({
       position,
-      staffed,
-      handleTimes: await this.handleTimes.recent(contact.problemType),
+      staffed: staff.length,
+      handleTimes,
       defaultHandleSeconds: DEFAULT_HANDLE_SECONDS,
     });
   }

@@ -14,6 +14,7 @@ export * from './operator-notifier';
 export * from './operator-presence.service';
 export * from './reconciler.service';
 export * from './routing.module';
+export * from './staffing.service';
 export * from './supervisor-actions.service';
 export * from './store/offer.store';
 export * from './store/operator-state.store';

@@ -67,8 +67,10 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
         if (requeued) await this.flow.ensureWaiting(requeued);
       }
     }
-    for (const operatorId of await this.operators.onlineIds()) {
-      const state = await this.operators.get(operatorId);
+    const online = await this.operators.onlineIds();
+    const states = await this.operators.getMany(online);
+    for (const [index, operatorId] of online.entries()) {
+      const state = states[index]!;
       if (state.state !== 'reserved' || now - state.since < this.staleAfterMs) continue;
       const offer = state.offerId ? await this.offers.get(state.offerId) : null;
       if (!offer || offer.status !== 'pending') {

@@ -9,6 +9,7 @@ import { OfferService } from './offer.service';
 import { OperatorDirectory } from './operator-directory.service';
 import { OperatorPresenceService } from './operator-presence.service';
 import { ReconcilerService } from './reconciler.service';
+import { StaffingService } from './staffing.service';
 import { SupervisorActionsService } from './supervisor-actions.service';
 import { HandleTimeStore } from './store/handle-time.store';
 import { OfferStore } from './store/offer.store';
@@ -29,6 +30,7 @@ const shared = [
   OperatorPresenceService,
   OperatorStateStore,
   RoutingStatsStore,
+  StaffingService,
   SupervisorActionsService,
   WaitingLineService,
 ];
