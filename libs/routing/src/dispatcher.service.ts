@@ -8,7 +8,8 @@ import { ContactRepository, OperatorRecord } from '@centralino/persistence';
 import { QueueRegistry, WaitingContact } from '@centralino/queueing';
 import { toOfferPayload } from './contact-view';
 import { DispatchSignal } from './dispatch-signal.service';
-import { channelHeads, queueUrgency, rankOperators, WaitingHead } from './domain/select-operator';
+import { RoundEntry, RoundHeads } from './domain/round-heads';
+import { queueUrgency, rankOperators, WaitingHead } from './domain/select-operator';
 import { CapacityChannel, capacityChannel, RoutableOperator } from './domain/operator-state';
 import { offerExpiryJobId } from './offer.service';
 import { OperatorDirectory } from './operator-directory.service';
@@ -20,8 +21,10 @@ import { WaitingLineService } from './waiting-line.service';
 
 /** Safety net: a dispatch round runs at least this often even without signals. */
 const SWEEP_INTERVAL_MS = 1000;
-/** How far into each waiting line a round looks for the first call and the first chat. */
+/** How far into each waiting line a round looks at least, to find the first call and the first chat. */
 const HEAD_SCAN = 25;
+/** At most this many contacts of one queue are offered in one round (then the snapshot is read again). */
+export const MAX_HEADS_PER_QUEUE = 50;
 
 /**
  * Matches waiting contacts with available operators (worker role). Several dispatchers may run against
@@ -110,7 +113,11 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
     })();
   }
 
-  /** One pass over the queues, most urgent first. Returns how many offers it made. */
+  /**
+   * One pass over the queues (docs/routing.md, "The dispatcher and its rules"): the operator snapshot is
+   * read once, then up to MAX_HEADS_PER_QUEUE heads per queue are served, always the most urgent current
+   * head across queues first. Returns how many offers it made.
+   */
   async round(): Promise<number> {
     const startedAt = Date.now();
     const [availableIds, chatReadyIds] = await Promise.all([
@@ -140,58 +147,76 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
     let chatPool = profiles
       .filter((profile) => loads.has(profile.id) && (loads.get(profile.id) ?? 0) < profile.chatCapacity)
       .map(toRoutable);
+    if (voicePool.length === 0 && chatPool.length === 0) return 0;
+    const freeChatSlots = chatPool.reduce(
+      (sum, operator) => sum + (capacity.get(operator.id) ?? 0) - (operator.chats ?? 0),
+      0,
+    );
+    // No more heads than could be offered, but deep enough to find a chat behind calls (or the reverse).
+    const window = Math.min(MAX_HEADS_PER_QUEUE, Math.max(HEAD_SCAN, voicePool.length + freeChatSlots));
 
     const now = Date.now();
-    const heads = (
+    const windows = new Map(
       await Promise.all(
         this.queues.queueIds.map(async (queue) => {
-          const jobs = await this.queues.peekWaiting(queue, HEAD_SCAN);
+          const jobs = await this.queues.peekWaiting(queue, window);
           const type = this.frontOffice.problemType(queue)!;
-          const waiting = jobs.map((job, index) => ({
-            job,
-            index,
-            channel: capacityChannel(job.data.channel),
-          }));
-          return channelHeads(waiting).map(({ job, index, channel }) => {
+          const skill = this.frontOffice.skillFor(queue);
+          const entries = jobs.map((job): RoundEntry<WaitingHead> => {
             const head: WaitingHead = {
               contactId: job.data.contactId,
               queue,
-              skill: this.frontOffice.skillFor(queue),
+              skill,
               language: job.data.language,
               enqueuedAt: job.data.enqueuedAt,
               targetOperatorId: job.data.targetOperatorId,
-              channel,
+              channel: capacityChannel(job.data.channel),
             };
             return {
-              head,
-              index,
+              item: head,
+              channel: head.channel!,
               urgency: queueUrgency(head, now, type.serviceLevel.targetSeconds, type.priority),
             };
           });
+          return [queue, entries] as const;
         }),
-      )
-    )
-      .flat()
-      .sort((a, b) => b.urgency - a.urgency);
+      ),
+    );
+    const plan = new RoundHeads(windows);
 
     let made = 0;
     let handledToday: Map<string, number> | undefined;
-    for (const { head, index } of heads) {
+    // Round-robin reads its rotation once per queue and round, and follows its own offers locally.
+    const rotations = new Map<string, Map<string, number>>();
+    for (
+      let pick = plan.next((channel) => (channel === 'chat' ? chatPool : voicePool).length > 0);
+      pick;
+      pick = plan.next((channel) => (channel === 'chat' ? chatPool : voicePool).length > 0)
+    ) {
+      const head = pick.entry.item;
       const voice = head.channel !== 'chat';
       const pool = voice ? voicePool : chatPool;
-      if (pool.length === 0) continue;
       const strategy = this.frontOffice.problemType(head.queue)?.strategy ?? 'longest-idle';
       if (strategy === 'fewest-today') handledToday ??= await this.stats.handledToday();
+      let rotation = rotations.get(head.queue);
+      if (strategy === 'round-robin' && !rotation) {
+        rotation = await this.stats.lastOffered(head.queue);
+        rotations.set(head.queue, rotation);
+      }
       const ranked = rankOperators(head, pool, await this.offers.declined(head.contactId), {
         strategy,
         handledToday,
-        lastOfferedAt: strategy === 'round-robin' ? await this.stats.lastOffered(head.queue) : undefined,
+        lastOfferedAt: rotation,
       });
       const offerId = randomUUID();
       const operator = voice
         ? await this.reserveFirst(ranked)
         : await this.reserveChatFirst(ranked, head.contactId, capacity, offerId);
-      if (!operator) continue;
+      if (!operator) {
+        // Nobody can take this head: the ones behind it in this channel wait with it (oldest first).
+        plan.block(head.queue, pick.entry.channel);
+        continue;
+      }
       if (voice) {
         voicePool = voicePool.filter((candidate) => candidate.id !== operator.id);
       } else {
@@ -205,13 +230,21 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
           queue: head.queue,
           contactId: head.contactId,
           channel: voice ? 'voice' : 'chat',
-          promote: index > 0,
+          promote: pick.promote,
         },
         operator.id,
         offerId,
         startedAt,
       );
-      if (offered) made++;
+      if (offered) {
+        made++;
+        plan.served(pick);
+        rotation?.set(operator.id, Date.now());
+      } else {
+        // The line is not what this round saw (taken, ended, moved by another dispatcher): the next round
+        // reads it again.
+        plan.block(head.queue);
+      }
     }
     return made;
   }
@@ -319,7 +352,15 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
     // Routing latency: from the contact's enqueue, or from this round if it had to wait for an operator.
     this.metrics.offerMade(queue, Math.max(job.data.enqueuedAt, roundStartedAt));
     this.logger.log(
-      { correlationId: contact.id, contactId: contact.id, jobId: job.id, operatorId, queue, offerId, channel },
+      {
+        correlationId: contact.id,
+        contactId: contact.id,
+        jobId: job.id,
+        operatorId,
+        queue,
+        offerId,
+        channel,
+      },
       'Offered',
     );
     return true;

@@ -8,6 +8,7 @@ export * from './dispatcher.service';
 export * from './domain/business-hours';
 export * from './domain/estimate-wait';
 export * from './domain/operator-state';
+export * from './domain/round-heads';
 export * from './domain/select-operator';
 export * from './offer.service';
 export * from './operator-notifier';
