@@ -153,6 +153,60 @@ describe('web chat: a customer and an operator over socket.io', () => {
     await ion.send('chat.end', {});
   });
 
+  it('tells the customer of a transfer to a colleague, connects the colleague, and shows the end when completed', async () => {
+    const giulia = await customer();
+    await giulia.start({ language: 'it' });
+    await giulia.say('Buongiorno, la fattura di marzo ha un importo sbagliato');
+    await giulia.line((line) => /in coda/.test(line.text));
+    const anna = await operator('anna');
+    const ion = await operator('ion');
+    const offer = await anna.next('offer');
+    expect(offer).toMatchObject({ channel: 'chat', queue: 'billing' });
+    expect((await anna.send('offer.accept', { offerId: offer.offerId })).ok).toBe(true);
+    await giulia.next('chat.status', (status) => status.state === 'talking');
+
+    const transferred = await anna.send('contact.transfer', {
+      contactId: offer.contactId,
+      target: { kind: 'operator', operatorId: ion.operatorId },
+    });
+    expect(transferred.ok).toBe(true);
+    await expect(giulia.line((line) => /Ti passo a un collega/.test(line.text))).resolves.toMatchObject({
+      author: 'bot',
+    });
+    await expect(giulia.next('chat.status', (status) => status.state === 'waiting')).resolves.toMatchObject({
+      position: 1,
+    });
+
+    const second = await ion.next('offer', (next) => next.contactId === offer.contactId);
+    expect((await ion.send('offer.accept', { offerId: second.offerId })).ok).toBe(true);
+    await expect(giulia.next('chat.status', (status) => status.state === 'talking')).resolves.toMatchObject({
+      operatorName: 'Ion',
+    });
+    // Completed from the console (not chat.close): the widget is told the conversation ended.
+    const completed = await ion.send('contact.complete', {
+      contactId: offer.contactId,
+      disposition: 'resolved',
+    });
+    expect(completed).toMatchObject({ ok: true, data: { state: 'completed' } });
+    await expect(giulia.next('chat.status', (status) => status.state === 'ended')).resolves.toBeDefined();
+    await expect(
+      giulia.line((line) => /La conversazione è terminata/.test(line.text)),
+    ).resolves.toBeDefined();
+    const contact = await getContact(service.url, offer.contactId);
+    const journey = contact.events.map((event) => event.type).filter((type) => type !== 'note');
+    expect(journey).toEqual([
+      'received',
+      'triaged',
+      'queued',
+      'offered',
+      'connected',
+      'queued',
+      'offered',
+      'connected',
+      'completed',
+    ]);
+  });
+
   it('stores a resent line once and triages it once', async () => {
     const paolo = await customer();
     await paolo.start({ language: 'it' });

@@ -24,6 +24,12 @@ const PHRASES = {
     es: '{operator} se ha unido a la conversación.',
     ro: '{operator} s-a alăturat conversației.',
   },
+  transferred: {
+    it: 'Ti passo a un collega che può aiutarti meglio: resta in linea, la conversazione continua qui.',
+    en: 'I am passing you to a colleague who can help you better: please stay, the conversation goes on here.',
+    es: 'Te paso con un compañero que puede ayudarte mejor: no te vayas, la conversación sigue aquí.',
+    ro: 'Te transfer la un coleg care te poate ajuta mai bine: rămâi aici, conversația continuă.',
+  },
   ended: {
     it: 'La conversazione è terminata. Grazie per averci scritto!',
     en: 'The conversation has ended. Thank you for writing to us!',

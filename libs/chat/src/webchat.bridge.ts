@@ -9,7 +9,9 @@ import { CustomerNotifier } from './customer-notifier';
 
 /**
  * Routing's bridge for web chats: when an operator accepts, "connecting the call" means telling the
- * customer who joined, in their language, and switching the widget to the conversation.
+ * customer who joined, in their language, and switching the widget to the conversation; the console's
+ * other actions (complete, take a message, transfer to a queue or a colleague) are told to the widget
+ * the same way, so the customer is never left looking at a conversation nobody is in.
  */
 @Injectable()
 export class WebchatBridge extends CallBridge implements OnModuleInit {
@@ -30,6 +32,18 @@ export class WebchatBridge extends CallBridge implements OnModuleInit {
   async connect(contact: Contact, operator: OperatorRecord): Promise<void> {
     const language = contact.language ?? 'en';
     await this.chats.say(contact.externalId, phrase('joined', language, { operator: operator.displayName }));
+    await this.customers.emit(contact.externalId, 'chat.status', await this.chats.status(contact));
+  }
+
+  /** The operator completed the chat or took a message from it: the widget shows it ended. */
+  override async hangUp(contact: Contact): Promise<void> {
+    await this.chats.announceEnd(contact.externalId, contact.language);
+  }
+
+  /** Transferred to a queue or a colleague: the customer waits again, told so, with their position. */
+  override async requeue(contact: Contact): Promise<void> {
+    const language = contact.language ?? 'en';
+    await this.chats.say(contact.externalId, phrase('transferred', language));
     await this.customers.emit(contact.externalId, 'chat.status', await this.chats.status(contact));
   }
 }

@@ -73,7 +73,8 @@ export class CallBridges {
     work: (bridge: CallBridge) => Promise<void>,
   ): Promise<void> {
     const bridge = this.bridges.get(contact.provider);
-    if (!bridge || contact.channel !== 'voice') return;
+    // An SMS conversation shares its provider's bridge but has no call to hang up or hold.
+    if (!bridge || contact.channel === 'sms') return;
     try {
       await work(bridge);
     } catch (error) {
