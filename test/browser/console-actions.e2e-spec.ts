@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { fitsWidth, startBrowser, TestBrowser, waitForLog, waitForText } from '../support/browser';
 import { callStarted } from '../support/calls';
+import { OperatorClient } from '../support/operator-client';
 import { writeFixtureConfig } from '../support/fixture-config';
 import { startTestService, TEST_PASSWORD, TestService } from '../support/test-service';
 import { postGenericWebhook } from '../support/webhook-client';
@@ -25,6 +26,9 @@ const FRONT_OFFICE = writeFixtureConfig((config) => {
     },
   ];
 }, 'front-office.consoles.yaml');
+
+/** The caller of the tablet-width test, who leaves a message and then calls again. */
+const CALLER = '+393339990001';
 
 /** Screenshots of the pages, to look at (not compared): CENTRALINO_SCREENSHOTS or a temporary folder. */
 const SHOTS = process.env.CENTRALINO_SCREENSHOTS ?? join(tmpdir(), 'centralino-screenshots');
@@ -157,7 +161,7 @@ describe('in-contact and supervisor actions in Chromium', () => {
     await waitForText(anna, '#state-text', /^(Away|Available)/);
     if ((await anna.locator('#state-text').textContent())?.startsWith('Away')) await available(anna);
     await waitForText(anna, '#state-text', 'Available');
-    await postGenericWebhook(service.url, callStarted({ digits: '1' }));
+    await postGenericWebhook(service.url, callStarted({ digits: '1', from: CALLER }));
     await anna.locator('#offer').waitFor({ state: 'visible' });
     expect(await fitsWidth(anna)).toBe(true);
     await anna.locator('body').press('a');
@@ -176,6 +180,34 @@ describe('in-contact and supervisor actions in Chromium', () => {
     await waitForText(dashboard, '#operator-rows [data-field="name"]', 'Anna');
     expect(await fitsWidth(dashboard)).toBe(true);
     await dashboard.screenshot({ path: join(SHOTS, 'dashboard-768.png'), fullPage: true });
+
+    // Accounts answers the message; when the same caller calls again the console says so.
+    const { token } = await OperatorClient.login(service.url, 'sara');
+    const api = async (method: 'GET' | 'POST', path: string, body?: unknown) => {
+      const response = await fetch(`${service.url}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      expect(response.status).toBe(200);
+      return (await response.json()) as { messages?: { id: string; caller: { address: string } }[] };
+    };
+    const { messages } = await api('GET', '/messages?department=accounts');
+    const left = messages!.find((message) => message.caller.address === CALLER)!;
+    expect(left).toBeDefined();
+    await api('POST', `/messages/${left.id}/notes`, { text: 'Nota di credito emessa.' });
+    await waitForText(anna, '#state-text', 'Available', 10_000);
+    await postGenericWebhook(service.url, callStarted({ digits: '1', from: CALLER }));
+    await anna.locator('#offer').waitFor({ state: 'visible' });
+    await anna.locator('body').press('a');
+    await waitForText(anna, '#contact-status', 'Connected');
+    await waitForText(anna, '#contact-messages li', /^Message to Accounts, .+ · answered .+/);
+    await anna.getByLabel('Disposition').selectOption('resolved');
+    await anna.getByRole('button', { name: 'Complete', exact: true }).click();
+    await waitForText(anna, '#wrapup-outcome', 'completed, resolved');
     await anna.close();
     await dashboard.close();
   }, 90_000);

@@ -50,6 +50,7 @@ const ui = {
   contactReasons: byId('contact-reasons'),
   contactUtterance: byId('contact-utterance'),
   contactPrevious: byId('contact-previous'),
+  contactMessages: byId('contact-messages'),
   contactNotes: byId('contact-notes'),
   noteForm: byId('note-form'),
   noteText: byId('note-text'),
@@ -197,6 +198,10 @@ function renderContact() {
         )
       : ['None'],
   );
+  fillList(
+    ui.contactMessages,
+    contact.previousMessages?.length ? contact.previousMessages.map(describeMessage) : ['None'],
+  );
   renderNotes();
   const offered = contact.status === 'Offered';
   const connected = contact.status === 'Connected';
@@ -261,6 +266,41 @@ function contactFromOffer(offer, status) {
   };
 }
 
+/**
+ * "Message to Accounting (Maria Rossi), 02/12 10:14 · answered 03/12 09:02": what became of a message the
+ * caller left before, so the operator can tell them ("your message was answered yesterday").
+ */
+function describeMessage(message) {
+  // A message for a person names them; one for the department itself names the department once.
+  const person = message.recipientName && message.recipientName !== message.departmentName;
+  const to = person ? `${message.departmentName} (${message.recipientName})` : message.departmentName;
+  const when = (at) => new Date(at).toLocaleString();
+  const outcome =
+    message.status === 'done' && message.doneAt
+      ? `done ${when(message.doneAt)}`
+      : message.status === 'answered' && message.answeredAt
+        ? `answered ${when(message.answeredAt)}`
+        : message.status === 'assigned'
+          ? 'assigned, not answered yet'
+          : 'not answered yet';
+  return `Message to ${to}, ${when(message.createdAt)} · ${outcome}`;
+}
+
+/** The status of the messages this caller left before (latest first), from the back office. */
+async function loadPreviousMessages(contactId) {
+  try {
+    const { messages } = await getJson(
+      `/messages/previous?contactId=${encodeURIComponent(contactId)}`,
+      frame.currentToken() ?? view.token,
+    );
+    if (view.contact?.contactId !== contactId) return;
+    view.contact = { ...view.contact, previousMessages: messages };
+    renderContact();
+  } catch (error) {
+    showError(`Could not load the caller's previous messages: ${error.message}`);
+  }
+}
+
 /** The contact on screen from a connected contact's payload (triage, notes and history included). */
 function contactFromPayload(contact) {
   const same = view.contact?.contactId === contact.contactId ? view.contact : null;
@@ -274,13 +314,17 @@ function contactFromPayload(contact) {
     triage: contact.triage ?? same?.triage ?? null,
     notes: contact.notes ?? same?.notes ?? [],
     previousContacts: contact.previousContacts ?? same?.previousContacts ?? [],
+    previousMessages: same?.previousMessages ?? [],
   };
 }
 
 /** A connected contact without its triage details (after a reload): read them from the REST API. */
 async function loadContactDetails(contactId) {
   try {
-    const contact = await getJson(`/contacts/${encodeURIComponent(contactId)}`, frame.currentToken() ?? view.token);
+    const contact = await getJson(
+      `/contacts/${encodeURIComponent(contactId)}`,
+      frame.currentToken() ?? view.token,
+    );
     if (view.contact?.contactId !== contactId) return;
     view.contact = {
       ...view.contact,
@@ -321,6 +365,7 @@ function onSnapshot(snapshot) {
   } else if (snapshot.contact) {
     view.contact = contactFromPayload(snapshot.contact);
     chatDesk.onConnected(snapshot.contact);
+    void loadPreviousMessages(snapshot.contact.contactId);
     if (!view.contact.triage && snapshot.contact.triage === undefined) {
       void loadContactDetails(snapshot.contact.contactId);
     }
@@ -331,7 +376,12 @@ function onSnapshot(snapshot) {
     startWrapUp(snapshot.wrapUp.endsAt);
     if (view.contact?.contactId !== snapshot.wrapUp.contactId) {
       // After a reload in wrap-up: the contact is gone from the live state, its notes can still be added.
-      view.contact = { contactId: snapshot.wrapUp.contactId, status: 'Ended', notes: [], previousContacts: [] };
+      view.contact = {
+        contactId: snapshot.wrapUp.contactId,
+        status: 'Ended',
+        notes: [],
+        previousContacts: [],
+      };
       ui.wrapupOutcome.textContent = 'ended';
     }
   } else if (snapshot.state.state !== 'wrap_up') {
@@ -386,6 +436,7 @@ function onConnected(contact) {
   renderOffer();
   renderContact();
   chatDesk.onConnected(contact);
+  void loadPreviousMessages(contact.contactId);
   if (!view.contact.triage && contact.triage === undefined) void loadContactDetails(contact.contactId);
   log(`Connected to ${contact.caller}`);
 }
