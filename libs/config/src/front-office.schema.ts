@@ -100,8 +100,8 @@ export const problemTypeSchema = z.object({
       percent: z.number().min(1).max(100).default(80),
     })
     .default({ targetSeconds: 20, percent: 80 }),
-  // The queue rules below are validated and their calendar is computed (libs/routing/src/domain/
-  // business-hours.ts), but intake and the waiting line do not enforce them yet (docs/routing.md).
+  // The queue rules below are enforced at intake and by the `queue.max-wait` timer
+  // (libs/routing queue-rules.service.ts; docs/routing.md, "How the rules are enforced").
   /** This queue's opening hours; absent: the company's `businessHours`. */
   businessHours: queueBusinessHoursSchema.optional(),
   /** What happens to a contact for this queue while it is closed (default: announce and end `closed`). */

@@ -12,6 +12,7 @@ export const CONTACT_STATES = [
   'overflowed',
   'failed',
   'transferred',
+  'closed',
 ] as const;
 
 export type ContactState = (typeof CONTACT_STATES)[number];
@@ -23,6 +24,7 @@ export const FINAL_STATES: ReadonlySet<ContactState> = new Set([
   'overflowed',
   'failed',
   'transferred',
+  'closed',
 ]);
 
 /**
@@ -35,7 +37,17 @@ export const CONTACT_TRANSITIONS: Readonly<Record<ContactState, readonly Contact
   received: ['triaged', 'messaging', 'abandoned', 'failed'],
   triaged: ['queued', 'messaging', 'abandoned', 'message_taken', 'failed'],
   // transferred: the caller asked for a directory entry with a phone and was put through to it.
-  queued: ['offered', 'messaging', 'abandoned', 'message_taken', 'overflowed', 'failed', 'transferred'],
+  // closed: the queue's rules (out of hours, full, waited too long) announced it and ended it.
+  queued: [
+    'offered',
+    'messaging',
+    'abandoned',
+    'message_taken',
+    'overflowed',
+    'failed',
+    'transferred',
+    'closed',
+  ],
   offered: ['queued', 'connected', 'abandoned', 'failed'],
   // queued: an operator transferred it to a queue or a colleague; transferred: out to a department's phone.
   connected: ['completed', 'failed', 'queued', 'message_taken', 'transferred'],
@@ -46,4 +58,5 @@ export const CONTACT_TRANSITIONS: Readonly<Record<ContactState, readonly Contact
   overflowed: [],
   failed: [],
   transferred: [],
+  closed: [],
 };

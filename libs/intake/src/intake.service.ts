@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Contact, ContactEvent, DomainError, maskPhone, TriageSummary } from '@centralino/contacts';
 import { FrontOfficeConfig } from '@centralino/config';
 import { ContactRepository, NewContact } from '@centralino/persistence';
-import { ContactFlowService } from '@centralino/routing';
+import { ContactFlowService, QueueRulesService } from '@centralino/routing';
 import { ClarifyQuestion, TriageDecision, TriageService } from '@centralino/triage';
 import { InboundContact, IntakeResult } from './inbound-call';
 
@@ -22,6 +22,7 @@ export class IntakeService {
     private readonly contacts: ContactRepository,
     private readonly triage: TriageService,
     private readonly flow: ContactFlowService,
+    private readonly rules: QueueRulesService,
     private readonly frontOffice: FrontOfficeConfig,
   ) {}
 
@@ -77,7 +78,8 @@ export class IntakeService {
       return this.resultFor(existingId, true);
     }
     this.logDecision(outcome.contact, inbound, decision);
-    await this.flow.ensureWaiting(outcome.contact);
+    // The queue's rules decide: wait there, in another queue, leave a message, or hear it is closed.
+    await this.rules.admit(outcome.contact);
     return this.resultFor(contact.id, false);
   }
 
@@ -115,7 +117,7 @@ export class IntakeService {
     // A concurrent delivery of this event, or the caller hung up meanwhile: report where it is.
     if (!moved) return this.resultFor(contact.id, true);
     this.logDecision(moved, inbound, decision);
-    await this.flow.ensureWaiting(moved);
+    await this.rules.admit(moved);
     return this.resultFor(contact.id, false);
   }
 
@@ -194,9 +196,11 @@ export class IntakeService {
 
   /** A retried delivery also repairs a contact whose enqueue did not happen (crash after commit). */
   private async resultFor(contactId: string, duplicate: boolean): Promise<IntakeResult> {
-    const contact = await this.contacts.findById(contactId);
+    let contact = await this.contacts.findById(contactId);
     if (!contact) throw new DomainError('not_found', `Contact ${contactId} does not exist`);
-    if (duplicate) await this.flow.ensureWaitingIfMissing(contact);
+    if (duplicate && (await this.rules.admitIfMissing(contact))) {
+      contact = (await this.contacts.findById(contactId)) ?? contact;
+    }
     // Still waiting for an answer: the same question again (a retried delivery gets the same reply).
     const question =
       contact.state === 'received' ? (await this.askedSoFar(contact.id)).at(-1)?.data.question : undefined;

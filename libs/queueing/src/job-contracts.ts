@@ -15,8 +15,16 @@ export const TIMER_JOBS = {
   'contact.transfer-fallback': z.object({ contactId: z.uuid(), queue: z.string().min(1) }),
   /** A chat customer's last widget disconnected: if they have not come back, they have left. */
   'chat.customer-gone': z.object({ conversationId: z.uuid() }),
-  /** A caller leaving a voice message went silent for good: keep what they said, end the contact. */
+  /**
+   * A contact leaving a message (the voice flow, or the chat widget's form) went silent for good: keep
+   * what they said, else end the contact abandoned.
+   */
   'voice-message.expire': z.object({ contactId: z.uuid() }),
+  /**
+   * A contact entered `queue` `maxWaitSeconds` ago: if it is still waiting there, the queue's `overflow`
+   * applies (libs/routing queue-rules.service.ts). Ignored once it was offered, moved or ended.
+   */
+  'queue.max-wait': z.object({ contactId: z.uuid(), queue: z.string().min(1) }),
 } as const;
 
 export type TimerJobName = keyof typeof TIMER_JOBS;

@@ -3,6 +3,7 @@ import { FrontOfficeConfig } from '@centralino/config';
 import { ContactRepository } from '@centralino/persistence';
 import { ContactFlowService } from './contact-flow.service';
 import { DispatchSignal } from './dispatch-signal.service';
+import { QueueRulesService } from './queue-rules.service';
 import { OfferStore } from './store/offer.store';
 import { OperatorStateStore } from './store/operator-state.store';
 
@@ -22,6 +23,7 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
   constructor(
     private readonly contacts: ContactRepository,
     private readonly flow: ContactFlowService,
+    private readonly rules: QueueRulesService,
     private readonly offers: OfferStore,
     private readonly operators: OperatorStateStore,
     private readonly signal: DispatchSignal,
@@ -49,8 +51,9 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
   async reconcile(): Promise<void> {
     const now = Date.now();
     for (const contact of await this.contacts.listByState('queued')) {
-      if (await this.flow.ensureWaitingIfMissing(contact)) {
-        this.logger.warn({ contactId: contact.id }, 'Queued contact had no job: re-added');
+      // Admitted again by the queue's rules: a contact whose queue has closed meanwhile is diverted.
+      if (await this.rules.admitIfMissing(contact)) {
+        this.logger.warn({ contactId: contact.id }, 'Queued contact had no job: admitted again');
       }
     }
     for (const contact of await this.contacts.listByState('offered')) {

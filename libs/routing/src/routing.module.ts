@@ -8,6 +8,7 @@ import { DispatcherService } from './dispatcher.service';
 import { OfferService } from './offer.service';
 import { OperatorDirectory } from './operator-directory.service';
 import { OperatorPresenceService } from './operator-presence.service';
+import { QueueRulesService } from './queue-rules.service';
 import { ReconcilerService } from './reconciler.service';
 import { StaffingService } from './staffing.service';
 import { SupervisorActionsService } from './supervisor-actions.service';
@@ -29,6 +30,7 @@ const shared = [
   OperatorDirectory,
   OperatorPresenceService,
   OperatorStateStore,
+  QueueRulesService,
   RoutingStatsStore,
   StaffingService,
   SupervisorActionsService,

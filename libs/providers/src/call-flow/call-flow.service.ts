@@ -8,7 +8,7 @@ import { ContactFlowService } from '@centralino/routing';
 import type { ClarifyQuestion, DirectoryTarget } from '@centralino/triage';
 import { CallAction, MessageField, parseOperatorEndpoint, SayAction } from './call-actions';
 import { StartMessageOptions, VoiceMessageFlow } from './voice-message.service';
-import { positionPrompt, sorryPrompt, transferringPrompt } from './wait-prompts';
+import { closedPrompt, positionPrompt, sorryPrompt, transferringPrompt } from './wait-prompts';
 
 /** Seconds of silence (or hold music) between two position announcements. */
 export const HOLD_PAUSE_SECONDS = 15;
@@ -88,7 +88,8 @@ export class CallFlow {
   async afterTriage(result: IntakeResult): Promise<{ result: IntakeResult; actions: CallAction[] } | null> {
     const contact = await this.contacts.findById(result.contactId);
     if (!contact) throw new DomainError('not_found', `Contact ${result.contactId} does not exist`);
-    if (contact.state === 'messaging' || contact.state === 'transferred') {
+    // The queue's rules diverted it (a message, or closed), or it was put through: that step, also on retries.
+    if (contact.state === 'messaging' || contact.state === 'transferred' || contact.state === 'closed') {
       return { result: await this.refreshed(result), actions: await this.actionsFor(contact, false) };
     }
     const target = contact.triage?.decision === 'directory' ? contact.triage.directoryTarget : undefined;
@@ -271,9 +272,21 @@ export class CallFlow {
         const transfer = transferred?.data.reason === 'directory' ? this.transferActions(contact) : null;
         return transfer ?? [{ type: 'hangup' }];
       }
+      case 'closed':
+        return [this.say(await this.closedText(contact, language), language), { type: 'hangup' }];
       default:
         return [this.say(sorryPrompt(language), language), { type: 'hangup' }];
     }
+  }
+
+  /** The closed announcement of a contact the queue's rules ended, from its `closed` event. */
+  private async closedText(contact: Contact, language: string): Promise<string> {
+    const closed = (await this.contacts.events(contact.id)).findLast((event) => event.type === 'closed');
+    const queue = String(closed?.data.queue ?? contact.problemType ?? this.frontOffice.receptionQueue);
+    const reason = closed?.data.reason === 'out_of_hours' ? 'out_of_hours' : 'queue_full';
+    const nextOpening =
+      typeof closed?.data.nextOpening === 'string' ? new Date(closed.data.nextOpening) : null;
+    return closedPrompt(language, reason, nextOpening, this.frontOffice.businessHoursFor(queue).timezone);
   }
 
   /** Connects a waiting caller to the operator who accepted (what a CallBridge sends to the provider). */

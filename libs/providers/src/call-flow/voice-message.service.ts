@@ -9,12 +9,9 @@ import {
 import { FrontOfficeConfig } from '@centralino/config';
 import { ContactRepository } from '@centralino/persistence';
 import { QueueRegistry, TimerHandlerRegistry } from '@centralino/queueing';
-import { ContactFlowService } from '@centralino/routing';
+import { ContactFlowService, MESSAGE_EXPIRY_SECONDS, messageExpiryJobId } from '@centralino/routing';
 import { CallAction, GatherAction, MESSAGE_FIELDS, MessageField } from './call-actions';
 import { MessageReason, messagePrompts } from './message-prompts';
-
-/** A caller who stays silent this long after starting a message has gone: what they said is kept. */
-export const MESSAGE_EXPIRY_SECONDS = 600;
 
 /** The event kind of one answer of the message flow (a `note` in the contact's event log). */
 const ANSWER_KIND = 'voice_message';
@@ -32,10 +29,6 @@ interface Draft {
   reason: MessageReason;
   recipientId: string | null;
   answers: Partial<Record<MessageField, string>>;
-}
-
-export function messageExpiryJobId(contactId: string): string {
-  return `voice-message-expire.${contactId}`;
 }
 
 /**
@@ -112,9 +105,18 @@ export class VoiceMessageFlow implements OnModuleInit {
     return [{ type: 'say', text: intro, language }, this.ask('name', language)];
   }
 
-  /** The question the caller of a `messaging` contact is being asked now (a repeated request). */
+  /**
+   * The question the caller of a `messaging` contact is being asked now (a repeated request). Before the
+   * first answer it comes with the introduction: a contact the queue's rules sent to leave a message
+   * (closed, full, waited too long) hears why here, as it never went through `start`.
+   */
   async current(contact: Contact): Promise<CallAction[]> {
-    return this.next(contact, await this.draft(contact.id));
+    const draft = await this.draft(contact.id);
+    const actions = await this.next(contact, draft);
+    if (Object.keys(draft.answers).length > 0) return actions;
+    const language = this.language(contact);
+    const intro = messagePrompts.intro(draft.reason, language, this.recipientName(draft.recipientId));
+    return [{ type: 'say', text: intro, language }, ...actions];
   }
 
   /**

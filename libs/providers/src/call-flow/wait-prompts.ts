@@ -1,3 +1,5 @@
+import { localeOf } from './locales';
+
 /**
  * What a waiting caller hears each time the hold loop comes round. Built in for the languages centralino
  * ships examples for; any other language falls back to English.
@@ -73,4 +75,68 @@ const TRANSFERRING: Record<string, string> = {
 /** Said before a caller who asked for a directory entry with a phone is transferred there. */
 export function transferringPrompt(language: string, name: string): string {
   return pick(TRANSFERRING, language).replace('{name}', name);
+}
+
+const CLOSED: Record<string, string> = {
+  it: 'I nostri uffici sono chiusi in questo momento.',
+  en: 'Our offices are closed at the moment.',
+  es: 'Nuestras oficinas están cerradas en este momento.',
+  ro: 'Birourile noastre sunt închise acum.',
+  fr: 'Nos bureaux sont fermés pour le moment.',
+  de: 'Unsere Büros sind gerade geschlossen.',
+};
+
+const REOPENS: Record<string, string> = {
+  it: 'Riapriamo {when}.',
+  en: 'We open again {when}.',
+  es: 'Volvemos a abrir el {when}.',
+  ro: 'Redeschidem {when}.',
+  fr: 'Nous rouvrons le {when}.',
+  de: 'Wir sind wieder da am {when}.',
+};
+
+const BUSY: Record<string, string> = {
+  it: 'Tutte le nostre linee sono occupate. La preghiamo di richiamare più tardi.',
+  en: 'All our lines are busy. Please call again later.',
+  es: 'Todas nuestras líneas están ocupadas. Por favor, llame más tarde.',
+  ro: 'Toate liniile noastre sunt ocupate. Vă rugăm să sunați mai târziu.',
+  fr: 'Toutes nos lignes sont occupées. Veuillez rappeler plus tard.',
+  de: 'Alle Leitungen sind besetzt. Bitte rufen Sie später wieder an.',
+};
+
+const GOODBYE: Record<string, string> = {
+  it: 'Arrivederci.',
+  en: 'Goodbye.',
+  es: 'Adiós.',
+  ro: 'La revedere.',
+  fr: 'Au revoir.',
+  de: 'Auf Wiederhören.',
+};
+
+/**
+ * What a caller hears when the queue's rules end the call `closed`: closed (with the next opening, as a
+ * weekday, date and time in the queue's own time zone, said in the caller's language) or busy (full, or
+ * waited too long), then goodbye.
+ */
+export function closedPrompt(
+  language: string,
+  reason: 'out_of_hours' | 'queue_full' | 'max_wait',
+  nextOpening: Date | null,
+  timeZone: string,
+): string {
+  if (reason !== 'out_of_hours') return `${pick(BUSY, language)} ${pick(GOODBYE, language)}`;
+  const parts = [pick(CLOSED, language)];
+  if (nextOpening) {
+    const when = new Intl.DateTimeFormat(localeOf(language), {
+      timeZone,
+      weekday: 'long',
+      day: 'numeric',
+      month: 'long',
+      hour: '2-digit',
+      minute: '2-digit',
+    }).format(nextOpening);
+    parts.push(pick(REOPENS, language).replace('{when}', when));
+  }
+  parts.push(pick(GOODBYE, language));
+  return parts.join(' ');
 }

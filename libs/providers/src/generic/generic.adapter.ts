@@ -58,7 +58,7 @@ export class GenericAdapter extends CallBridge implements OnModuleInit {
       actions = operator ? this.flow.connect(contact, operator).slice(0, 1) : [];
     } else if (contact.state === 'transferred') {
       return this.message(contact, [await this.transferAction(contact)]);
-    } else if (ContactStateMachine.isFinal(contact.state)) {
+    } else if (ContactStateMachine.isFinal(contact.state) && contact.state !== 'closed') {
       actions = [{ type: 'hangup' as const }];
     } else {
       actions = await this.flow.actionsFor(contact, false);

@@ -1,0 +1,332 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { GenericSignatureVerifier } from '@centralino/intake';
+import { ContactRepository } from '@centralino/persistence';
+import { ContactView, getContact, waitForState } from '../support/contacts-api';
+import { callEnded, callStarted } from '../support/calls';
+import { writeFixtureConfig } from '../support/fixture-config';
+import { OperatorClient } from '../support/operator-client';
+import { startTestService, TEST_WEBHOOK_SECRET, TestService } from '../support/test-service';
+import { TwilioClient } from '../support/twilio-client';
+import { postGenericWebhook } from '../support/webhook-client';
+import { RestStub } from '../providers/rest-stub';
+
+const PUBLIC_BASE_URL = 'https://centralino.example.com';
+const TWILIO_TOKEN = randomBytes(16).toString('hex');
+const ROME = 'Europe/Rome';
+
+/** The local date in Rome `days` from now, YYYY-MM-DD. */
+function romeDate(days: number): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: ROME }).format(
+    new Date(Date.now() + days * 86_400_000),
+  );
+}
+
+/**
+ * A calendar open every day at all hours, except that yesterday, today and tomorrow (in Rome) are
+ * holidays: closed now, whatever the hour the test runs, and opening the day after tomorrow at 00:00.
+ */
+const CLOSED_UNTIL_AFTER_TOMORROW = {
+  timezone: ROME,
+  weekly: Object.fromEntries(
+    ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((day) => [day, [['00:00', '23:59']]]),
+  ),
+  holidays: [romeDate(-1), romeDate(0), romeDate(1)],
+};
+
+/**
+ * billing (1): closed, out of hours a message for accounting. sales (3): closed, announced (the default).
+ * technical_support (2): at most one waiting, then reception. reception (0): at most 2 s of waiting,
+ * then a message for the reception inbox. Nobody logs in to take a call: contacts only wait.
+ */
+const FIXTURE = writeFixtureConfig((config) => {
+  const types = config.problemTypes as Record<string, unknown>[];
+  const type = (id: string) => types.find((candidate) => candidate.id === id)!;
+  Object.assign(type('billing'), {
+    businessHours: CLOSED_UNTIL_AFTER_TOMORROW,
+    outOfHours: { action: 'message', department: 'accounting' },
+  });
+  Object.assign(type('technical_support'), {
+    maxLength: 1,
+    overflow: { action: 'overflow', queue: 'reception' },
+  });
+  Object.assign(type('reception'), { maxWaitSeconds: 2, overflow: { action: 'message' } });
+  types.push({
+    id: 'sales',
+    name: { it: 'Vendite', en: 'Sales' },
+    digit: '3',
+    businessHours: CLOSED_UNTIL_AFTER_TOMORROW,
+  });
+  config.directory = [{ id: 'accounting', kind: 'department', name: 'Contabilità' }];
+  config.backOffice = {
+    departments: { accounting: { members: ['anna'] }, reception: { members: ['anna'] } },
+  };
+}, 'front-office.providers.yaml');
+
+interface InboxMessage {
+  contactId: string;
+  source: string;
+  department: string;
+  caller: { name: string | null; address: string };
+  text: string;
+}
+
+describe('queue rules: out of hours, maximum length and maximum wait, enforced at intake and by a timer', () => {
+  let service: TestService;
+  let stub: RestStub;
+  let twilio: TwilioClient;
+  let annaToken: string;
+
+  beforeAll(async () => {
+    stub = await new RestStub().start();
+    service = await startTestService('pglite', {
+      FRONT_OFFICE_CONFIG: FIXTURE,
+      PUBLIC_BASE_URL,
+      TWILIO_AUTH_TOKEN: TWILIO_TOKEN,
+      TWILIO_ACCOUNT_SID: `AC${randomBytes(16).toString('hex')}`,
+      TWILIO_API_BASE_URL: stub.url,
+    });
+    twilio = new TwilioClient(service.url, PUBLIC_BASE_URL, TWILIO_TOKEN);
+    annaToken = (await OperatorClient.login(service.url, 'anna')).token;
+  }, 90_000);
+
+  afterAll(async () => {
+    await service?.stop();
+    await stub?.stop();
+  });
+
+  async function inbox(department: string): Promise<InboxMessage[]> {
+    const response = await fetch(`${service.url}/messages?department=${department}`, {
+      headers: { authorization: `Bearer ${annaToken}` },
+    });
+    expect(response.status).toBe(200);
+    return ((await response.json()) as { messages: InboxMessage[] }).messages;
+  }
+
+  async function contactIdOf(provider: string, externalId: string): Promise<string> {
+    const contact = await service.running.app.get(ContactRepository).findByExternalId(provider, externalId);
+    expect(contact).not.toBeNull();
+    return contact!.id;
+  }
+
+  /** The current actions of a generic call, as a polling gateway reads them (signed over the path). */
+  async function currentActions(callId: string): Promise<unknown> {
+    const path = `/webhooks/generic/calls/${encodeURIComponent(callId)}/actions`;
+    const response = await fetch(`${service.url}${path}`, {
+      headers: { 'webhook-signature': GenericSignatureVerifier.header(TEST_WEBHOOK_SECRET, path) },
+    });
+    expect(response.status).toBe(200);
+    return ((await response.json()) as { actions: unknown }).actions;
+  }
+
+  function input(callId: string, field: string, extra: Record<string, unknown>) {
+    return { id: `evt_${randomUUID()}`, type: 'call.input', callId, field, ...extra };
+  }
+
+  function twilioCall() {
+    return {
+      CallSid: `CA${randomBytes(16).toString('hex')}`,
+      From: `+39333${String(Math.floor(Math.random() * 10_000_000)).padStart(7, '0')}`,
+      To: '+390200000000',
+      CallStatus: 'in-progress',
+    };
+  }
+
+  const FINAL = ['completed', 'abandoned', 'message_taken', 'overflowed', 'failed', 'transferred', 'closed'];
+
+  /** Every contact of the test ends in a final state with its end recorded. */
+  async function expectFinal(contactId: string): Promise<ContactView> {
+    const contact = await getContact(service.url, contactId);
+    expect(FINAL).toContain(contact.state);
+    expect(contact.endedAt).not.toBeNull();
+    expect(contact.events.at(-1)!.type).toBe(contact.state);
+    return contact;
+  }
+
+  it('generic: a closed queue that announces: the closed prompt with the next opening, contact closed, a retry gets the same', async () => {
+    const started = callStarted({ digits: '3' });
+    const reply = await postGenericWebhook(service.url, started);
+    expect(reply.status).toBe(200);
+    expect(reply.body).toMatchObject({ state: 'closed', queue: 'sales', position: null });
+    const actions = reply.body.actions as { type: string; text?: string }[];
+    expect(actions.map((action) => action.type)).toEqual(['say', 'hangup']);
+    expect(actions[0]!.text).toMatch(
+      /^I nostri uffici sono chiusi in questo momento\. Riapriamo \S+ \d{1,2} \S+ alle ore 00:00\. Arrivederci\.$/,
+    );
+
+    const contact = await expectFinal(reply.body.contactId as string);
+    expect(contact.events.map((event) => event.type)).toEqual(['received', 'triaged', 'queued', 'closed']);
+    const closed = contact.events.at(-1)!.data;
+    expect(closed).toMatchObject({ reason: 'out_of_hours', queue: 'sales' });
+    const opening = new Date(closed.nextOpening as string);
+    expect(new Intl.DateTimeFormat('en-CA', { timeZone: ROME }).format(opening)).toBe(romeDate(2));
+    expect(
+      new Intl.DateTimeFormat('en-GB', { timeZone: ROME, hour: '2-digit', minute: '2-digit' }).format(
+        opening,
+      ),
+    ).toBe('00:00');
+
+    const again = await postGenericWebhook(service.url, started);
+    expect(again.body).toMatchObject({ state: 'closed', duplicate: true, actions: reply.body.actions });
+    expect(await currentActions(started.callId)).toEqual(reply.body.actions);
+    // The gateway reports the hang-up: the contact stays closed.
+    expect((await postGenericWebhook(service.url, callEnded(started.callId))).body).toMatchObject({
+      state: 'closed',
+    });
+    expect((await getContact(service.url, contact.id)).state).toBe('closed');
+  });
+
+  it('generic: a closed queue that takes messages: the out-of-hours introduction, then the message reaches the department inbox', async () => {
+    const started = callStarted({ digits: '1', from: '+393331112222' });
+    const reply = await postGenericWebhook(service.url, started);
+    expect(reply.body).toMatchObject({
+      state: 'messaging',
+      queue: 'billing',
+      actions: [
+        {
+          type: 'say',
+          text: 'I nostri uffici sono chiusi in questo momento. Lasci un messaggio e la richiameremo.',
+        },
+        { type: 'gather', field: 'name', prompt: 'Per favore, ci dica il suo nome.' },
+      ],
+    });
+    await postGenericWebhook(service.url, input(started.callId, 'name', { speech: 'Lucia Bianchi' }));
+    await postGenericWebhook(
+      service.url,
+      input(started.callId, 'text', { speech: 'fattura 7 da correggere' }),
+    );
+    const done = await postGenericWebhook(
+      service.url,
+      input(started.callId, 'callback', { digits: '0612345678' }),
+    );
+    expect(done.body).toMatchObject({ state: 'message_taken' });
+
+    const contactId = reply.body.contactId as string;
+    const contact = await expectFinal(contactId);
+    expect(contact.events.find((event) => event.type === 'messaging')!.data).toMatchObject({
+      reason: 'out_of_hours',
+      recipientId: 'accounting',
+      rule: 'out_of_hours',
+    });
+    const mine = (await inbox('accounting')).filter((message) => message.contactId === contactId);
+    expect(mine).toHaveLength(1);
+    expect(mine[0]).toMatchObject({
+      source: 'out_of_hours',
+      department: 'accounting',
+      caller: { name: 'Lucia Bianchi', address: '+393331112222' },
+      text: 'fattura 7 da correggere',
+    });
+  });
+
+  it('Twilio: a closed queue answers with the closed <Say> and <Hangup>; the message path asks the name in a <Gather>', async () => {
+    const closedCall = twilioCall();
+    expect((await twilio.post('/webhooks/twilio/voice', closedCall)).status).toBe(200);
+    const closed = await twilio.post('/webhooks/twilio/voice/gather', { ...closedCall, Digits: '3' });
+    expect(closed.status).toBe(200);
+    expect(closed.twiml.Response.Enqueue).toBeUndefined();
+    expect(closed.twiml.Response.Say['#text']).toMatch(
+      /^I nostri uffici sono chiusi.*Riapriamo .*Arrivederci\.$/,
+    );
+    expect(closed.twiml.Response).toHaveProperty('Hangup');
+    const closedId = await contactIdOf('twilio', closedCall.CallSid);
+    await twilio.post('/webhooks/twilio/voice/status', { ...closedCall, CallStatus: 'completed' });
+    expect((await expectFinal(closedId)).state).toBe('closed');
+
+    const messageCall = twilioCall();
+    await twilio.post('/webhooks/twilio/voice', messageCall);
+    const asked = await twilio.post('/webhooks/twilio/voice/gather', { ...messageCall, Digits: '1' });
+    expect(asked.twiml.Response.Enqueue).toBeUndefined();
+    expect(asked.twiml.Response.Say['#text']).toBe(
+      'I nostri uffici sono chiusi in questo momento. Lasci un messaggio e la richiameremo.',
+    );
+    expect(asked.twiml.Response.Gather['@_action']).toBe(
+      `${PUBLIC_BASE_URL}/webhooks/twilio/voice/message?field=name`,
+    );
+    // The caller hangs up without saying anything: abandoned, nothing in the inbox.
+    await twilio.post('/webhooks/twilio/voice/status', { ...messageCall, CallStatus: 'completed' });
+    const messageId = await contactIdOf('twilio', messageCall.CallSid);
+    expect((await expectFinal(messageId)).state).toBe('abandoned');
+    expect((await inbox('accounting')).some((message) => message.contactId === messageId)).toBe(false);
+  });
+
+  it('maximum length: of four calls at once for a queue of one, one waits there and three overflow keeping their enqueue time; then the maximum wait sends them to leave a message', async () => {
+    const calls = Array.from({ length: 4 }, () => callStarted({ digits: '2' }));
+    const replies = await Promise.all(calls.map((call) => postGenericWebhook(service.url, call)));
+    for (const reply of replies) expect(reply.status).toBe(200);
+    const contacts = await Promise.all(
+      replies.map((reply) => getContact(service.url, reply.body.contactId as string)),
+    );
+    const inSupport = contacts.filter((contact) => contact.problemType === 'technical_support');
+    const overflowed = contacts.filter((contact) => contact.problemType === 'reception');
+    expect(inSupport).toHaveLength(1);
+    expect(overflowed).toHaveLength(3);
+    expect(inSupport[0]!.state).toBe('queued');
+    for (const contact of overflowed) {
+      const note = contact.events.find((event) => event.type === 'note')!;
+      expect(note.data).toMatchObject({
+        kind: 'overflow',
+        from: 'technical_support',
+        to: 'reception',
+        reason: 'queue_full',
+      });
+      // The original enqueue time is kept: queuedAt is the first `queued` event's time.
+      expect(contact.queuedAt).toBe(contact.events.find((event) => event.type === 'queued')!.at);
+    }
+
+    // reception allows 2 s of waiting, then a message for the reception inbox.
+    for (const contact of overflowed) {
+      const leaving = await waitForState(service.url, contact.id, 'messaging', 15_000);
+      expect(leaving.events.at(-1)!.data).toMatchObject({
+        reason: 'overflow',
+        rule: 'max_wait',
+        recipientId: null,
+      });
+    }
+    const first = calls[replies.findIndex((reply) => reply.body.contactId === overflowed[0]!.id)]!;
+    expect(await currentActions(first.callId)).toMatchObject([
+      { type: 'say', text: 'Tutti i nostri operatori sono occupati. Lasci un messaggio e la richiameremo.' },
+      { type: 'gather', field: 'name' },
+    ]);
+    await postGenericWebhook(service.url, input(first.callId, 'name', { speech: 'Marco' }));
+    await postGenericWebhook(
+      service.url,
+      input(first.callId, 'text', { speech: 'il router non si accende' }),
+    );
+    await postGenericWebhook(service.url, input(first.callId, 'callback', { digits: '0612345678' }));
+    const taken = (await inbox('reception')).filter((message) => message.contactId === overflowed[0]!.id);
+    expect(taken).toMatchObject([{ source: 'overflow', text: 'il router non si accende' }]);
+
+    // The one in technical_support has no maximum wait there: it still waits. Everyone hangs up.
+    expect((await getContact(service.url, inSupport[0]!.id)).state).toBe('queued');
+    for (const call of calls) await postGenericWebhook(service.url, callEnded(call.callId));
+    for (const contact of contacts) await expectFinal(contact.id);
+    expect((await getContact(service.url, inSupport[0]!.id)).state).toBe('abandoned');
+  });
+
+  it('Twilio: the maximum wait takes the caller out of the holding room (<Leave/>) and asks for the message', async () => {
+    const call = twilioCall();
+    await twilio.post('/webhooks/twilio/voice', call);
+    const queued = await twilio.post('/webhooks/twilio/voice/gather', { ...call, Digits: '0' });
+    expect(queued.twiml.Response.Enqueue['#text']).toBe('reception');
+    const contactId = await contactIdOf('twilio', call.CallSid);
+    const waiting = await twilio.post('/webhooks/twilio/voice/wait', call);
+    expect(waiting.twiml.Response).not.toHaveProperty('Leave');
+
+    await waitForState(service.url, contactId, 'messaging', 15_000);
+    const wait = await twilio.post('/webhooks/twilio/voice/wait', call);
+    expect(wait.twiml.Response).toHaveProperty('Leave');
+    const left = await twilio.post('/webhooks/twilio/voice/queue-result', { ...call, QueueResult: 'leave' });
+    expect(left.twiml.Response.Say['#text']).toBe(
+      'Tutti i nostri operatori sono occupati. Lasci un messaggio e la richiameremo.',
+    );
+    expect(left.twiml.Response.Gather['@_action']).toBe(
+      `${PUBLIC_BASE_URL}/webhooks/twilio/voice/message?field=name`,
+    );
+    await twilio.post('/webhooks/twilio/voice/message?field=name', { ...call, SpeechResult: 'Sara' });
+    await twilio.post('/webhooks/twilio/voice/message?field=text', { ...call, SpeechResult: 'richiamatemi' });
+    await twilio.post('/webhooks/twilio/voice/status', { ...call, CallStatus: 'completed' });
+    expect((await expectFinal(contactId)).state).toBe('message_taken');
+    expect((await inbox('reception')).filter((message) => message.contactId === contactId)).toMatchObject([
+      { source: 'overflow', caller: { name: 'Sara' }, text: 'richiamatemi' },
+    ]);
+  });
+});
