@@ -58,6 +58,7 @@ const DATABASE = option('database', 'postgres');
 const OFFER_TIMEOUT_SECONDS = 20;
 const WRAP_UP_SECONDS = 1;
 const CONNECT_CONCURRENCY = 50;
+const PROFILE_DIR = option('cpu-prof', '');
 
 const WEBHOOK_SECRET = `whsec_${randomUUID().replaceAll('-', '')}`;
 const JWT_SECRET = `bench-${randomUUID()}-${randomUUID()}`;
@@ -373,6 +374,8 @@ async function main(): Promise<void> {
       ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     },
     120_000,
+    // --cpu-prof DIR: the server writes a V8 CPU profile there when it stops (open it in DevTools).
+    PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR] : [],
   );
   const url = service.url!;
   const pid = service.child.pid!;

@@ -13,12 +13,21 @@ export class ServiceProcess {
 
   private constructor(readonly child: ChildProcess) {}
 
-  static async start(env: Record<string, string>, timeoutMs = 60_000): Promise<ServiceProcess> {
-    const child = spawn(process.execPath, ['-r', '@swc-node/register', 'test/support/run-service.ts'], {
-      cwd: ROOT,
-      env: { ...process.env, SWC_NODE_PROJECT: resolve(ROOT, 'tsconfig.json'), ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+  /** `nodeArgs`: extra Node options for the child (e.g. `--cpu-prof` from a benchmark). */
+  static async start(
+    env: Record<string, string>,
+    timeoutMs = 60_000,
+    nodeArgs: string[] = [],
+  ): Promise<ServiceProcess> {
+    const child = spawn(
+      process.execPath,
+      [...nodeArgs, '-r', '@swc-node/register', 'test/support/run-service.ts'],
+      {
+        cwd: ROOT,
+        env: { ...process.env, SWC_NODE_PROJECT: resolve(ROOT, 'tsconfig.json'), ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     const service = new ServiceProcess(child);
     let stderr = '';
     child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

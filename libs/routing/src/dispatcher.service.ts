@@ -120,40 +120,36 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
    */
   async round(): Promise<number> {
     const startedAt = Date.now();
-    const [availableIds, chatReadyIds] = await Promise.all([
-      this.operators.availableIds(),
+    // The voice pool with idle times in one round trip; chat loads only when a chat is waiting.
+    const [available, chatReadyIds] = await Promise.all([
+      this.operators.availableSnapshot(),
       this.operators.chatReadyIds(),
     ]);
-    if (availableIds.length === 0 && chatReadyIds.length === 0) return 0;
-    const ids = [...new Set([...availableIds, ...chatReadyIds])];
-    const [profiles, idle, loads] = await Promise.all([
-      this.directory.profiles(ids),
-      this.operators.idleSince(ids),
-      this.operators.chatLoads(chatReadyIds),
-    ]);
-    const voiceIds = new Set(availableIds);
-    const toRoutable = (profile: OperatorRecord): RoutableOperator => ({
+    if (available.size === 0 && chatReadyIds.length === 0) return 0;
+    const profiles = new Map(
+      (await this.directory.profiles([...new Set([...available.keys(), ...chatReadyIds])])).map((profile) => [
+        profile.id,
+        profile,
+      ]),
+    );
+    const toRoutable = (profile: OperatorRecord, idleSince: number, chats = 0): RoutableOperator => ({
       id: profile.id,
       skills: profile.skills,
       languages: profile.languages,
-      idleSince: idle.get(profile.id) ?? 0,
-      chats: loads.get(profile.id) ?? 0,
+      idleSince,
+      chats,
     });
-    const capacity = new Map(profiles.map((profile) => [profile.id, profile.chatCapacity]));
+    const capacity = new Map([...profiles.values()].map((profile) => [profile.id, profile.chatCapacity]));
     // The two pools: the voice slot is the state machine (available), chat slots are counted per operator.
-    let voicePool = profiles
-      .filter((profile) => voiceIds.has(profile.id) && profile.voiceCapacity > 0)
-      .map(toRoutable);
-    let chatPool = profiles
-      .filter((profile) => loads.has(profile.id) && (loads.get(profile.id) ?? 0) < profile.chatCapacity)
-      .map(toRoutable);
-    if (voicePool.length === 0 && chatPool.length === 0) return 0;
-    const freeChatSlots = chatPool.reduce(
-      (sum, operator) => sum + (capacity.get(operator.id) ?? 0) - (operator.chats ?? 0),
-      0,
-    );
+    let voicePool: RoutableOperator[] = [];
+    for (const [id, idleSince] of available) {
+      const profile = profiles.get(id);
+      if (profile && profile.voiceCapacity > 0) voicePool.push(toRoutable(profile, idleSince));
+    }
+    const chatSlotsAtMost = chatReadyIds.reduce((sum, id) => sum + (capacity.get(id) ?? 0), 0);
+    if (voicePool.length === 0 && chatSlotsAtMost === 0) return 0;
     // No more heads than could be offered, but deep enough to find a chat behind calls (or the reverse).
-    const window = Math.min(MAX_HEADS_PER_QUEUE, Math.max(HEAD_SCAN, voicePool.length + freeChatSlots));
+    const window = Math.min(MAX_HEADS_PER_QUEUE, Math.max(HEAD_SCAN, voicePool.length + chatSlotsAtMost));
 
     const now = Date.now();
     const windows = new Map(
@@ -182,6 +178,16 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
         }),
       ),
     );
+    let chatPool: RoutableOperator[] = [];
+    const chatWaiting = [...windows.values()].some((entries) => entries.some((e) => e.channel === 'chat'));
+    if (chatWaiting && chatSlotsAtMost > 0) {
+      for (const [id, { chats, idleSince }] of await this.operators.chatSnapshot()) {
+        const profile = profiles.get(id) ?? (await this.directory.profiles([id]))[0];
+        if (!profile) continue;
+        capacity.set(id, profile.chatCapacity);
+        if (chats < profile.chatCapacity) chatPool.push(toRoutable(profile, idleSince, chats));
+      }
+    }
     const plan = new RoundHeads(windows);
 
     let made = 0;

@@ -55,6 +55,37 @@ if ARGV[3] == '' then redis.call('HDEL', KEYS[1], ARGV[1]) else redis.call('HSET
 return 1
 `;
 
+/**
+ * The dispatcher's snapshot of the operators free for a call: each id of the available set with when it
+ * became idle, in one round trip whatever the number of operators (the hashes are read inside Redis).
+ * KEYS: available set. ARGV: op hash key prefix. Returns id, idleSince, id, idleSince, ...
+ */
+const AVAILABLE_SNAPSHOT_SCRIPT = `
+local out = {}
+for _, id in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+  local times = redis.call('HMGET', ARGV[1] .. id, 'idleSince', 'since')
+  out[#out + 1] = id
+  out[#out + 1] = times[1] or times[2] or '0'
+end
+return out
+`;
+
+/**
+ * Like AVAILABLE_SNAPSHOT_SCRIPT for the chat-ready set: each id with its chats held or offered and its
+ * idle time. KEYS: chat-ready set. ARGV: op hash key prefix, chat slots key suffix.
+ * Returns id, chats, idleSince, ...
+ */
+const CHAT_SNAPSHOT_SCRIPT = `
+local out = {}
+for _, id in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+  local times = redis.call('HMGET', ARGV[1] .. id, 'idleSince', 'since')
+  out[#out + 1] = id
+  out[#out + 1] = redis.call('HLEN', ARGV[1] .. id .. ARGV[2])
+  out[#out + 1] = times[1] or times[2] or '0'
+end
+return out
+`;
+
 /** A chat slot: the contact held, and whether it is offered (with the offer), connected or in wrap-up. */
 export interface ChatSlot {
   contactId: string;
@@ -100,6 +131,41 @@ export class OperatorStateStore {
     });
     redis.client.defineCommand('centralinoReserveChat', { numberOfKeys: 2, lua: RESERVE_CHAT_SCRIPT });
     redis.client.defineCommand('centralinoSetChat', { numberOfKeys: 1, lua: SET_CHAT_SCRIPT });
+    redis.client.defineCommand('centralinoAvailableSnapshot', {
+      numberOfKeys: 1,
+      lua: AVAILABLE_SNAPSHOT_SCRIPT,
+    });
+    redis.client.defineCommand('centralinoChatSnapshot', { numberOfKeys: 1, lua: CHAT_SNAPSHOT_SCRIPT });
+  }
+
+  /** Available operators with when each became idle (ms), in one round trip. */
+  async availableSnapshot(): Promise<Map<string, number>> {
+    const client = this.redis.client as unknown as {
+      centralinoAvailableSnapshot(key: string, prefix: string): Promise<string[]>;
+    };
+    const flat = await client.centralinoAvailableSnapshot(
+      this.redis.key('ops', 'available'),
+      this.redis.key('op', ''),
+    );
+    const result = new Map<string, number>();
+    for (let i = 0; i < flat.length; i += 2) result.set(flat[i]!, Number(flat[i + 1]));
+    return result;
+  }
+
+  /** Chat-ready operators with their chats held or offered and when each became idle, in one round trip. */
+  async chatSnapshot(): Promise<Map<string, { chats: number; idleSince: number }>> {
+    const client = this.redis.client as unknown as {
+      centralinoChatSnapshot(key: string, prefix: string, suffix: string): Promise<(string | number)[]>;
+    };
+    const flat = await client.centralinoChatSnapshot(
+      this.redis.key('ops', 'chat'),
+      this.redis.key('op', ''),
+      ':chats',
+    );
+    const result = new Map<string, { chats: number; idleSince: number }>();
+    for (let i = 0; i < flat.length; i += 3)
+      result.set(String(flat[i]), { chats: Number(flat[i + 1]), idleSince: Number(flat[i + 2]) });
+    return result;
   }
 
   private chatsKey(operatorId: string): string {
@@ -109,14 +175,6 @@ export class OperatorStateStore {
   /** Operators who may be offered a chat now (capacity permitting): logged in and not away. */
   async chatReadyIds(): Promise<string[]> {
     return this.redis.client.smembers(this.redis.key('ops', 'chat'));
-  }
-
-  /** Chats held or offered per operator. */
-  async chatLoads(operatorIds: string[]): Promise<Map<string, number>> {
-    const pipeline = this.redis.client.pipeline();
-    for (const id of operatorIds) pipeline.hlen(this.chatsKey(id));
-    const results = (await pipeline.exec()) ?? [];
-    return new Map(operatorIds.map((id, index) => [id, Number(results[index]?.[1] ?? 0)]));
   }
 
   async chatSlots(operatorId: string): Promise<ChatSlot[]> {
@@ -285,18 +343,6 @@ export class OperatorStateStore {
   /** Operators logged in and not away (available, reserved, busy or in wrap-up): one command. */
   async workingIds(): Promise<string[]> {
     return this.redis.client.sdiff(this.redis.key('ops', 'online'), this.redis.key('ops', 'away'));
-  }
-
-  async idleSince(operatorIds: string[]): Promise<Map<string, number>> {
-    const pipeline = this.redis.client.pipeline();
-    for (const id of operatorIds) pipeline.hmget(this.hashKey(id), 'idleSince', 'since');
-    const results = (await pipeline.exec()) ?? [];
-    return new Map(
-      operatorIds.map((id, index) => {
-        const [idle, since] = (results[index]?.[1] as (string | null)[]) ?? [];
-        return [id, Number(idle ?? since ?? 0)];
-      }),
-    );
   }
 
   async incrementMissed(operatorId: string): Promise<number> {
