@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { fitsWidth, startBrowser, TestBrowser, waitForText } from '../support/browser';
+import { ChatCustomer } from '../support/chat-customer';
 import { startTestService, TEST_PASSWORD, TestService } from '../support/test-service';
 
 // The sample taxonomy with it/en/es/ro examples; anna takes billing.
@@ -8,6 +9,7 @@ const TRIAGE_FRONT_OFFICE = resolve(__dirname, '../fixtures/front-office.triage.
 
 // Functions given to page.evaluate run in the page; this Node-only project has no DOM types.
 declare const window: { pwned?: number };
+type OfferElement = { hidden: boolean; dataset: { offerId?: string } };
 declare const document: { querySelectorAll(selector: string): { length: number } };
 
 describe('web chat in Chromium: a customer on the website and an operator in the console', () => {
@@ -96,5 +98,73 @@ describe('web chat in Chromium: a customer on the website and an operator in the
     await customer.getByRole('button', { name: 'Nuova conversazione' }).waitFor();
     await console.close();
     await customer.close();
+  });
+  it('holds two chats at once: both offers are answerable, each chat has its panel, through a reload', async () => {
+    const customers = await Promise.all([
+      ChatCustomer.connect(service.url),
+      ChatCustomer.connect(service.url),
+    ]);
+    try {
+      const [giulia, marco] = customers;
+      await giulia!.start({ language: 'it', name: 'Giulia' });
+      await marco!.start({ language: 'it', name: 'Marco' });
+      await giulia!.say('Buongiorno, la fattura di marzo ha un importo sbagliato');
+      await marco!.say('Salve, il pagamento della bolletta non è andato a buon fine');
+      await giulia!.line((line) => /in coda/.test(line.text));
+      await marco!.line((line) => /in coda/.test(line.text));
+
+      // Both chats wait before Anna is available (chat capacity 3): both are offered at once, one shown.
+      const console = await operatorConsole('anna');
+      await console.getByRole('button', { name: 'Available', exact: true }).click();
+      await waitForText(console, '#offer-title', 'Incoming chat');
+      await waitForText(console, '#offer-more', '1 more offer waiting');
+      const first = await console.locator('#offer').getAttribute('data-offer-id');
+      await console.locator('body').press('a');
+      // The second offer is shown next, still in time, and accepted too.
+      await console.waitForFunction((id) => {
+        const page = globalThis as unknown as { document: { getElementById(id: string): OfferElement } };
+        const offer = page.document.getElementById('offer');
+        return !offer.hidden && !!offer.dataset.offerId && offer.dataset.offerId !== id;
+      }, first);
+      expect(await console.locator('#offer-more').isHidden()).toBe(true);
+      await console.locator('body').press('a');
+      await console.locator('#offer').waitFor({ state: 'hidden' });
+      await expect(console.locator('.chat').count()).resolves.toBe(2);
+      for (const customer of customers) {
+        await customer.next('chat.status', (status) => status.state === 'talking');
+      }
+
+      // Each panel talks to its own customer.
+      // A panel is known by what its customer wrote (its transcript starts from the first line).
+      const said = { Giulia: 'la fattura di marzo', Marco: 'il pagamento della bolletta' };
+      const panelOf = (name: keyof typeof said) => console.locator('.chat', { hasText: said[name] });
+      await panelOf('Giulia').getByLabel('Message to the customer').fill('Per Giulia');
+      await panelOf('Giulia').getByLabel('Message to the customer').press('Enter');
+      await panelOf('Marco').getByLabel('Message to the customer').fill('Per Marco');
+      await panelOf('Marco').getByLabel('Message to the customer').press('Enter');
+      await expect(giulia!.line((line) => line.author === 'operator')).resolves.toMatchObject({
+        text: 'Per Giulia',
+      });
+      await expect(marco!.line((line) => line.author === 'operator')).resolves.toMatchObject({
+        text: 'Per Marco',
+      });
+
+      // A reload gives both panels back; closing one leaves the other open.
+      await console.reload();
+      await panelOf('Giulia').waitFor();
+      await panelOf('Marco').waitFor();
+      await panelOf('Giulia').getByRole('button', { name: 'Close chat' }).click();
+      await giulia!.next('chat.status', (status) => status.state === 'ended');
+      await panelOf('Marco').getByLabel('Message to the customer').fill('Ancora qui');
+      await panelOf('Marco').getByLabel('Message to the customer').press('Enter');
+      await expect(marco!.line((line) => line.author === 'operator')).resolves.toMatchObject({
+        text: 'Ancora qui',
+      });
+      await panelOf('Marco').getByRole('button', { name: 'Close chat' }).click();
+      await marco!.next('chat.status', (status) => status.state === 'ended');
+      await console.close();
+    } finally {
+      for (const customer of customers) customer.close();
+    }
   });
 });

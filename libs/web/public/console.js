@@ -26,6 +26,8 @@ const ui = {
   broadcastDismiss: byId('broadcast-dismiss'),
   consoleView: byId('console-view'),
   offer: byId('offer'),
+  offerTitle: byId('offer-title'),
+  offerMore: byId('offer-more'),
   offerCountdown: byId('offer-countdown'),
   offerQueue: byId('offer-queue'),
   offerCaller: byId('offer-caller'),
@@ -75,7 +77,15 @@ const view = {
   socket: null,
   token: null,
   state: { state: 'offline', since: 0 },
+  /** The offer shown (the oldest pending one); the others wait in `offers`, shown one after the other. */
   offer: null,
+  /**
+   * Every offer pending on this console, oldest first: with a chat capacity above one, several chats (and
+   * a call next to them) may be offered at once, and each must be answerable before it times out.
+   */
+  offers: [],
+  /** The contacts this operator is connected to now (a call and/or chats), by id. */
+  connected: new Map(),
   /**
    * The contact on screen: { contactId, status, caller, channel, language, problemType, triage, notes,
    * previousContacts }; status is 'Offered', 'Connected' or 'Ended (<state>)'.
@@ -157,6 +167,7 @@ function renderState() {
 }
 
 function renderOffer() {
+  view.offer = view.offers[0] ?? null;
   const offer = view.offer;
   ui.offer.hidden = !offer;
   ui.offer.classList.toggle('ringing', !!offer);
@@ -165,6 +176,10 @@ function renderOffer() {
     return;
   }
   ui.offer.dataset.offerId = offer.offerId;
+  ui.offerTitle.textContent = offer.channel === 'chat' ? 'Incoming chat' : 'Incoming call';
+  const more = view.offers.length - 1;
+  ui.offerMore.hidden = more === 0;
+  ui.offerMore.textContent = more === 1 ? '1 more offer waiting' : `${more} more offers waiting`;
   ui.offerQueue.textContent = offer.queue;
   ui.offerCaller.textContent = offer.caller;
   ui.offerWaited.textContent = duration(offer.waitedSeconds);
@@ -355,20 +370,23 @@ setInterval(tick, 250);
 // Server -> console events.
 function onSnapshot(snapshot) {
   view.state = snapshot.state;
-  view.offer = snapshot.offer;
+  view.offers = snapshot.offers ?? (snapshot.offer ? [snapshot.offer] : []);
   if (snapshot.options) {
     view.options = snapshot.options;
     renderOptions();
   }
-  if (snapshot.offer) {
-    view.contact = contactFromOffer(snapshot.offer, 'Offered');
-  } else if (snapshot.contact) {
+  const contacts = snapshot.contacts ?? (snapshot.contact ? [snapshot.contact] : []);
+  view.connected = new Map(contacts.map((contact) => [contact.contactId, contact]));
+  // Every chat gets its panel back; the card shows the call (or the first chat), else the first offer.
+  for (const contact of contacts) chatDesk.onConnected(contact);
+  if (snapshot.contact) {
     view.contact = contactFromPayload(snapshot.contact);
-    chatDesk.onConnected(snapshot.contact);
     void loadPreviousMessages(snapshot.contact.contactId);
     if (!view.contact.triage && snapshot.contact.triage === undefined) {
       void loadContactDetails(snapshot.contact.contactId);
     }
+  } else if (view.offers.length) {
+    view.contact = contactFromOffer(view.offers[0], 'Offered');
   } else if (snapshot.state.state !== 'wrap_up') {
     view.contact = null;
   }
@@ -404,11 +422,15 @@ function implyState(state) {
 }
 
 function onOffer(offer) {
-  implyState('reserved');
-  view.offer = offer;
-  view.contact = contactFromOffer(offer, 'Offered');
-  view.wrapUpUntil = 0;
-  ui.wrapup.hidden = true;
+  if (view.offers.some((other) => other.offerId === offer.offerId)) return;
+  if (view.state.state === 'available') implyState('reserved');
+  view.offers = [...view.offers, offer];
+  // The card stays on a contact being handled; otherwise it shows the offer being answered.
+  if (view.connected.size === 0) {
+    view.contact = contactFromOffer(view.offers[0], 'Offered');
+    view.wrapUpUntil = 0;
+    ui.wrapup.hidden = true;
+  }
   renderOffer();
   renderContact();
   log(`Offer from ${offer.caller} (${offer.queue})`);
@@ -417,10 +439,14 @@ function onOffer(offer) {
 }
 
 function onWithdrawn({ offerId, reason }) {
-  if (view.offer?.offerId !== offerId) return;
-  if (reason === 'caller_hung_up' && view.state.state === 'reserved') implyState('available');
-  view.offer = null;
-  if (view.contact?.status === 'Offered') view.contact = null;
+  if (!view.offers.some((offer) => offer.offerId === offerId)) return;
+  view.offers = view.offers.filter((offer) => offer.offerId !== offerId);
+  if (reason === 'caller_hung_up' && view.state.state === 'reserved' && view.offers.length === 0) {
+    implyState('available');
+  }
+  if (view.contact?.status === 'Offered') {
+    view.contact = view.offers.length ? contactFromOffer(view.offers[0], 'Offered') : null;
+  }
   renderOffer();
   renderContact();
   log(`Offer withdrawn: ${reason.replaceAll('_', ' ')}`);
@@ -431,13 +457,21 @@ function onConnected(contact) {
   // The accept acknowledgement and the contact.connected event both say so: show it once.
   if (same?.status === 'Connected') return;
   implyState('busy');
-  if (view.offer?.contactId === contact.contactId) view.offer = null;
-  view.contact = contactFromPayload(contact);
+  view.offers = view.offers.filter((offer) => offer.contactId !== contact.contactId);
+  view.connected.set(contact.contactId, contact);
+  chatDesk.onConnected(contact);
+  // The card moves to this contact unless it shows another one being handled (a call keeps it; a call
+  // takes it from a chat, which goes on in its own panel).
+  const shown = view.contact?.status === 'Connected' ? view.connected.get(view.contact.contactId) : null;
+  if (!shown || (contact.channel === 'voice' && shown.channel !== 'voice')) {
+    view.contact = contactFromPayload(contact);
+    void loadPreviousMessages(contact.contactId);
+    if (!view.contact.triage && contact.triage === undefined) void loadContactDetails(contact.contactId);
+  } else if (view.contact?.status === 'Offered') {
+    view.contact = null;
+  }
   renderOffer();
   renderContact();
-  chatDesk.onConnected(contact);
-  void loadPreviousMessages(contact.contactId);
-  if (!view.contact.triage && contact.triage === undefined) void loadContactDetails(contact.contactId);
   log(`Connected to ${contact.caller}`);
 }
 
@@ -450,6 +484,7 @@ function startWrapUp(endsAt) {
 function onEnded(ended) {
   const { contactId, state, wrapUpSeconds } = ended;
   chatDesk.onEnded({ contactId });
+  view.connected.delete(contactId);
   if (view.contact?.contactId === contactId) {
     view.contact = {
       ...view.contact,
@@ -486,7 +521,7 @@ function onState(state) {
   if (state.state === 'available' && view.wrapUpUntil) {
     view.wrapUpUntil = 0;
     ui.wrapup.hidden = true;
-    if (view.contact && view.contact.status !== 'Offered') {
+    if (view.contact && view.contact.status !== 'Offered' && view.connected.size === 0) {
       view.contact = null;
       renderContact();
     }
