@@ -175,6 +175,34 @@ export const departmentBackOfficeSchema = z.object({
 
 export type DepartmentBackOfficeConfig = z.infer<typeof departmentBackOfficeSchema>;
 
+/** A phone number in E.164 form: `+`, country code, 7 to 15 digits in all. */
+export const E164_NUMBER = /^\+[1-9][0-9]{6,14}$/;
+
+/**
+ * Callbacks that keep their place (docs/routing.md, "Callbacks"). Absent: callers are not offered one.
+ * A customer not reached (no answer, busy, failed) is tried again `retryDelaySeconds` later, at the same
+ * place in its queue, until `maxAttempts` outbound calls were placed; then it ends `callback_failed`.
+ */
+export const callbacksSchema = z.object({
+  /** The key a waiting caller presses during the hold loop to be called back. */
+  digit: z
+    .string()
+    .regex(/^[0-9*#]$/)
+    .default('9'),
+  /** Outbound calls placed at most, the first included. */
+  maxAttempts: z.number().int().min(1).max(10).default(3),
+  /** Wait after an attempt that did not reach the customer before it is offered again. */
+  retryDelaySeconds: z.number().int().min(1).max(86_400).default(600),
+  /** How long the customer's phone rings on each attempt. */
+  ringSeconds: z.number().int().min(5).max(120).default(30),
+  /** The caller id of chat callbacks (a voice callback calls from the number the caller dialled). */
+  fromNumber: z.string().regex(E164_NUMBER, 'an E.164 number such as +390212345678').optional(),
+  /** The provider that places chat callbacks (a voice callback uses the provider of its call). */
+  provider: z.enum(['twilio', 'generic']).optional(),
+});
+
+export type CallbacksConfig = z.infer<typeof callbacksSchema>;
+
 /** The reserved inbox of messages for nobody in particular (TakenMessage.recipientId null). */
 export const RECEPTION_INBOX = 'reception';
 
@@ -247,6 +275,8 @@ export const frontOfficeSchema = z
         messagesPerIp: 60,
         rateWindowSeconds: 10,
       }),
+    /** Callbacks keeping the place; absent = not offered to callers. */
+    callbacks: callbacksSchema.optional(),
     prompts: z
       .object({
         greeting: localized,

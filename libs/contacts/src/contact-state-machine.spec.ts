@@ -27,6 +27,20 @@ describe('ContactStateMachine', () => {
     expect(ContactStateMachine.canTransition('messaging', 'transferred')).toBe(false);
   });
 
+  it('moves a callback through its outbound attempts: reached, retried at its place, or failed', () => {
+    const reached = ['queued', 'offered', 'calling_back', 'connected', 'completed'] as const;
+    for (let i = 1; i < reached.length; i++) {
+      expect(ContactStateMachine.canTransition(reached[i - 1], reached[i])).toBe(true);
+    }
+    expect(ContactStateMachine.canTransition('calling_back', 'callback_pending')).toBe(true);
+    expect(ContactStateMachine.canTransition('callback_pending', 'queued')).toBe(true);
+    expect(ContactStateMachine.canTransition('calling_back', 'callback_failed')).toBe(true);
+    expect(ContactStateMachine.isFinal('callback_failed')).toBe(true);
+    // Not answered yet: the operator cannot complete it, and the customer cannot abandon a call not placed.
+    expect(ContactStateMachine.canTransition('calling_back', 'completed')).toBe(false);
+    expect(ContactStateMachine.canTransition('callback_pending', 'offered')).toBe(false);
+  });
+
   it('refuses illegal transitions with a coded domain error', () => {
     expect(() => ContactStateMachine.assertTransition('queued', 'completed')).toThrow(DomainError);
     try {

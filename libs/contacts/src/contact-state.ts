@@ -13,6 +13,9 @@ export const CONTACT_STATES = [
   'failed',
   'transferred',
   'closed',
+  'calling_back',
+  'callback_pending',
+  'callback_failed',
 ] as const;
 
 export type ContactState = (typeof CONTACT_STATES)[number];
@@ -25,13 +28,20 @@ export const FINAL_STATES: ReadonlySet<ContactState> = new Set([
   'failed',
   'transferred',
   'closed',
+  'callback_failed',
 ]);
 
 /**
  * The legal moves of a contact. `offered -> queued` is a reject or an offer timeout: the contact goes
  * back to the head of its queue, keeping its place. `messaging`: the caller is leaving a message to the
  * voice flow (out of the waiting line, so no operator is offered it meanwhile); it ends `message_taken`,
- * or `abandoned` if the caller hangs up before saying anything. Anything not listed is refused.
+ * or `abandoned` if the caller hangs up before saying anything.
+ *
+ * Callbacks (docs/routing.md, "Callbacks"): a waiting contact with `callback` set stays `queued` in its
+ * line (its caller's hang-up changes nothing). Accepting its offer moves it `offered -> calling_back`
+ * (the operator holds it while the service calls the customer); answered -> `connected`; not reached ->
+ * `callback_pending` (out of the line until its retry timer puts it back at its place: `queued`), or
+ * `callback_failed` (final) after the last attempt. Anything not listed is refused.
  */
 export const CONTACT_TRANSITIONS: Readonly<Record<ContactState, readonly ContactState[]>> = {
   received: ['triaged', 'messaging', 'abandoned', 'failed'],
@@ -48,7 +58,7 @@ export const CONTACT_TRANSITIONS: Readonly<Record<ContactState, readonly Contact
     'transferred',
     'closed',
   ],
-  offered: ['queued', 'connected', 'abandoned', 'failed'],
+  offered: ['queued', 'connected', 'abandoned', 'failed', 'calling_back'],
   // queued: an operator transferred it to a queue or a colleague; transferred: out to a department's phone.
   connected: ['completed', 'failed', 'queued', 'message_taken', 'transferred'],
   messaging: ['message_taken', 'abandoned', 'failed'],
@@ -59,4 +69,7 @@ export const CONTACT_TRANSITIONS: Readonly<Record<ContactState, readonly Contact
   failed: [],
   transferred: [],
   closed: [],
+  calling_back: ['connected', 'callback_pending', 'callback_failed', 'failed'],
+  callback_pending: ['queued', 'callback_failed'],
+  callback_failed: [],
 };

@@ -20,6 +20,20 @@ export interface Contact {
   queuedAt: Date | null;
   connectedAt: Date | null;
   endedAt: Date | null;
+  /** Set when the customer asked to be called back (docs/routing.md, "Callbacks"); null otherwise. */
+  callback: CallbackRequest | null;
+}
+
+/** A requested callback: the number to call and how many outbound attempts were made so far. */
+export interface CallbackRequest {
+  /** E.164 number to call (the caller id, or the number a chat customer gave). */
+  number: string;
+  /** ISO time of the request. */
+  requestedAt: string;
+  /** Where it was asked for: the wait loop of a call, or the chat widget's button. */
+  via: 'voice' | 'chat';
+  /** Outbound calls placed so far (an operator accepted its offer this many times). */
+  attempts: number;
 }
 
 /** What triage decided and why, kept with the contact so operators see "why this queue". */

@@ -25,6 +25,17 @@ export const TIMER_JOBS = {
    * applies (libs/routing queue-rules.service.ts). Ignored once it was offered, moved or ended.
    */
   'queue.max-wait': z.object({ contactId: z.uuid(), queue: z.string().min(1) }),
+  /** A callback not reached waited its retry delay: back into its queue at its original place. */
+  'callback.retry': z.object({ contactId: z.uuid() }),
+  /**
+   * An outbound callback attempt that never reported an outcome (or could not be placed: `failed`):
+   * counted as not reached, unless the attempt moved on meanwhile.
+   */
+  'callback.attempt-timeout': z.object({
+    contactId: z.uuid(),
+    attempt: z.number().int().positive(),
+    status: z.enum(['no_status', 'failed']).default('no_status'),
+  }),
 } as const;
 
 export type TimerJobName = keyof typeof TIMER_JOBS;

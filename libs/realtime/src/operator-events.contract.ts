@@ -23,6 +23,11 @@ export interface OfferPayload {
   waitedSeconds: number;
   /** Epoch ms when the offer times out, so a reloaded console shows the right countdown. */
   expiresAt: number;
+  /**
+   * Set when the customer asked to be called back: accepting places the outbound call to this number
+   * (masked) and connects it to the operator's endpoint; `attempt` is 1 for the first call.
+   */
+  callback: { number: string; attempt: number } | null;
 }
 
 export interface ContactPayload {

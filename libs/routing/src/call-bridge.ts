@@ -2,6 +2,20 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Contact, DomainError } from '@centralino/contacts';
 import { OperatorRecord, OperatorRepository } from '@centralino/persistence';
 
+/** An outbound call that calls a customer back and puts them through to the operator who accepted it. */
+export interface OutboundCallback {
+  /** centralino's id for this attempt; a provider that reports by it (the generic gateway) keeps it. */
+  callId: string;
+  /** The E.164 number to call. */
+  number: string;
+  /** The caller id to call from (the number the customer dialled; for a chat callback, the configured one). */
+  from: string | null;
+  /** 1 for the first attempt. */
+  attempt: number;
+  /** How long the customer's phone may ring. */
+  ringSeconds: number;
+}
+
 /**
  * The port through which routing connects an accepted contact to its operator on the provider's side
  * (a Twilio REST call update, a Vonage transfer, a Telnyx bridge...). One per provider, keyed by
@@ -19,6 +33,19 @@ export abstract class CallBridge {
   /** Puts the call back on hold in its queue (the waiting prompts): a transfer to a queue or an operator. */
   requeue(contact: Contact): Promise<void> {
     return Promise.reject(unsupported(this.provider, 'requeue', contact));
+  }
+
+  /** Whether this provider can place callbacks (`callBack`). */
+  readonly placesCallbacks: boolean = false;
+
+  /**
+   * Calls the customer and, once they answer, puts them through to the operator. Resolves with the
+   * provider's id of the outbound call; its outcome is reported back later (answered, not reached).
+   */
+  callBack(contact: Contact, operator: OperatorRecord, call: OutboundCallback): Promise<string> {
+    void operator;
+    void call;
+    return Promise.reject(unsupported(this.provider, 'call back', contact));
   }
 
   /** Transfers the call out to an external number (a directory department); centralino's part ends. */
@@ -83,6 +110,28 @@ export class CallBridges {
         `Could not ${what} the call`,
       );
     }
+  }
+
+  /** Whether `provider` has a bridge that places callbacks. */
+  canCallBack(provider: string | null | undefined): boolean {
+    return !!provider && !!this.bridges.get(provider)?.placesCallbacks;
+  }
+
+  /**
+   * Places a callback's outbound call through `provider`. Throws when it cannot (no such bridge, the
+   * provider refused): the attempt then counts as not reached.
+   */
+  async callBack(
+    provider: string,
+    contact: Contact,
+    operatorId: string,
+    call: OutboundCallback,
+  ): Promise<string> {
+    const bridge = this.bridges.get(provider);
+    if (!bridge?.placesCallbacks) throw unsupported(provider, 'call back', contact);
+    const operator = await this.operators.findById(operatorId);
+    if (!operator) throw new Error(`operator ${operatorId} does not exist`);
+    return bridge.callBack(contact, operator, call);
   }
 
   register(bridge: CallBridge): void {

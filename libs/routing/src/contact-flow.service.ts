@@ -68,7 +68,8 @@ export class ContactFlowService implements OnModuleInit {
         queue: contact.problemType,
         enqueuedAt: (contact.queuedAt ?? contact.receivedAt).getTime(),
         language: contact.language,
-        channel: contact.channel,
+        // A callback takes an operator's voice slot, whatever channel it was asked from.
+        channel: contact.callback ? 'voice' : contact.channel,
       },
       priority,
     );
@@ -112,12 +113,16 @@ export class ContactFlowService implements OnModuleInit {
   /**
    * The call or chat ended on the customer's side. Waiting, offered or leaving a message (the voice flow
    * stores what was said before it calls this) -> abandoned (with the wait recorded); connected ->
-   * completed and the operator goes to wrap-up. Already final: nothing happens.
+   * completed and the operator goes to wrap-up. Already final, or a callback not connected: nothing
+   * happens (CallbackService decides what follows a callback's outbound attempt).
    */
   async end(contactId: string, reason: string, at = new Date()): Promise<Contact | null> {
     for (let attempt = 0; attempt < 5; attempt++) {
       const contact = await this.contacts.findById(contactId);
       if (!contact) return null;
+      // The customer asked to be called back: their hang-up ends the call, not the contact, which keeps
+      // its place (docs/routing.md, "Callbacks").
+      if (contact.callback && (contact.state === 'queued' || contact.state === 'offered')) return contact;
       switch (contact.state) {
         case 'received':
         case 'triaged':

@@ -27,6 +27,10 @@ export function toOfferPayload(offer: Offer, contact: Contact, now = Date.now())
     triage: toTriagePayload(contact),
     waitedSeconds: contact.queuedAt ? Math.round((now - contact.queuedAt.getTime()) / 1000) : 0,
     expiresAt: offer.expiresAt,
+    // The service places the call: the console is told whom (masked, as every caller) and which attempt.
+    callback: contact.callback
+      ? { number: maskPhone(contact.callback.number), attempt: contact.callback.attempts + 1 }
+      : null,
   };
 }
 

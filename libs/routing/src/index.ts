@@ -1,4 +1,7 @@
 export * from './call-bridge';
+export * from './callback-dialer.service';
+export * from './callback.service';
+export * from './domain/callback-policy';
 export * from './console-view.service';
 export * from './contact-actions.service';
 export * from './contact-flow.service';

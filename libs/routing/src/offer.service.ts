@@ -5,6 +5,7 @@ import { MetricsService } from '@centralino/observability';
 import { ContactRepository } from '@centralino/persistence';
 import { QueueRegistry, TimerHandlerRegistry } from '@centralino/queueing';
 import { CallBridges } from './call-bridge';
+import { callbackCallId, CallbackDialer } from './callback-dialer.service';
 import { ConsoleViewService } from './console-view.service';
 import { DispatchSignal } from './dispatch-signal.service';
 import { OperatorNotifier } from './operator-notifier';
@@ -42,6 +43,7 @@ export class OfferService implements OnModuleInit {
     private readonly metrics: MetricsService,
     private readonly views: ConsoleViewService,
     private readonly stats: RoutingStatsStore,
+    private readonly callbacks: CallbackDialer,
   ) {}
 
   onModuleInit(): void {
@@ -71,13 +73,30 @@ export class OfferService implements OnModuleInit {
     if (offer.ringId) await this.withdrawRing(offer, offer.id, 'accepted_elsewhere');
     this.metrics.offerSettled(offer.queue, 'accepted');
     await this.queues.cancel(offerExpiryJobId(offerId));
-    const contact = await this.contacts.transition(
-      offer.contactId,
-      ['offered'],
-      'connected',
-      { connectedAt: new Date(), operatorId },
-      { offerId, operatorId },
-    );
+    const offered = await this.contacts.findById(offer.contactId);
+    const callback = offered?.callback ?? null;
+    // A callback is not connected yet: the operator holds it while the service calls the customer.
+    const contact = callback
+      ? await this.contacts.transition(
+          offer.contactId,
+          ['offered'],
+          'calling_back',
+          {
+            operatorId,
+            callback: { ...callback, attempts: callback.attempts + 1 },
+            ...(offered?.channel === 'voice'
+              ? { externalId: callbackCallId(offer.contactId, callback.attempts + 1) }
+              : {}),
+          },
+          { offerId, operatorId, attempt: callback.attempts + 1 },
+        )
+      : await this.contacts.transition(
+          offer.contactId,
+          ['offered'],
+          'connected',
+          { connectedAt: new Date(), operatorId },
+          { offerId, operatorId },
+        );
     if (!contact) {
       // The caller hung up between the offer and the click.
       await this.freeSlot(offer);
@@ -97,8 +116,13 @@ export class OfferService implements OnModuleInit {
       });
     }
     await this.stats.handled(operatorId);
-    // The provider connects the waiting call to the operator's endpoint (no-op for the generic webhook).
-    await this.bridges.connect(contact, operatorId);
+    if (contact.state === 'calling_back') {
+      // The provider calls the customer back and puts them through to the operator's endpoint.
+      await this.callbacks.place(contact, operatorId);
+    } else {
+      // The provider connects the waiting call to the operator's endpoint (no-op for the generic webhook).
+      await this.bridges.connect(contact, operatorId);
+    }
     const payload = await this.views.current(contact);
     await this.notifier.emit(operatorId, 'contact.connected', payload);
     return payload;

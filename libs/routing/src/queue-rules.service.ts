@@ -85,6 +85,8 @@ export class QueueRulesService implements OnModuleInit {
   private async maxWaitReached(contactId: string, queue: string): Promise<void> {
     const contact = await this.contacts.findById(contactId);
     if (!contact || contact.problemType !== queue) return;
+    // A callback's customer is not holding: they wait for the call they asked for, at their place.
+    if (contact.callback) return;
     if (contact.state === 'offered') {
       await this.queues.schedule(
         'queue.max-wait',

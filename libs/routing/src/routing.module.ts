@@ -1,5 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CallBridges } from './call-bridge';
+import { CallbackDialer } from './callback-dialer.service';
+import { CallbackService } from './callback.service';
 import { ConsoleViewService } from './console-view.service';
 import { ContactActionsService } from './contact-actions.service';
 import { ContactFlowService } from './contact-flow.service';
@@ -20,6 +22,8 @@ import { WaitingLineService } from './waiting-line.service';
 
 const shared = [
   CallBridges,
+  CallbackDialer,
+  CallbackService,
   ConsoleViewService,
   ContactActionsService,
   ContactFlowService,

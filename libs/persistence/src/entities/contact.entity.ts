@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import type { Channel, ContactState, TriageSummary } from '@centralino/contacts';
+import type { CallbackRequest, Channel, ContactState, TriageSummary } from '@centralino/contacts';
 
 @Entity({ name: 'contacts' })
 @Index('contacts_provider_external_id_uq', ['provider', 'externalId'], { unique: true })
@@ -50,4 +50,7 @@ export class ContactEntity {
 
   @Column('timestamptz', { name: 'ended_at', nullable: true })
   endedAt!: Date | null;
+
+  @Column('jsonb', { nullable: true })
+  callback!: CallbackRequest | null;
 }

@@ -7,6 +7,7 @@ import { UsersAndTokens1765100000001 } from './1765100000001-users-and-tokens';
 import { OperatorSupervises1765300000000 } from './1765300000000-operator-supervises';
 import { OperatorCapacity1765400000000 } from './1765400000000-operator-capacity';
 import { Privacy1765500000000 } from './1765500000000-privacy';
+import { ContactCallback1765600000000 } from './1765600000000-contact-callback';
 
 /** Every migration, oldest first. Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   OperatorCapacity1765400000000,
   OperatorSupervises1765300000000,
   Privacy1765500000000,
+  ContactCallback1765600000000,
 ];

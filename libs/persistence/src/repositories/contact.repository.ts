@@ -18,10 +18,25 @@ import { ContactEntity, ContactEventEntity, WebhookReceiptEntity } from '../enti
 export type JsonObject = ContactEventEntity['data'];
 
 export type ContactPatch = Partial<
-  Pick<Contact, 'problemType' | 'language' | 'triage' | 'operatorId' | 'queuedAt' | 'connectedAt' | 'endedAt'>
+  Pick<
+    Contact,
+    | 'problemType'
+    | 'language'
+    | 'triage'
+    | 'operatorId'
+    | 'queuedAt'
+    | 'connectedAt'
+    | 'endedAt'
+    | 'callback'
+    // A callback's outbound call replaces the ended inbound one as the provider's id for the contact.
+    | 'externalId'
+  >
 >;
 
-export interface NewContact extends Omit<Contact, 'state' | 'queuedAt' | 'connectedAt' | 'endedAt'> {
+export interface NewContact extends Omit<
+  Contact,
+  'state' | 'queuedAt' | 'connectedAt' | 'endedAt' | 'callback'
+> {
   state: ContactState;
   queuedAt?: Date | null;
 }
@@ -237,6 +252,7 @@ export class ContactRepository {
         connectedAt: null,
         endedAt: null,
         queuedAt: null,
+        callback: null,
         ...contact,
       });
       await manager.insert(ContactEntity, entity);

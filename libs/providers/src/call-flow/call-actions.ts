@@ -4,7 +4,7 @@
  */
 
 /** Where the provider must report back after an action: each adapter maps a step to its own URL. */
-export type CallStep = 'gathered' | 'wait' | 'queue-result' | 'dial-result' | 'message';
+export type CallStep = 'gathered' | 'wait' | 'queue-result' | 'dial-result' | 'message' | 'callback';
 
 /** What the voice message flow asks for, in this order: the caller's name, why they call, a number. */
 export const MESSAGE_FIELDS = ['name', 'text', 'callback'] as const;
@@ -31,9 +31,9 @@ export interface GatherAction {
   prompt: SayAction | null;
   /**
    * Reported to even when the caller said and pressed nothing (triage then uses the reception queue; the
-   * message flow goes on without that answer).
+   * message flow goes on without that answer; the hold loop's `callback` gather goes on holding).
    */
-  next: 'gathered' | 'message';
+  next: 'gathered' | 'message' | 'callback';
   /** The answer a `message` gather collects; renderers put it in the report URL (`?field=name`). */
   field?: MessageField;
   /** A key that ends digit input (`#` for a phone number of any length). */

@@ -4,11 +4,19 @@ import { FrontOfficeConfig } from '@centralino/config';
 import { InboundContact, IntakeResult, IntakeService } from '@centralino/intake';
 import { ContactRepository, OperatorRecord } from '@centralino/persistence';
 import { QueueRegistry } from '@centralino/queueing';
-import { ContactFlowService } from '@centralino/routing';
+import { CallbackService, ContactFlowService } from '@centralino/routing';
 import type { ClarifyQuestion, DirectoryTarget } from '@centralino/triage';
 import { CallAction, MessageField, parseOperatorEndpoint, SayAction } from './call-actions';
 import { StartMessageOptions, VoiceMessageFlow } from './voice-message.service';
-import { closedPrompt, positionPrompt, sorryPrompt, transferringPrompt } from './wait-prompts';
+import {
+  callbackConfirmedPrompt,
+  callbackOfferPrompt,
+  callbackUnavailablePrompt,
+  closedPrompt,
+  positionPrompt,
+  sorryPrompt,
+  transferringPrompt,
+} from './wait-prompts';
 
 /** Seconds of silence (or hold music) between two position announcements. */
 export const HOLD_PAUSE_SECONDS = 15;
@@ -35,6 +43,7 @@ export class CallFlow {
     private readonly frontOffice: FrontOfficeConfig,
     private readonly messages: VoiceMessageFlow,
     private readonly queues: QueueRegistry,
+    private readonly callbacks: CallbackService,
   ) {}
 
   get defaultLanguage(): string {
@@ -211,14 +220,96 @@ export class CallFlow {
    * centralino does not know, or one whose caller is to leave a message (the provider's report that the
    * caller left the room then gets `leftHoldingRoom`'s questions).
    */
-  async waiting(provider: string, externalId: string): Promise<CallAction[] | null> {
+  async waiting(
+    provider: string,
+    externalId: string,
+    options: { callbackInput?: boolean } = {},
+  ): Promise<CallAction[] | null> {
     const contact = await this.contacts.findByExternalId(provider, externalId);
     if (!contact) {
       this.logger.warn({ provider, externalId }, 'Wait request for an unknown call');
       return null;
     }
     if (contact.state === 'messaging') return null;
+    if (options.callbackInput && this.callbacks.canOffer(contact)) return this.holdWithCallback(contact);
     return this.actionsFor(contact, false);
+  }
+
+  /**
+   * The hold loop of a provider whose holding room takes a key (Twilio's wait URL): the position and
+   * the callback offer as a one-key gather, reported to the `callback` step (empty: hold on).
+   */
+  private async holdWithCallback(contact: Contact): Promise<CallAction[]> {
+    const language = contact.language ?? this.defaultLanguage;
+    const position = await this.flow.position(contact);
+    const text = `${positionPrompt(language, position, null)} ${callbackOfferPrompt(language, this.callbacks.digit!)}`;
+    return [
+      {
+        type: 'gather',
+        input: ['dtmf'],
+        numDigits: 1,
+        timeoutSeconds: HOLD_PAUSE_SECONDS,
+        language,
+        hints: [],
+        prompt: this.say(text, language),
+        next: 'callback',
+      },
+    ];
+  }
+
+  /**
+   * A key pressed in the hold loop (`digits`, maybe none). The callback key: the contact keeps its place
+   * as a callback to the caller's number, and the caller hears a confirmation and is hung up on; a
+   * number that cannot be called (withheld) is told so and holds on. Any other key: hold on. A contact
+   * that already has a callback (a retried report) gets the confirmation again. Null: unknown call.
+   */
+  async callbackKey(
+    provider: string,
+    externalId: string,
+    digits: string | undefined,
+  ): Promise<CallAction[] | null> {
+    const contact = await this.contacts.findByExternalId(provider, externalId);
+    if (!contact) return null;
+    const language = contact.language ?? this.defaultLanguage;
+    if (contact.callback) return this.callbackConfirmed(language);
+    if (!digits || digits !== this.callbacks.digit || contact.state !== 'queued') {
+      return (await this.waiting(provider, externalId, { callbackInput: true })) ?? [];
+    }
+    try {
+      await this.callbacks.request(contact.id, contact.fromAddress, 'voice');
+      return this.callbackConfirmed(language);
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      this.logger.log(
+        { contactId: contact.id, code: error.code, caller: maskPhone(contact.fromAddress) },
+        'Callback refused',
+      );
+      const now = (await this.contacts.findById(contact.id)) ?? contact;
+      return [
+        this.say(callbackUnavailablePrompt(language), language),
+        ...(await this.actionsFor(now, false)),
+      ];
+    }
+  }
+
+  private callbackConfirmed(language: string): CallAction[] {
+    return [this.say(callbackConfirmedPrompt(language), language), { type: 'hangup' }];
+  }
+
+  /** What became of a callback's outbound call, reported by the provider for `attempt` (null: current). */
+  async callbackStatus(contactId: string, attempt: number | null, status: string): Promise<Contact | null> {
+    return this.callbacks.outcome(contactId, attempt, status);
+  }
+
+  /** The key that asks for a callback while this contact waits, or null when none can be offered. */
+  async callbackKeyFor(contactId: string): Promise<string | null> {
+    const contact = await this.contacts.findById(contactId);
+    return contact && this.callbacks.canOffer(contact) ? this.callbacks.digit : null;
+  }
+
+  /** Whether `digits` is the hold loop's callback key (callbacks configured). */
+  isCallbackKey(digits: string | undefined): boolean {
+    return !!digits && digits === this.callbacks.digit;
   }
 
   /**
@@ -238,6 +329,8 @@ export class CallFlow {
       case 'triaged':
       case 'queued':
       case 'offered': {
+        // A caller who asked to be called back is only still on the line to be told goodbye.
+        if (contact.callback) return this.callbackConfirmed(language);
         if (justQueued) {
           const queued = this.frontOffice.prompt('queued', language);
           // Providers without a wait URL hear their position once, before the holding room.
@@ -261,7 +354,8 @@ export class CallFlow {
         ];
       }
       case 'connected':
-        // The bridge is moving the call to the operator: keep the line quiet meanwhile.
+      case 'calling_back':
+        // The bridge is moving the call to the operator (or calling the customer): keep the line quiet.
         return [{ type: 'pause', seconds: 5 }];
       case 'messaging':
         return this.messages.current(contact);
@@ -324,6 +418,8 @@ export class CallFlow {
       // A caller who hangs up after saying why they called has left their message.
       const contact = await this.contacts.findByExternalId(provider, externalId);
       if (contact?.state === 'messaging') await this.messages.settle(contact);
+      // The outbound call of a callback ended before it was answered (or, `completed`, after).
+      if (contact?.state === 'calling_back') await this.callbacks.outcome(contact.id, null, reason);
       return await this.intake.ended(provider, eventKey, externalId, reason);
     } catch (error) {
       if (error instanceof DomainError && error.code === 'unknown_call') {

@@ -140,3 +140,45 @@ export function closedPrompt(
   parts.push(pick(GOODBYE, language));
   return parts.join(' ');
 }
+
+const CALLBACK_OFFER: Record<string, string> = {
+  it: 'Se preferisce essere richiamato senza perdere il suo posto, prema {digit}.',
+  en: 'To be called back without losing your place, press {digit}.',
+  es: 'Si prefiere que le llamemos sin perder su turno, pulse {digit}.',
+  ro: 'Pentru a fi sunat înapoi fără să vă pierdeți locul, apăsați {digit}.',
+  fr: 'Pour être rappelé sans perdre votre place, appuyez sur {digit}.',
+  de: 'Um zurückgerufen zu werden, ohne Ihren Platz zu verlieren, drücken Sie {digit}.',
+};
+
+const CALLBACK_CONFIRMED: Record<string, string> = {
+  it: 'Grazie. La richiameremo a questo numero appena sarà il suo turno. Arrivederci.',
+  en: 'Thank you. We will call you back on this number when it is your turn. Goodbye.',
+  es: 'Gracias. Le llamaremos a este número cuando sea su turno. Adiós.',
+  ro: 'Vă mulțumim. Vă vom suna înapoi la acest număr când vine rândul dumneavoastră. La revedere.',
+  fr: 'Merci. Nous vous rappellerons à ce numéro quand ce sera votre tour. Au revoir.',
+  de: 'Danke. Wir rufen Sie unter dieser Nummer zurück, sobald Sie an der Reihe sind. Auf Wiederhören.',
+};
+
+const CALLBACK_UNAVAILABLE: Record<string, string> = {
+  it: 'Ci scusi, non possiamo richiamarla a questo numero. Resti in linea.',
+  en: 'Sorry, we cannot call you back on this number. Please hold.',
+  es: 'Lo sentimos, no podemos llamarle a este número. Por favor, espere.',
+  ro: 'Ne pare rău, nu vă putem suna înapoi la acest număr. Vă rugăm să așteptați.',
+  fr: 'Désolé, nous ne pouvons pas vous rappeler à ce numéro. Veuillez patienter.',
+  de: 'Leider können wir Sie unter dieser Nummer nicht zurückrufen. Bitte warten Sie.',
+};
+
+/** Said in the hold loop when the caller may ask to be called back. */
+export function callbackOfferPrompt(language: string, digit: string): string {
+  return pick(CALLBACK_OFFER, language).replace('{digit}', digit);
+}
+
+/** Said before hanging up on a caller who will be called back. */
+export function callbackConfirmedPrompt(language: string): string {
+  return pick(CALLBACK_CONFIRMED, language);
+}
+
+/** Said when the caller's number cannot be called back (withheld, not a phone); they keep waiting. */
+export function callbackUnavailablePrompt(language: string): string {
+  return pick(CALLBACK_UNAVAILABLE, language);
+}

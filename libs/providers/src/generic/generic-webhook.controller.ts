@@ -49,8 +49,13 @@ export class GenericWebhookController {
       if (!result) throw new DomainError('unknown_call', `No contact for call ${event.callId}`);
       return { ...result, actions: [] };
     }
+    if (event.type === 'call.answered') return this.callbackAnswered(event.id, event.callId);
     if (event.type === 'call.input') {
       if (event.field) return this.messageAnswer(event, event.field);
+      if (this.flow.isCallbackKey(event.digits)) {
+        const waiting = await this.flow.findContact(GENERIC_PROVIDER, event.callId);
+        if (waiting && (waiting.state === 'queued' || waiting.callback)) return this.callbackKey(event);
+      }
       const result = await this.intake.input({
         provider: GENERIC_PROVIDER,
         eventKey: event.id,
@@ -89,6 +94,7 @@ export class GenericWebhookController {
     const step = await this.flow.afterTriage(result);
     if (step) return { ...step.result, actions: renderGenericActions(step.actions) };
     const say = this.frontOffice.prompt('queued', result.language);
+    const callbackDigit = await this.flow.callbackKeyFor(result.contactId);
     return {
       ...result,
       actions: [
@@ -98,8 +104,56 @@ export class GenericWebhookController {
           queue: result.queue,
           position: result.position,
           estimatedWait: result.estimatedWait,
+          // The key that asks for a callback while holding (posted as `call.input` digits).
+          ...(callbackDigit ? { callbackDigit } : {}),
         },
       ],
+    };
+  }
+
+  /**
+   * The callback key pressed while holding: the contact keeps its place as a callback to the caller's
+   * number; the reply says goodbye and hangs up (or, for a number that cannot be called, holds on).
+   */
+  private async callbackKey(event: CallInputEvent) {
+    const duplicate = !(await this.contacts.recordReceipt(
+      { provider: GENERIC_PROVIDER, eventKey: event.id, response: { callId: event.callId } },
+      null,
+    ));
+    const actions = await this.flow.callbackKey(GENERIC_PROVIDER, event.callId, event.digits);
+    const contact = await this.flow.findContact(GENERIC_PROVIDER, event.callId);
+    if (!actions || !contact) throw new DomainError('unknown_call', `No contact for call ${event.callId}`);
+    return {
+      contactId: contact.id,
+      state: contact.state,
+      queue: contact.problemType,
+      language: contact.language,
+      position: null,
+      estimatedWait: null,
+      duplicate,
+      callback: contact.callback ? { attempts: contact.callback.attempts } : null,
+      actions: renderGenericActions(actions),
+    };
+  }
+
+  /** The customer answered a callback's outbound call: the contact is connected to its operator. */
+  private async callbackAnswered(eventId: string, callId: string) {
+    const contact = await this.flow.findContact(GENERIC_PROVIDER, callId);
+    if (!contact?.callback) throw new DomainError('unknown_call', `No callback for call ${callId}`);
+    const first = await this.contacts.recordReceipt(
+      { provider: GENERIC_PROVIDER, eventKey: eventId, response: { contactId: contact.id } },
+      contact.id,
+    );
+    const now = first ? await this.flow.callbackStatus(contact.id, null, 'answered') : contact;
+    return {
+      contactId: contact.id,
+      state: now?.state ?? contact.state,
+      queue: contact.problemType,
+      language: contact.language,
+      position: null,
+      estimatedWait: null,
+      duplicate: !first,
+      actions: [],
     };
   }
 

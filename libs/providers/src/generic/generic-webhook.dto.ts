@@ -44,6 +44,12 @@ export const genericWebhookSchema = z.discriminatedUnion('type', [
   }),
   z.object({
     id: z.string().min(1).max(200),
+    /** The customer answered a callback's outbound call (the `callId` of its `dial` action). */
+    type: z.literal('call.answered'),
+    callId: z.string().min(1).max(200),
+  }),
+  z.object({
+    id: z.string().min(1).max(200),
     type: z.literal('call.ended'),
     callId: z.string().min(1).max(200),
     reason: z.enum(['hangup', 'completed', 'failed', 'busy', 'no-answer', 'canceled']).default('hangup'),

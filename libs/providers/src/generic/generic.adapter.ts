@@ -3,7 +3,7 @@ import { AppConfig } from '@centralino/config';
 import { Contact, ContactStateMachine, DomainError } from '@centralino/contacts';
 import { GenericSignatureVerifier } from '@centralino/intake';
 import { ContactRepository, OperatorRecord, OperatorRepository } from '@centralino/persistence';
-import { CallBridge, CallBridges } from '@centralino/routing';
+import { CallBridge, CallBridges, OutboundCallback } from '@centralino/routing';
 import { CallFlow } from '../call-flow/call-flow.service';
 import { GenericAction, renderGenericActions } from './generic-actions';
 
@@ -29,6 +29,7 @@ export class GenericAdapter extends CallBridge implements OnModuleInit {
   readonly provider = GENERIC_PROVIDER;
   private readonly logger = new Logger(GenericAdapter.name);
   readonly verifier: GenericSignatureVerifier;
+  override readonly placesCallbacks = true;
 
   constructor(
     private readonly config: AppConfig,
@@ -75,6 +76,34 @@ export class GenericAdapter extends CallBridge implements OnModuleInit {
       `accept-${contact.id}-${operator.id}`,
     );
     this.logger.log({ contactId: contact.id, operatorId: operator.id }, 'Generic gateway told to connect');
+  }
+
+  /**
+   * A callback: pushes `dial` under a new call id (`call.callId`, one per attempt) for the gateway to
+   * call the customer and, once answered, bridge them to the operator's endpoint; it reports that call's
+   * `call.answered` and `call.ended` (docs/generic-webhook.md, "Callbacks").
+   */
+  override async callBack(
+    contact: Contact,
+    operator: OperatorRecord,
+    call: OutboundCallback,
+  ): Promise<string> {
+    const [connect] = renderGenericActions(this.flow.connect(contact, operator).slice(0, 1));
+    await this.push(
+      { ...contact, externalId: call.callId, state: 'calling_back' },
+      [
+        {
+          type: 'dial',
+          number: call.number,
+          from: call.from,
+          timeoutSeconds: call.ringSeconds,
+          attempt: call.attempt,
+          endpoint: connect!.endpoint,
+        },
+      ],
+      `callback-${call.callId}`,
+    );
+    return call.callId;
   }
 
   override async hangUp(contact: Contact): Promise<void> {

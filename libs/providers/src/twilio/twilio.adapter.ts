@@ -6,7 +6,7 @@ import type { RequestOptions } from 'twilio/lib/base/RequestClient';
 import { AppConfig } from '@centralino/config';
 import { Contact, maskPhone } from '@centralino/contacts';
 import { OperatorRecord } from '@centralino/persistence';
-import { CallBridge, CallBridges } from '@centralino/routing';
+import { CallBridge, CallBridges, OutboundCallback } from '@centralino/routing';
 import { CallStep } from '../call-flow/call-actions';
 import { CallFlow } from '../call-flow/call-flow.service';
 import { TwilioSignatureVerifier } from './twilio-signature.verifier';
@@ -21,6 +21,7 @@ const STEP_PATHS: Record<CallStep, string> = {
   'queue-result': 'voice/queue-result',
   'dial-result': 'voice/dial-result',
   message: 'voice/message',
+  callback: 'voice/callback',
 };
 
 /**
@@ -55,6 +56,7 @@ export class TwilioAdapter extends CallBridge implements OnModuleInit {
   private readonly verifier: TwilioSignatureVerifier | null;
   readonly renderer: TwilioRenderer;
   private client: twilio.Twilio | null = null;
+  override readonly placesCallbacks = true;
 
   constructor(
     private readonly config: AppConfig,
@@ -139,6 +141,36 @@ export class TwilioAdapter extends CallBridge implements OnModuleInit {
     // As on first entering: the queued prompt and `<Enqueue>` (whose wait URL then says the position).
     const twiml = this.renderer.render(await this.flow.actionsFor(contact, true));
     await this.client.calls(contact.externalId).update({ twiml });
+  }
+
+  /**
+   * A callback: `POST /Calls.json` to the customer from the number they dialled, whose TwiML dials the
+   * operator's endpoint once they answer; its status callback (answered, completed, busy, no-answer,
+   * failed) reports on this attempt (`voice/callback-status?contactId=&attempt=`).
+   */
+  override async callBack(
+    contact: Contact,
+    operator: OperatorRecord,
+    call: OutboundCallback,
+  ): Promise<string> {
+    if (!this.client)
+      throw new Error('Twilio is not configured: set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN');
+    if (!call.from) throw new Error('No caller id to call back from (callbacks.fromNumber)');
+    const query = new URLSearchParams({ contactId: contact.id, attempt: String(call.attempt) });
+    const created = await this.client.calls.create({
+      to: call.number,
+      from: call.from,
+      twiml: this.renderer.render(this.flow.connect(contact, operator)),
+      timeout: call.ringSeconds,
+      statusCallback: this.url(`voice/callback-status?${query.toString()}`),
+      statusCallbackMethod: 'POST',
+      statusCallbackEvent: ['answered', 'completed'],
+    });
+    this.logger.log(
+      { contactId: contact.id, operatorId: operator.id, attempt: call.attempt },
+      'Twilio callback placed',
+    );
+    return created.sid;
   }
 
   override async transfer(contact: Contact, number: string): Promise<void> {

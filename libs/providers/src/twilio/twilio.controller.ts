@@ -20,6 +20,7 @@ import { TWILIO_PROVIDER, TwilioAdapter } from './twilio.adapter';
 import {
   TWILIO_FINAL_STATUSES,
   TWILIO_LEFT_QUEUE_RESULTS,
+  twilioCallbackQuerySchema,
   twilioCallSchema,
   twilioDialResultSchema,
   twilioGatherSchema,
@@ -135,10 +136,46 @@ export class TwilioVoiceController {
     @Headers('x-twilio-signature') signature?: string,
   ): Promise<string> {
     const call = twilioCallSchema.parse(this.verified(request, signature));
-    const actions = await this.flow.waiting(TWILIO_PROVIDER, call.CallSid);
+    // The holding room takes a key: the position comes with the callback offer when one is possible.
+    const actions = await this.flow.waiting(TWILIO_PROVIDER, call.CallSid, { callbackInput: true });
     // An unknown call leaves the queue (and then ends) rather than waiting for nobody; a caller who is
     // to leave a message leaves it too, and `<Enqueue action>` asks for the message.
     return actions ? this.twiml(reply, actions) : this.raw(reply, LEAVE);
+  }
+
+  /**
+   * `<Gather action>` of the hold loop: the callback key keeps the caller's place as a callback (then a
+   * goodbye and `<Hangup>`); no key or another one holds on. Unknown call: `<Leave>`, as the wait URL.
+   */
+  @Post('callback')
+  @HttpCode(200)
+  async callback(
+    @Req() request: TwilioRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Headers('x-twilio-signature') signature?: string,
+  ): Promise<string> {
+    const call = twilioGatherSchema.parse(this.verified(request, signature));
+    const actions = await this.flow.callbackKey(TWILIO_PROVIDER, call.CallSid, call.Digits);
+    return actions ? this.twiml(reply, actions) : this.raw(reply, LEAVE);
+  }
+
+  /**
+   * Status callback of a callback's outbound call (`?contactId=&attempt=`, set by calls.create):
+   * `in-progress` (answered) connects the contact, `completed` ends it, `busy`/`no-answer`/`failed`/
+   * `canceled` count as an attempt that did not reach the customer (the retry policy decides).
+   */
+  @Post('callback-status')
+  @HttpCode(200)
+  async callbackStatus(
+    @Req() request: TwilioRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Headers('x-twilio-signature') signature?: string,
+    @Query() query?: Record<string, string>,
+  ): Promise<string> {
+    const call = twilioStatusSchema.parse(this.verified(request, signature));
+    const { contactId, attempt } = twilioCallbackQuerySchema.parse(query ?? {});
+    await this.flow.callbackStatus(contactId, attempt, call.CallStatus);
+    return this.raw(reply, EMPTY);
   }
 
   /** `<Enqueue action>`: the caller left the queue. Hung up while waiting -> abandoned. */

@@ -62,3 +62,9 @@ export const twilioMessageSchema = z.object({
   // Triage reads at most the first 2,000 characters; a longer body is accepted, not refused.
   Body: z.string().max(100_000).default(''),
 });
+
+/** The query of a callback's outbound status callback: which contact and which attempt it reports on. */
+export const twilioCallbackQuerySchema = z.object({
+  contactId: z.uuid(),
+  attempt: z.coerce.number().int().positive(),
+});

@@ -18,6 +18,8 @@ const STEP_PATHS: Record<CallStep, string> = {
   'queue-result': 'event',
   'dial-result': 'operator-event',
   message: 'message',
+  // Never rendered: Vonage's hold loop (a conversation) takes no input, so no callback is offered there.
+  callback: 'input',
 };
 
 /**

@@ -42,6 +42,12 @@ describe('metric definitions', () => {
     expect(contactTotals(facts({ connectedAt: at(21) }), thresholds).answeredWithinTarget).toBe(0);
   });
 
+  it('counts a callback that never reached the customer as offered and unanswered, not abandoned', () => {
+    // Its waits until each attempt are not answers: `connected` is logged only when the customer picks up.
+    const totals = contactTotals(facts({ endedAt: at(1300), finalState: 'callback_failed' }), thresholds);
+    expect(totals).toEqual({ ...emptyTotals(), offered: 1, longestWaitSeconds: 1300 });
+  });
+
   it('tells short abandons from abandons by the wait, strictly under the threshold', () => {
     const short = contactTotals(facts({ endedAt: at(4.9), finalState: 'abandoned' }), thresholds);
     const long = contactTotals(facts({ endedAt: at(5), finalState: 'abandoned' }), thresholds);

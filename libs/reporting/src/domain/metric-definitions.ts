@@ -14,9 +14,20 @@ export interface ContactFacts {
   queuedAt: number;
   /** First `connected` event: answered by an operator. */
   connectedAt: number | null;
-  /** The final event (completed, abandoned, message_taken, overflowed, failed, closed); null while in progress. */
+  /**
+   * The final event (completed, abandoned, message_taken, overflowed, failed, closed, callback_failed:
+   * a callback whose every attempt missed the customer); null while in progress.
+   */
   endedAt: number | null;
-  finalState: 'completed' | 'abandoned' | 'message_taken' | 'overflowed' | 'failed' | 'closed' | null;
+  finalState:
+    | 'completed'
+    | 'abandoned'
+    | 'message_taken'
+    | 'overflowed'
+    | 'failed'
+    | 'closed'
+    | 'callback_failed'
+    | null;
   /** `note` events with `data.kind = 'transfer'` (handed to another queue, operator or number). */
   transfers: number;
 }
@@ -187,8 +198,8 @@ export function deriveFigures(totals: IntervalTotals): DerivedFigures {
 export const CONTACT_FACT_COLUMNS_SQL = `
   min(e.at) FILTER (WHERE e.type = 'queued') AS queued_at,
   min(e.at) FILTER (WHERE e.type = 'connected') AS connected_at,
-  max(e.at) FILTER (WHERE e.type IN ('completed', 'abandoned', 'message_taken', 'overflowed', 'failed', 'closed')) AS ended_at,
-  max(e.type) FILTER (WHERE e.type IN ('completed', 'abandoned', 'message_taken', 'overflowed', 'failed', 'closed')) AS final_state,
+  max(e.at) FILTER (WHERE e.type IN ('completed', 'abandoned', 'message_taken', 'overflowed', 'failed', 'closed', 'callback_failed')) AS ended_at,
+  max(e.type) FILTER (WHERE e.type IN ('completed', 'abandoned', 'message_taken', 'overflowed', 'failed', 'closed', 'callback_failed')) AS final_state,
   count(*) FILTER (WHERE e.type = 'note' AND e.data->>'kind' = 'transfer') AS transfers,
   (array_agg(e.data->>'operatorId' ORDER BY e.at, e.id) FILTER (WHERE e.type = 'connected'))[1] AS answered_by`;
 

@@ -1,0 +1,317 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { XMLParser } from 'fast-xml-parser';
+import type { Ack, OfferPayload } from '@centralino/realtime/operator-events.contract';
+import { GenericSignatureVerifier } from '@centralino/intake';
+import { ContactRepository } from '@centralino/persistence';
+import { getContact, waitForState } from '../support/contacts-api';
+import { callEnded, callStarted } from '../support/calls';
+import { writeFixtureConfig } from '../support/fixture-config';
+import { OperatorClient } from '../support/operator-client';
+import { startTestService, TEST_WEBHOOK_SECRET, TestService } from '../support/test-service';
+import { TwilioClient } from '../support/twilio-client';
+import { postGenericWebhook } from '../support/webhook-client';
+import { RecordedRequest, RestStub } from '../providers/rest-stub';
+
+const PUBLIC_BASE_URL = 'https://centralino.example.com';
+const TWILIO_TOKEN = randomBytes(16).toString('hex');
+const ACCOUNT_SID = `AC${randomBytes(16).toString('hex')}`;
+const COMPANY_NUMBER = '+390200000000';
+const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', parseTagValue: false });
+
+/** The providers' front office with callbacks: two attempts, one second apart (short for the test). */
+const FIXTURE = writeFixtureConfig((config) => {
+  config.callbacks = { digit: '9', maxAttempts: 2, retryDelaySeconds: 1, ringSeconds: 10 };
+}, 'front-office.providers.yaml');
+
+function data<T>(ack: Ack<T>): T {
+  if (!ack.ok) throw new Error(`refused: ${ack.error.code} ${ack.error.message}`);
+  return ack.data;
+}
+
+const callsPath = `/2010-04-01/Accounts/${ACCOUNT_SID}/Calls.json`;
+
+describe('callbacks keep their place and are retried per the policy (Twilio and the generic webhook)', () => {
+  let service: TestService;
+  let stub: RestStub;
+  let twilio: TwilioClient;
+  let anna: OperatorClient;
+  /** The sid the stub gives each outbound call it creates, in order. */
+  const outboundSids: string[] = [];
+
+  beforeAll(async () => {
+    stub = await new RestStub((request) => {
+      if (request.method === 'POST' && request.path === callsPath) {
+        const sid = `CA${randomBytes(16).toString('hex')}`;
+        outboundSids.push(sid);
+        return { status: 201, body: { sid, status: 'queued' } };
+      }
+      return { status: 200, body: { sid: 'CA0', status: 'in-progress' } };
+    }).start();
+    service = await startTestService('pglite', {
+      FRONT_OFFICE_CONFIG: FIXTURE,
+      PUBLIC_BASE_URL,
+      TWILIO_AUTH_TOKEN: TWILIO_TOKEN,
+      TWILIO_ACCOUNT_SID: ACCOUNT_SID,
+      TWILIO_API_BASE_URL: stub.url,
+      GENERIC_ACTIONS_URL: `${stub.url}/gateway/actions`,
+    });
+    twilio = new TwilioClient(service.url, PUBLIC_BASE_URL, TWILIO_TOKEN);
+    anna = await OperatorClient.connect(service.url, 'anna');
+  }, 90_000);
+
+  afterAll(async () => {
+    anna?.close();
+    await service?.stop();
+    await stub?.stop();
+  });
+
+  beforeEach(async () => {
+    // Every test starts with anna away and lets calls queue up before she takes any.
+    await anna.send('state.set', { state: 'away' });
+  });
+
+  /** A Twilio billing call (menu digit 1); returns its CallSid and contact id. */
+  async function twilioCall(from: string) {
+    const call = { CallSid: `CA${randomBytes(16).toString('hex')}`, From: from, To: COMPANY_NUMBER };
+    expect((await twilio.post('/webhooks/twilio/voice', call)).status).toBe(200);
+    const queued = await twilio.post('/webhooks/twilio/voice/gather', { ...call, Digits: '1' });
+    expect(queued.status).toBe(200);
+    expect(queued.twiml.Response.Enqueue['#text']).toBe('billing');
+    const contactId = await contactIdOf(call.CallSid);
+    return { call, contactId };
+  }
+
+  /** The contact of a Twilio call (the TwiML does not name it). */
+  async function contactIdOf(callSid: string): Promise<string> {
+    const contact = await service.running.app.get(ContactRepository).findByExternalId('twilio', callSid);
+    if (!contact) throw new Error(`no contact for ${callSid}`);
+    return contact.id;
+  }
+
+  /** The caller presses the callback key in the hold loop, then hangs up as told. */
+  async function askForCallback(call: { CallSid: string; From: string; To: string }) {
+    const hold = await twilio.post('/webhooks/twilio/voice/wait', call);
+    const gather = hold.twiml.Response.Gather;
+    expect(gather['@_action']).toBe(`${PUBLIC_BASE_URL}/webhooks/twilio/voice/callback`);
+    expect(gather['@_numDigits']).toBe('1');
+    expect(String(gather.Say['#text'] ?? gather.Say)).toContain('prema 9');
+    const pressed = await twilio.post('/webhooks/twilio/voice/callback', { ...call, Digits: '9' });
+    expect(String(pressed.twiml.Response.Say['#text'] ?? pressed.twiml.Response.Say)).toContain(
+      'La richiameremo',
+    );
+    expect(pressed.twiml.Response).toHaveProperty('Hangup');
+    // The caller's call ends: Twilio reports the queue left and the call completed.
+    await twilio.post('/webhooks/twilio/voice/queue-result', { ...call, QueueResult: 'hangup' });
+    await twilio.post('/webhooks/twilio/voice/status', { ...call, CallStatus: 'completed' });
+  }
+
+  async function acceptNext(expectedContactId: string): Promise<OfferPayload> {
+    const offer = await anna.next('offer', () => true, 15_000);
+    expect(offer.contactId).toBe(expectedContactId);
+    data(await anna.send('offer.accept', { offerId: offer.offerId }));
+    return offer;
+  }
+
+  /** The outbound Calls.json request for the n-th callback placed (0-based), decoded. */
+  async function outboundCall(index: number) {
+    const request = await waitForRequest((candidate) => candidate.path === callsPath, index);
+    const form = new URLSearchParams(request.body);
+    return {
+      to: form.get('To'),
+      from: form.get('From'),
+      twiml: xml.parse(form.get('Twiml') ?? ''),
+      statusCallback: form.get('StatusCallback'),
+      events: form.getAll('StatusCallbackEvent'),
+      timeout: form.get('Timeout'),
+      sid: outboundSids[index]!,
+    };
+  }
+
+  async function waitForRequest(
+    predicate: (request: RecordedRequest) => boolean,
+    index: number,
+  ): Promise<RecordedRequest> {
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      const matching = stub.requests.filter(predicate);
+      if (matching.length > index) return matching[index]!;
+      if (Date.now() > deadline) throw new Error(`no request #${index + 1} at the stub`);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+
+  /** Twilio's status callback of an outbound callback call, at the URL calls.create was given. */
+  async function outboundStatus(statusCallback: string, sid: string, CallStatus: string) {
+    const path = statusCallback.slice(PUBLIC_BASE_URL.length);
+    const reply = await twilio.post(path, {
+      CallSid: sid,
+      CallStatus,
+      From: COMPANY_NUMBER,
+      To: '+393330000000',
+    });
+    expect(reply.status).toBe(200);
+  }
+
+  it('Twilio: a caller who presses 9 keeps their place, is offered as a callback, called back and completed', async () => {
+    const earlier = await twilioCall('+393331000001');
+    const asker = await twilioCall('+393331000002');
+    await askForCallback(asker.call);
+    const later = await twilioCall('+393331000003');
+    // The hang-up did not abandon it: it waits as a callback, still in its queue.
+    const waiting = await getContact(service.url, asker.contactId);
+    expect(waiting.state).toBe('queued');
+    expect(waiting.events.some((event) => event.data.kind === 'callback_requested')).toBe(true);
+
+    await anna.available();
+    const first = await acceptNext(earlier.contactId);
+    expect(first.callback).toBeNull();
+    await twilio.post('/webhooks/twilio/voice/status', { ...earlier.call, CallStatus: 'completed' });
+    await anna.next('operator.state', (state) => state.state === 'available', 10_000);
+
+    // Its turn comes before the later caller's: the callback kept its place.
+    const offer = await acceptNext(asker.contactId);
+    expect(offer.callback).toEqual({ number: expect.stringMatching(/^\+39\*+002$/), attempt: 1 });
+    const outbound = await outboundCall(0);
+    expect(outbound).toMatchObject({ to: '+393331000002', from: COMPANY_NUMBER, timeout: '10' });
+    expect(outbound.twiml.Response.Dial.Client).toBe('anna');
+    expect(outbound.statusCallback).toBe(
+      `${PUBLIC_BASE_URL}/webhooks/twilio/voice/callback-status?contactId=${asker.contactId}&attempt=1`,
+    );
+    expect(outbound.events).toEqual(expect.arrayContaining(['answered', 'completed']));
+    expect((await getContact(service.url, asker.contactId)).state).toBe('calling_back');
+
+    await outboundStatus(outbound.statusCallback!, outbound.sid, 'in-progress');
+    const connected = await waitForState(service.url, asker.contactId, 'connected');
+    expect(connected.connectedAt).not.toBeNull();
+    await outboundStatus(outbound.statusCallback!, outbound.sid, 'completed');
+    const completed = await waitForState(service.url, asker.contactId, 'completed');
+    // A repeated report changes nothing.
+    await outboundStatus(outbound.statusCallback!, outbound.sid, 'completed');
+    expect((await getContact(service.url, asker.contactId)).events.length).toBe(completed.events.length);
+
+    await anna.next('operator.state', (state) => state.state === 'available', 10_000);
+    const last = await anna.next('offer', () => true, 15_000);
+    expect(last.contactId).toBe(later.contactId);
+    data(await anna.send('offer.reject', { offerId: last.offerId }));
+    await twilio.post('/webhooks/twilio/voice/status', { ...later.call, CallStatus: 'completed' });
+    await waitForState(service.url, later.contactId, 'abandoned');
+  }, 90_000);
+
+  it('Twilio: not reached, retried at its place after the delay, then callback_failed after the last attempt', async () => {
+    const asker = await twilioCall('+393332000001');
+    await askForCallback(asker.call);
+    const before = stub.requests.filter((request) => request.path === callsPath).length;
+
+    await anna.available();
+    await acceptNext(asker.contactId);
+    const first = await outboundCall(before);
+    await outboundStatus(first.statusCallback!, first.sid, 'no-answer');
+    await waitForState(service.url, asker.contactId, 'callback_pending');
+    const ended = await anna.next('contact.ended', (payload) => payload.contactId === asker.contactId);
+    expect(ended.state).toBe('callback_pending');
+    // anna steps away; a younger caller queues while the callback waits out its retry delay.
+    await anna.send('state.set', { state: 'away' });
+    const younger = await twilioCall('+393332000002');
+    await waitForState(service.url, asker.contactId, 'queued', 10_000);
+
+    await anna.available();
+    // Back at its place: ahead of the younger caller.
+    const again = await acceptNext(asker.contactId);
+    expect(again.callback).toMatchObject({ attempt: 2 });
+    const second = await outboundCall(before + 1);
+    expect(second.statusCallback).toContain('attempt=2');
+    // A late report about the first attempt changes nothing.
+    await outboundStatus(first.statusCallback!, first.sid, 'in-progress');
+    expect((await getContact(service.url, asker.contactId)).state).toBe('calling_back');
+    await outboundStatus(second.statusCallback!, second.sid, 'busy');
+    const failed = await waitForState(service.url, asker.contactId, 'callback_failed');
+    expect(failed.endedAt).not.toBeNull();
+    const outcome = failed.events.find((event) => event.type === 'callback_failed');
+    expect(outcome?.data).toMatchObject({ status: 'busy', attempts: 2, reason: 'not_reached' });
+    expect(failed.events.filter((event) => event.type === 'calling_back')).toHaveLength(2);
+    // Two attempts, then no more calls placed.
+    expect(stub.requests.filter((request) => request.path === callsPath).length).toBe(before + 2);
+
+    await anna.next('operator.state', (state) => state.state === 'available', 10_000);
+    const next = await anna.next('offer', () => true, 15_000);
+    expect(next.contactId).toBe(younger.contactId);
+    data(await anna.send('offer.reject', { offerId: next.offerId }));
+    await twilio.post('/webhooks/twilio/voice/status', { ...younger.call, CallStatus: 'completed' });
+    await waitForState(service.url, younger.contactId, 'abandoned');
+  }, 90_000);
+
+  it('generic webhook: the callback key while holding, the dial command pushed to the gateway, answered and ended', async () => {
+    const started = callStarted({ digits: '1', from: '+393333000001' });
+    const reply = await postGenericWebhook(service.url, started);
+    expect(reply.status).toBe(200);
+    const contactId = reply.body.contactId as string;
+    expect(reply.body.actions).toEqual(
+      expect.arrayContaining([expect.objectContaining({ type: 'enqueue', callbackDigit: '9' })]),
+    );
+    const input = { id: `evt_${randomUUID()}`, type: 'call.input', callId: started.callId, digits: '9' };
+    const pressed = await postGenericWebhook(service.url, input);
+    expect(pressed.status).toBe(200);
+    expect(pressed.body).toMatchObject({ contactId, state: 'queued', callback: { attempts: 0 } });
+    expect(pressed.body.actions).toEqual([expect.objectContaining({ type: 'say' }), { type: 'hangup' }]);
+    // A retried delivery gets the same answer; the hang-up keeps the contact waiting.
+    expect((await postGenericWebhook(service.url, input)).body).toMatchObject({ duplicate: true });
+    expect((await postGenericWebhook(service.url, callEnded(started.callId))).status).toBe(200);
+    expect((await getContact(service.url, contactId)).state).toBe('queued');
+
+    await anna.available();
+    const offer = await acceptNext(contactId);
+    expect(offer.callback).toMatchObject({ attempt: 1 });
+    const pushed = await waitForRequest(
+      (request) => request.path === '/gateway/actions' && request.body.includes('"dial"'),
+      0,
+    );
+    const signature = pushed.headers['webhook-signature'] as string;
+    expect(() =>
+      new GenericSignatureVerifier([TEST_WEBHOOK_SECRET], 300).verify(signature, Buffer.from(pushed.body)),
+    ).not.toThrow();
+    const message = JSON.parse(pushed.body) as {
+      callId: string;
+      contactId: string;
+      state: string;
+      actions: Record<string, unknown>[];
+    };
+    expect(message).toMatchObject({ contactId, state: 'calling_back', callId: `cb-${contactId}-1` });
+    expect(message.actions).toEqual([
+      {
+        type: 'dial',
+        number: '+393333000001',
+        from: '+390200000000',
+        timeoutSeconds: 10,
+        attempt: 1,
+        endpoint: { kind: 'client', identity: 'anna' },
+      },
+    ]);
+
+    const answered = { id: `evt_${randomUUID()}`, type: 'call.answered', callId: message.callId };
+    expect((await postGenericWebhook(service.url, answered)).body).toMatchObject({ state: 'connected' });
+    expect((await postGenericWebhook(service.url, callEnded(message.callId, 'completed'))).status).toBe(200);
+    await waitForState(service.url, contactId, 'completed');
+    // The inbound call's id no longer names the contact: a late event about it is a 404, nothing changes.
+    expect((await postGenericWebhook(service.url, callEnded(started.callId))).status).toBe(404);
+  }, 90_000);
+
+  it('refuses a callback to a number that cannot be called: the caller holds on', async () => {
+    const started = callStarted({ digits: '1', from: 'anonymous' });
+    const reply = await postGenericWebhook(service.url, started);
+    const contactId = reply.body.contactId as string;
+    // Withheld: no callback offered in the holding instructions...
+    expect(JSON.stringify(reply.body.actions)).not.toContain('callbackDigit');
+    const pressed = await postGenericWebhook(service.url, {
+      id: `evt_${randomUUID()}`,
+      type: 'call.input',
+      callId: started.callId,
+      digits: '9',
+    });
+    // ...and the key is refused with a reason, the caller still waiting.
+    expect(pressed.status).toBe(200);
+    expect(pressed.body).toMatchObject({ state: 'queued', callback: null });
+    expect(JSON.stringify(pressed.body.actions)).toContain('non possiamo richiamarla');
+    await postGenericWebhook(service.url, callEnded(started.callId));
+    await waitForState(service.url, contactId, 'abandoned');
+  }, 30_000);
+});
