@@ -36,6 +36,42 @@ const PHRASES = {
     es: 'La conversación ha terminado. ¡Gracias por escribirnos!',
     ro: 'Conversația s-a încheiat. Mulțumim că ne-ai scris!',
   },
+  leaveMessageClosed: {
+    it: 'I nostri uffici sono chiusi in questo momento. Lasciaci un messaggio con un recapito e ti ricontatteremo.',
+    en: 'Our offices are closed at the moment. Leave us a message with a way to reach you and we will get back to you.',
+    es: 'Nuestras oficinas están cerradas en este momento. Déjanos un mensaje con un contacto y te responderemos.',
+    ro: 'Birourile noastre sunt închise acum. Lasă-ne un mesaj cu o modalitate de contact și revenim noi.',
+  },
+  leaveMessageBusy: {
+    it: 'Tutti i nostri operatori sono occupati. Lasciaci un messaggio con un recapito e ti ricontatteremo.',
+    en: 'All our operators are busy. Leave us a message with a way to reach you and we will get back to you.',
+    es: 'Todos nuestros operadores están ocupados. Déjanos un mensaje con un contacto y te responderemos.',
+    ro: 'Toți operatorii noștri sunt ocupați. Lasă-ne un mesaj cu o modalitate de contact și revenim noi.',
+  },
+  messageTaken: {
+    it: 'Grazie {name}, il tuo messaggio è stato registrato: ti ricontatteremo a {contact}.',
+    en: 'Thank you {name}, your message has been recorded: we will get back to you at {contact}.',
+    es: 'Gracias {name}, tu mensaje ha sido registrado: te responderemos en {contact}.',
+    ro: 'Mulțumim {name}, mesajul tău a fost înregistrat: revenim la {contact}.',
+  },
+  closed: {
+    it: 'I nostri uffici sono chiusi in questo momento.',
+    en: 'Our offices are closed at the moment.',
+    es: 'Nuestras oficinas están cerradas en este momento.',
+    ro: 'Birourile noastre sunt închise acum.',
+  },
+  reopens: {
+    it: 'Riapriamo {when}.',
+    en: 'We open again {when}.',
+    es: 'Volvemos a abrir el {when}.',
+    ro: 'Redeschidem {when}.',
+  },
+  busy: {
+    it: 'Tutti i nostri operatori sono occupati: riprova più tardi.',
+    en: 'All our operators are busy: please try again later.',
+    es: 'Todos nuestros operadores están ocupados: inténtalo más tarde.',
+    ro: 'Toți operatorii noștri sunt ocupați: încearcă mai târziu.',
+  },
   person: {
     it: 'Parla con una persona',
     en: 'Talk to a person',

@@ -3,6 +3,7 @@ import { ChatPresenceService } from './chat-presence.service';
 import { ChatRateLimiter } from './chat-rate-limiter.service';
 import { ChatService } from './chat.service';
 import { CustomerPresenceStore } from './customer-presence.store';
+import { LeaveMessageService } from './leave-message.service';
 import { OperatorChatService } from './operator-chat.service';
 import { ResumeTokenService } from './resume-token.service';
 import { WebchatBridge } from './webchat.bridge';
@@ -12,6 +13,7 @@ const providers = [
   ChatRateLimiter,
   ChatService,
   CustomerPresenceStore,
+  LeaveMessageService,
   OperatorChatService,
   ResumeTokenService,
   WebchatBridge,

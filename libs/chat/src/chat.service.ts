@@ -184,6 +184,17 @@ export class ChatService {
       return { state: 'triage', position: null, estimatedWait: null };
     }
     if (FINAL_STATES.has(contact.state)) return { state: 'ended', position: null, estimatedWait: null };
+    if (contact.state === 'messaging') {
+      // The queue's rules sent it to leave a message: the widget shows its form.
+      const started = await this.diversion(contact, 'messaging');
+      return {
+        state: 'message',
+        position: null,
+        estimatedWait: null,
+        canLeaveMessage: true,
+        messageReason: started?.data.reason === 'out_of_hours' ? 'out_of_hours' : 'overflow',
+      };
+    }
     if (contact.state === 'connected') {
       const operator = contact.operatorId ? await this.operators.findById(contact.operatorId) : null;
       return {
@@ -236,7 +247,10 @@ export class ChatService {
       await this.say(conversation.id, result.clarify.prompt, { options });
       return;
     }
-    if (result.state === 'queued' && result.queue) {
+    if (result.state === 'messaging' || result.state === 'closed') {
+      const contact = await this.contactOf(conversation.id);
+      if (contact) await this.say(conversation.id, await this.diversionNotice(contact, language));
+    } else if (result.state === 'queued' && result.queue) {
       const queue = this.queueName(result.queue, language);
       const text = result.estimatedWait
         ? phrase('queued', language, {
@@ -252,6 +266,39 @@ export class ChatService {
       'chat.status',
       await this.status(await this.contactOf(conversation.id)),
     );
+  }
+
+  /**
+   * What the bot says when the queue's rules divert a new chat: leave a message (closed, or busy), or
+   * closed with the next opening (in the queue's time zone) or busy, and the conversation ends.
+   */
+  private async diversionNotice(contact: Contact, language: string): Promise<string> {
+    if (contact.state === 'messaging') {
+      const started = await this.diversion(contact, 'messaging');
+      return phrase(
+        started?.data.reason === 'out_of_hours' ? 'leaveMessageClosed' : 'leaveMessageBusy',
+        language,
+      );
+    }
+    const closed = await this.diversion(contact, 'closed');
+    if (closed?.data.reason !== 'out_of_hours') return phrase('busy', language);
+    const queue = String(closed.data.queue ?? contact.problemType ?? this.frontOffice.receptionQueue);
+    const opening = typeof closed.data.nextOpening === 'string' ? new Date(closed.data.nextOpening) : null;
+    if (!opening) return phrase('closed', language);
+    const when = new Intl.DateTimeFormat(language, {
+      timeZone: this.frontOffice.businessHoursFor(queue).timezone,
+      weekday: 'long',
+      day: 'numeric',
+      month: 'long',
+      hour: '2-digit',
+      minute: '2-digit',
+    }).format(opening);
+    return `${phrase('closed', language)} ${phrase('reopens', language, { when })}`;
+  }
+
+  /** The event by which the queue's rules diverted the contact (its data: reason, queue, ...). */
+  private async diversion(contact: Contact, type: 'messaging' | 'closed') {
+    return (await this.contacts.events(contact.id)).findLast((event) => event.type === type);
   }
 
   /** A quick reply's value as the IVR digit of its problem type ("person": the reception queue). */

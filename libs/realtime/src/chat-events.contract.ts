@@ -36,14 +36,19 @@ export interface ChatLine {
 
 /** Where the customer stands. */
 export interface ChatStatus {
-  /** triage: the bot is finding out what they need; waiting: queued; talking: with an operator. */
-  state: 'triage' | 'waiting' | 'talking' | 'ended';
+  /**
+   * triage: the bot is finding out what they need; waiting: queued; talking: with an operator; message:
+   * the queue is closed or full (or the wait too long), the widget shows the leave-a-message form.
+   */
+  state: 'triage' | 'waiting' | 'talking' | 'message' | 'ended';
   position: number | null;
   /** Seconds, with a range; null when unknown (nobody who can answer is logged in). */
   estimatedWait: { low: number; expected: number; high: number } | null;
   operatorName?: string;
-  /** The queue is closed or full: the widget offers to leave a message instead. */
+  /** The queue is closed or full: the widget offers to leave a message instead (state `message`). */
   canLeaveMessage?: boolean;
+  /** Why a message is asked for: out of hours, or the queue is full or the wait too long. */
+  messageReason?: 'out_of_hours' | 'overflow';
 }
 
 export interface CustomerServerEvents {
@@ -89,6 +94,21 @@ export const customerClientSchemas = {
   'chat.read': z.object({ upTo: z.uuid() }),
   /** The customer closes the conversation. */
   'chat.end': z.object({}),
+  /**
+   * The leave-a-message form (status `message`): becomes a department message, the conversation ends
+   * `message_taken`. `contact` is a phone number or an e-mail address to be answered on. Idempotent.
+   */
+  'chat.leave-message': z.object({
+    name: z.string().trim().min(1).max(80),
+    contact: z
+      .string()
+      .trim()
+      .max(120)
+      .refine((value) => /^\+?[0-9][0-9 ().-]{4,24}$/.test(value) || z.email().safeParse(value).success, {
+        message: 'a phone number or an e-mail address',
+      }),
+    text: z.string().trim().min(1),
+  }),
 } as const;
 
 export type CustomerClientEvent = keyof typeof customerClientSchemas;

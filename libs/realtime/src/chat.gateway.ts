@@ -10,7 +10,7 @@ import {
   WebSocketServer,
 } from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
-import { ChatPresenceService, ChatService, ResumeTokenService } from '@centralino/chat';
+import { ChatPresenceService, ChatService, LeaveMessageService, ResumeTokenService } from '@centralino/chat';
 import { MetricsService, toErrorBody } from '@centralino/observability';
 import {
   CHAT_NAMESPACE,
@@ -58,6 +58,7 @@ export class ChatGateway
 
   constructor(
     private readonly chats: ChatService,
+    private readonly leaveMessages: LeaveMessageService,
     private readonly presence: ChatPresenceService,
     private readonly resumeTokens: ResumeTokenService,
     private readonly metrics: MetricsService,
@@ -137,6 +138,16 @@ export class ChatGateway
     return this.handle(socket, 'chat.end', body, () => this.chats.end(this.conversationOf(socket)));
   }
 
+  @SubscribeMessage('chat.leave-message')
+  leaveMessage(@ConnectedSocket() socket: CustomerSocket, @MessageBody() body: unknown) {
+    return this.handle(socket, 'chat.leave-message', body, (form) =>
+      this.leaveMessages.leave(this.conversationOf(socket), form, {
+        connectionId: socket.id,
+        ip: socket.handshake.address,
+      }),
+    );
+  }
+
   private async join(socket: CustomerSocket, conversationId: string): Promise<void> {
     const snapshot = await this.chats.snapshot(conversationId);
     socket.data.conversationId = conversationId;
@@ -175,7 +186,9 @@ export class ChatGateway
     for (const id of this.lastStatus.keys()) if (!conversations.has(id)) this.lastStatus.delete(id);
     for (const conversationId of conversations) {
       const status = await this.chats.status(await this.chats.contactOf(conversationId));
-      if (status.state !== 'waiting') continue;
+      // Waiting: position and wait. A waiting chat the maximum wait diverted (to leave a message, or
+      // ended closed) is told here too, within one tick.
+      if (status.state === 'triage' || status.state === 'talking') continue;
       this.pushIfChanged(conversationId, status);
     }
   }

@@ -20,10 +20,10 @@
   );
   const STORAGE_KEY = `centralino.chat.${options.server}`;
   const TEXT = {
-    it: { open: 'Scrivici', title: 'Chat', send: 'Invia', placeholder: 'Scrivi un messaggio…', end: 'Termina chat', restart: 'Nuova conversazione', typing: 'L’operatore sta scrivendo…', position: 'Sei {n}° in coda', wait: 'attesa stimata {low}–{high} min', talking: 'Stai parlando con {name}', ended: 'Conversazione terminata', read: 'Letto', offline: 'Connessione persa: riconnessione…', close: 'Riduci la chat', label: 'Il tuo messaggio' },
-    en: { open: 'Chat with us', title: 'Chat', send: 'Send', placeholder: 'Write a message…', end: 'End chat', restart: 'New conversation', typing: 'The operator is typing…', position: 'You are number {n} in the queue', wait: 'estimated wait {low}–{high} min', talking: 'You are talking with {name}', ended: 'Conversation ended', read: 'Read', offline: 'Connection lost: reconnecting…', close: 'Minimise the chat', label: 'Your message' },
-    es: { open: 'Escríbenos', title: 'Chat', send: 'Enviar', placeholder: 'Escribe un mensaje…', end: 'Terminar chat', restart: 'Nueva conversación', typing: 'El operador está escribiendo…', position: 'Eres el número {n} en la cola', wait: 'espera estimada {low}–{high} min', talking: 'Estás hablando con {name}', ended: 'Conversación terminada', read: 'Leído', offline: 'Conexión perdida: reconectando…', close: 'Minimizar el chat', label: 'Tu mensaje' },
-    ro: { open: 'Scrie-ne', title: 'Chat', send: 'Trimite', placeholder: 'Scrie un mesaj…', end: 'Încheie chatul', restart: 'Conversație nouă', typing: 'Operatorul scrie…', position: 'Ești al {n}-lea la coadă', wait: 'timp estimat {low}–{high} min', talking: 'Vorbești cu {name}', ended: 'Conversație încheiată', read: 'Citit', offline: 'Conexiune pierdută: reconectare…', close: 'Minimizează chatul', label: 'Mesajul tău' },
+    it: { open: 'Scrivici', title: 'Chat', send: 'Invia', placeholder: 'Scrivi un messaggio…', end: 'Termina chat', restart: 'Nuova conversazione', typing: 'L’operatore sta scrivendo…', position: 'Sei {n}° in coda', wait: 'attesa stimata {low}–{high} min', talking: 'Stai parlando con {name}', ended: 'Conversazione terminata', read: 'Letto', offline: 'Connessione persa: riconnessione…', close: 'Riduci la chat', label: 'Il tuo messaggio', leaveClosed: 'Siamo chiusi: lasciaci un messaggio e ti ricontatteremo.', leaveBusy: 'Gli operatori sono tutti occupati: lasciaci un messaggio e ti ricontatteremo.', leaveName: 'Nome', leaveContact: 'Telefono o e-mail', leaveText: 'Il messaggio da lasciare', leaveSend: 'Invia il messaggio' },
+    en: { open: 'Chat with us', title: 'Chat', send: 'Send', placeholder: 'Write a message…', end: 'End chat', restart: 'New conversation', typing: 'The operator is typing…', position: 'You are number {n} in the queue', wait: 'estimated wait {low}–{high} min', talking: 'You are talking with {name}', ended: 'Conversation ended', read: 'Read', offline: 'Connection lost: reconnecting…', close: 'Minimise the chat', label: 'Your message', leaveClosed: 'We are closed: leave us a message and we will get back to you.', leaveBusy: 'All our operators are busy: leave us a message and we will get back to you.', leaveName: 'Name', leaveContact: 'Phone or e-mail', leaveText: 'The message to leave', leaveSend: 'Send the message' },
+    es: { open: 'Escríbenos', title: 'Chat', send: 'Enviar', placeholder: 'Escribe un mensaje…', end: 'Terminar chat', restart: 'Nueva conversación', typing: 'El operador está escribiendo…', position: 'Eres el número {n} en la cola', wait: 'espera estimada {low}–{high} min', talking: 'Estás hablando con {name}', ended: 'Conversación terminada', read: 'Leído', offline: 'Conexión perdida: reconectando…', close: 'Minimizar el chat', label: 'Tu mensaje', leaveClosed: 'Estamos cerrados: déjanos un mensaje y te responderemos.', leaveBusy: 'Todos los operadores están ocupados: déjanos un mensaje y te responderemos.', leaveName: 'Nombre', leaveContact: 'Teléfono o e-mail', leaveText: 'El mensaje que dejas', leaveSend: 'Enviar el mensaje' },
+    ro: { open: 'Scrie-ne', title: 'Chat', send: 'Trimite', placeholder: 'Scrie un mesaj…', end: 'Încheie chatul', restart: 'Conversație nouă', typing: 'Operatorul scrie…', position: 'Ești al {n}-lea la coadă', wait: 'timp estimat {low}–{high} min', talking: 'Vorbești cu {name}', ended: 'Conversație încheiată', read: 'Citit', offline: 'Conexiune pierdută: reconectare…', close: 'Minimizează chatul', label: 'Mesajul tău', leaveClosed: 'Suntem închiși: lasă-ne un mesaj și revenim noi.', leaveBusy: 'Toți operatorii sunt ocupați: lasă-ne un mesaj și revenim noi.', leaveName: 'Nume', leaveContact: 'Telefon sau e-mail', leaveText: 'Mesajul de lăsat', leaveSend: 'Trimite mesajul' },
   };
   const t = (key, values = {}) =>
     (TEXT[options.language] || TEXT.en)[key].replace(/\{(\w+)\}/g, (match, name) => (name in values ? values[name] : match));
@@ -79,6 +79,37 @@
   const sendButton = el('button', 'cw-send', t('send'));
   sendButton.type = 'submit';
   form.append(label, input, sendButton);
+  // The leave-a-message form: shown instead of the message box when the queue is closed or full.
+  const leaveForm = el('form', 'cw-leave');
+  leaveForm.hidden = true;
+  const leaveIntro = el('p', 'cw-leave-intro');
+  function field(id, text, node) {
+    const wrap = el('label', 'cw-field');
+    wrap.htmlFor = id;
+    node.id = id;
+    node.className = 'cw-input';
+    node.required = true;
+    wrap.append(el('span', '', text), node);
+    return wrap;
+  }
+  const leaveName = el('input');
+  leaveName.autocomplete = 'name';
+  leaveName.maxLength = 80;
+  const leaveContact = el('input');
+  leaveContact.autocomplete = 'email';
+  leaveContact.maxLength = 120;
+  const leaveText = el('textarea');
+  leaveText.rows = 3;
+  leaveText.maxLength = 2000;
+  const leaveSend = el('button', 'cw-send', t('leaveSend'));
+  leaveSend.type = 'submit';
+  leaveForm.append(
+    leaveIntro,
+    field('centralino-leave-name', t('leaveName'), leaveName),
+    field('centralino-leave-contact', t('leaveContact'), leaveContact),
+    field('centralino-leave-text', t('leaveText'), leaveText),
+    leaveSend,
+  );
   const footer = el('div', 'cw-footer');
   const endButton = el('button', 'cw-end', t('end'));
   endButton.type = 'button';
@@ -86,7 +117,7 @@
   restartButton.type = 'button';
   restartButton.hidden = true;
   footer.append(endButton, restartButton);
-  panel.append(header, status, transcript, replies, typing, notice, form, footer);
+  panel.append(header, status, transcript, replies, typing, notice, form, leaveForm, footer);
   root.append(panel, launcher);
   document.body.append(root);
 
@@ -141,6 +172,10 @@
       }
     } else if (next.state === 'talking') text = t('talking', { name: next.operatorName || '' });
     else if (next.state === 'ended') text = t('ended');
+    const leaving = next.state === 'message';
+    form.hidden = leaving;
+    leaveForm.hidden = !leaving;
+    if (leaving) leaveIntro.textContent = t(next.messageReason === 'out_of_hours' ? 'leaveClosed' : 'leaveBusy');
     status.textContent = text;
     root.dataset.state = next.state;
     input.disabled = ended;
@@ -265,6 +300,20 @@
       socket?.emit('chat.typing', { typing: false }, () => undefined);
     }
     void say(text);
+  });
+  leaveForm.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    leaveSend.disabled = true;
+    const ack = await emit('chat.leave-message', {
+      name: leaveName.value.trim(),
+      contact: leaveContact.value.trim(),
+      text: leaveText.value.trim(),
+    });
+    leaveSend.disabled = false;
+    if (ack.ok) {
+      showNotice('');
+      showStatus(ack.data);
+    } else showNotice(ack.error.message);
   });
   input.addEventListener('input', () => {
     if (ended || typingSent === !!input.value || !socket?.connected) return;
