@@ -6,6 +6,7 @@ import { ContactRepository } from '@centralino/persistence';
 import { getContact, waitForState } from '../support/contacts-api';
 import { callEnded, callStarted } from '../support/calls';
 import { writeFixtureConfig } from '../support/fixture-config';
+import { ChatCustomer } from '../support/chat-customer';
 import { OperatorClient } from '../support/operator-client';
 import { startTestService, TEST_WEBHOOK_SECRET, TestService } from '../support/test-service';
 import { TwilioClient } from '../support/twilio-client';
@@ -16,11 +17,20 @@ const PUBLIC_BASE_URL = 'https://centralino.example.com';
 const TWILIO_TOKEN = randomBytes(16).toString('hex');
 const ACCOUNT_SID = `AC${randomBytes(16).toString('hex')}`;
 const COMPANY_NUMBER = '+390200000000';
+const CHAT_CALLER_ID = '+390200000099';
 const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', parseTagValue: false });
 
 /** The providers' front office with callbacks: two attempts, one second apart (short for the test). */
 const FIXTURE = writeFixtureConfig((config) => {
-  config.callbacks = { digit: '9', maxAttempts: 2, retryDelaySeconds: 1, ringSeconds: 10 };
+  config.callbacks = {
+    digit: '9',
+    maxAttempts: 2,
+    retryDelaySeconds: 1,
+    ringSeconds: 10,
+    // Chat customers are called back through Twilio, from this number.
+    provider: 'twilio',
+    fromNumber: CHAT_CALLER_ID,
+  };
 }, 'front-office.providers.yaml');
 
 function data<T>(ack: Ack<T>): T {
@@ -314,4 +324,57 @@ describe('callbacks keep their place and are retried per the policy (Twilio and 
     await postGenericWebhook(service.url, callEnded(started.callId));
     await waitForState(service.url, contactId, 'abandoned');
   }, 30_000);
+
+  it('chat: "call me back" with a number keeps the place of the chat, takes the voice slot and is called from the configured number', async () => {
+    const customer = await ChatCustomer.connect(service.url);
+    try {
+      await customer.start({ language: 'it' });
+      expect((await customer.say('ho un problema con la fattura')).ok).toBe(true);
+      const waiting = await customer.next('chat.status', (status) => status.state === 'waiting');
+      expect(waiting.canRequestCallback).toBe(true);
+      const contact = await service.running.app
+        .get(ContactRepository)
+        .findByExternalId('webchat', customer.conversationId);
+      const contactId = contact!.id;
+
+      // A number that cannot be called is refused with the reason; nothing changes.
+      const refused = await customer.send('chat.callback', { number: '12345' });
+      expect(refused).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
+      expect(JSON.stringify(refused)).toContain('E.164');
+      const asked = await customer.send<{ callback?: { number: string } }>('chat.callback', {
+        number: '+39 347 111 2233',
+      });
+      expect(asked).toMatchObject({
+        ok: true,
+        data: { state: 'waiting', callback: { number: '+39***233' } },
+      });
+      await customer.line((line) => line.text.includes('ti chiameremo al +39***233'));
+      // The customer closes the widget: the callback still waits at its place.
+      customer.close();
+      const later = await twilioCall('+393334000001');
+
+      await anna.available();
+      const offer = await acceptNext(contactId);
+      expect(offer.callback).toEqual({ number: '+39***233', attempt: 1 });
+      const placed = stub.requests.filter((request) => request.path === callsPath).length - 1;
+      const outbound = await outboundCall(placed);
+      expect(outbound).toMatchObject({ to: '+393471112233', from: CHAT_CALLER_ID });
+      // The chat took anna's voice slot: she is busy, nothing else is offered meanwhile.
+      expect(await anna.quietFor('offer', 1000)).toBe(true);
+      await outboundStatus(outbound.statusCallback!, outbound.sid, 'in-progress');
+      await waitForState(service.url, contactId, 'connected');
+      await outboundStatus(outbound.statusCallback!, outbound.sid, 'completed');
+      await waitForState(service.url, contactId, 'completed');
+
+      // Wrap-up of the voice slot, then the next call.
+      await anna.next('operator.state', (state) => state.state === 'available', 10_000);
+      const next = await anna.next('offer', () => true, 15_000);
+      expect(next.contactId).toBe(later.contactId);
+      data(await anna.send('offer.reject', { offerId: next.offerId }));
+      await twilio.post('/webhooks/twilio/voice/status', { ...later.call, CallStatus: 'completed' });
+      await waitForState(service.url, later.contactId, 'abandoned');
+    } finally {
+      customer.close();
+    }
+  }, 90_000);
 });

@@ -78,6 +78,12 @@ const PHRASES = {
     es: 'Hablar con una persona',
     ro: 'Vorbește cu o persoană',
   },
+  callback: {
+    it: 'Va bene: ti chiameremo al {number} appena sarà il tuo turno, senza perdere il posto in coda. Puoi anche chiudere la chat.',
+    en: 'All right: we will call you on {number} as soon as it is your turn, keeping your place in the queue. You may close the chat.',
+    es: 'De acuerdo: te llamaremos al {number} en cuanto sea tu turno, sin perder tu lugar en la cola. Puedes cerrar el chat.',
+    ro: 'În regulă: te vom suna la {number} imediat ce îți vine rândul, fără să-ți pierzi locul la coadă. Poți închide chatul.',
+  },
   minutes: {
     it: 'circa {n} minuti',
     en: 'about {n} minutes',

@@ -54,6 +54,8 @@ export class ChatPresenceService implements OnModuleInit {
     if (await this.presence.isPresent(conversationId)) return;
     const contact = await this.chats.contactOf(conversationId);
     if (!contact || FINAL_STATES.has(contact.state)) return;
+    // A customer who asked to be called back may close the widget: the phone call goes on.
+    if (contact.callback) return;
     if (contact.state === 'connected') {
       if (contact.operatorId) {
         await this.operatorConsoles.emit(contact.operatorId, 'chat.customer_left', { contactId: contact.id });

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Contact, DomainError, FINAL_STATES } from '@centralino/contacts';
+import { Contact, DomainError, FINAL_STATES, maskPhone } from '@centralino/contacts';
 import { FrontOfficeConfig } from '@centralino/config';
 import { IntakeResult, IntakeService } from '@centralino/intake';
 import {
@@ -11,7 +11,7 @@ import {
   OperatorRepository,
 } from '@centralino/persistence';
 import type { ChatLine, ChatStatus, QuickReply } from '@centralino/realtime/chat-events.contract';
-import { ContactFlowService, OperatorNotifier } from '@centralino/routing';
+import { CallbackService, ContactFlowService, OperatorNotifier } from '@centralino/routing';
 import { ChatRateLimiter } from './chat-rate-limiter.service';
 import { toChatLine, WEBCHAT_PROVIDER } from './chat-line';
 import { phrase, waitPhrase } from './chat-phrases';
@@ -45,6 +45,7 @@ export class ChatService {
     private readonly operatorConsoles: OperatorNotifier,
     private readonly resumeTokens: ResumeTokenService,
     private readonly rateLimiter: ChatRateLimiter,
+    private readonly callbacks: CallbackService,
   ) {}
 
   async start(input: { language?: string; name?: string }) {
@@ -154,6 +155,28 @@ export class ChatService {
     return this.status(await this.contactOf(conversationId));
   }
 
+  /**
+   * "Call me back" from the widget: the waiting chat keeps its place as a callback to `number` (docs/
+   * routing.md, "Callbacks"); the bot confirms and the status says so. Refused with a reason: a number
+   * that is not E.164, no callbacks here, a chat not waiting. Repeating it changes nothing.
+   */
+  async requestCallback(conversationId: string, number: string): Promise<ChatStatus> {
+    const contact = await this.contactOf(conversationId);
+    if (!contact) throw new DomainError('conflict', 'Say what you need first: then you can be called back');
+    const had = !!contact.callback;
+    const requested = await this.callbacks.request(contact.id, number, 'chat');
+    if (!had && requested.callback) {
+      const language = requested.language ?? this.frontOffice.data.company.defaultLanguage;
+      await this.say(
+        conversationId,
+        phrase('callback', language, { number: maskPhone(requested.callback.number) }),
+      );
+    }
+    const status = await this.status(requested);
+    await this.customers.emit(conversationId, 'chat.status', status);
+    return status;
+  }
+
   /** A bot line to the customer, stored in the transcript. */
   async say(
     conversationId: string,
@@ -205,7 +228,14 @@ export class ChatService {
       };
     }
     const position = await this.flow.position(contact);
-    return { state: 'waiting', position, estimatedWait: await this.flow.estimatedWait(contact, position) };
+    const waiting: ChatStatus = {
+      state: 'waiting',
+      position,
+      estimatedWait: await this.flow.estimatedWait(contact, position),
+    };
+    // A callback is waiting for its call (or being called, or between attempts): it is not on the line.
+    if (contact.callback) return { ...waiting, callback: { number: maskPhone(contact.callback.number) } };
+    return this.callbacks.canOffer(contact) ? { ...waiting, canRequestCallback: true } : waiting;
   }
 
   contactOf(conversationId: string): Promise<Contact | null> {

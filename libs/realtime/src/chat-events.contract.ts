@@ -49,6 +49,10 @@ export interface ChatStatus {
   canLeaveMessage?: boolean;
   /** Why a message is asked for: out of hours, or the queue is full or the wait too long. */
   messageReason?: 'out_of_hours' | 'overflow';
+  /** While waiting: the widget may offer "call me back" (`chat.callback`), keeping the place. */
+  canRequestCallback?: boolean;
+  /** A callback was requested: the number (masked) the customer will be called on when their turn comes. */
+  callback?: { number: string };
 }
 
 export interface CustomerServerEvents {
@@ -109,6 +113,11 @@ export const customerClientSchemas = {
       }),
     text: z.string().trim().min(1),
   }),
+  /**
+   * "Call me back" while waiting: the customer is called on `number` (E.164, checked by the server with
+   * a clear error) when their turn comes, keeping their place in the queue. Answered with the status.
+   */
+  'chat.callback': z.object({ number: z.string().trim().min(3).max(32) }),
 } as const;
 
 export type CustomerClientEvent = keyof typeof customerClientSchemas;

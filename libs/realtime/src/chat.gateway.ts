@@ -133,6 +133,13 @@ export class ChatGateway
     );
   }
 
+  @SubscribeMessage('chat.callback')
+  callback(@ConnectedSocket() socket: CustomerSocket, @MessageBody() body: unknown) {
+    return this.handle(socket, 'chat.callback', body, ({ number }) =>
+      this.chats.requestCallback(this.conversationOf(socket), number),
+    );
+  }
+
   @SubscribeMessage('chat.end')
   end(@ConnectedSocket() socket: CustomerSocket, @MessageBody() body: unknown) {
     return this.handle(socket, 'chat.end', body, () => this.chats.end(this.conversationOf(socket)));

@@ -13,6 +13,14 @@ export function callbackCallId(contactId: string, attempt: number): string {
   return `cb-${contactId}-${attempt}`;
 }
 
+/** The contact and attempt a `callbackCallId` names, or null for any other call id. */
+export function parseCallbackCallId(callId: string): { contactId: string; attempt: number } | null {
+  const match = /^cb-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})-([1-9][0-9]?)$/.exec(
+    callId,
+  );
+  return match ? { contactId: match[1]!, attempt: Number(match[2]) } : null;
+}
+
 export function callbackTimeoutJobId(contactId: string, attempt: number): string {
   return `callback-timeout.${contactId}.${attempt}`;
 }

@@ -208,7 +208,8 @@ export class ContactFlowService implements OnModuleInit {
       wrapUpSeconds,
       wrapUpEndsAt: Date.now() + wrapUpSeconds * 1000,
     });
-    if (capacityChannel(contact.channel) === 'chat') {
+    // A callback held the operator's voice slot, whatever channel it was asked from.
+    if (!contact.callback && capacityChannel(contact.channel) === 'chat') {
       const endsAt = wrapUpSeconds > 0 ? Date.now() + wrapUpSeconds * 1000 : null;
       if ((await this.operators.wrapUpChat(operatorId, contact.id, endsAt)) && endsAt !== null) {
         await this.queues.schedule(

@@ -20,10 +20,10 @@
   );
   const STORAGE_KEY = `centralino.chat.${options.server}`;
   const TEXT = {
-    it: { open: 'Scrivici', title: 'Chat', send: 'Invia', placeholder: 'Scrivi un messaggio…', end: 'Termina chat', restart: 'Nuova conversazione', typing: 'L’operatore sta scrivendo…', position: 'Sei {n}° in coda', wait: 'attesa stimata {low}–{high} min', talking: 'Stai parlando con {name}', ended: 'Conversazione terminata', read: 'Letto', offline: 'Connessione persa: riconnessione…', close: 'Riduci la chat', label: 'Il tuo messaggio', leaveClosed: 'Siamo chiusi: lasciaci un messaggio e ti ricontatteremo.', leaveBusy: 'Gli operatori sono tutti occupati: lasciaci un messaggio e ti ricontatteremo.', leaveName: 'Nome', leaveContact: 'Telefono o e-mail', leaveText: 'Il messaggio da lasciare', leaveSend: 'Invia il messaggio' },
-    en: { open: 'Chat with us', title: 'Chat', send: 'Send', placeholder: 'Write a message…', end: 'End chat', restart: 'New conversation', typing: 'The operator is typing…', position: 'You are number {n} in the queue', wait: 'estimated wait {low}–{high} min', talking: 'You are talking with {name}', ended: 'Conversation ended', read: 'Read', offline: 'Connection lost: reconnecting…', close: 'Minimise the chat', label: 'Your message', leaveClosed: 'We are closed: leave us a message and we will get back to you.', leaveBusy: 'All our operators are busy: leave us a message and we will get back to you.', leaveName: 'Name', leaveContact: 'Phone or e-mail', leaveText: 'The message to leave', leaveSend: 'Send the message' },
-    es: { open: 'Escríbenos', title: 'Chat', send: 'Enviar', placeholder: 'Escribe un mensaje…', end: 'Terminar chat', restart: 'Nueva conversación', typing: 'El operador está escribiendo…', position: 'Eres el número {n} en la cola', wait: 'espera estimada {low}–{high} min', talking: 'Estás hablando con {name}', ended: 'Conversación terminada', read: 'Leído', offline: 'Conexión perdida: reconectando…', close: 'Minimizar el chat', label: 'Tu mensaje', leaveClosed: 'Estamos cerrados: déjanos un mensaje y te responderemos.', leaveBusy: 'Todos los operadores están ocupados: déjanos un mensaje y te responderemos.', leaveName: 'Nombre', leaveContact: 'Teléfono o e-mail', leaveText: 'El mensaje que dejas', leaveSend: 'Enviar el mensaje' },
-    ro: { open: 'Scrie-ne', title: 'Chat', send: 'Trimite', placeholder: 'Scrie un mesaj…', end: 'Încheie chatul', restart: 'Conversație nouă', typing: 'Operatorul scrie…', position: 'Ești al {n}-lea la coadă', wait: 'timp estimat {low}–{high} min', talking: 'Vorbești cu {name}', ended: 'Conversație încheiată', read: 'Citit', offline: 'Conexiune pierdută: reconectare…', close: 'Minimizează chatul', label: 'Mesajul tău', leaveClosed: 'Suntem închiși: lasă-ne un mesaj și revenim noi.', leaveBusy: 'Toți operatorii sunt ocupați: lasă-ne un mesaj și revenim noi.', leaveName: 'Nume', leaveContact: 'Telefon sau e-mail', leaveText: 'Mesajul de lăsat', leaveSend: 'Trimite mesajul' },
+    it: { open: 'Scrivici', title: 'Chat', send: 'Invia', placeholder: 'Scrivi un messaggio…', end: 'Termina chat', restart: 'Nuova conversazione', typing: 'L’operatore sta scrivendo…', position: 'Sei {n}° in coda', wait: 'attesa stimata {low}–{high} min', talking: 'Stai parlando con {name}', ended: 'Conversazione terminata', read: 'Letto', offline: 'Connessione persa: riconnessione…', close: 'Riduci la chat', label: 'Il tuo messaggio', leaveClosed: 'Siamo chiusi: lasciaci un messaggio e ti ricontatteremo.', leaveBusy: 'Gli operatori sono tutti occupati: lasciaci un messaggio e ti ricontatteremo.', leaveName: 'Nome', leaveContact: 'Telefono o e-mail', leaveText: 'Il messaggio da lasciare', leaveSend: 'Invia il messaggio', callMe: 'Richiamami', callNumber: 'Il tuo numero di telefono', callSend: 'Chiamatemi', callback: 'Ti richiameremo al {number} senza perdere il posto' },
+    en: { open: 'Chat with us', title: 'Chat', send: 'Send', placeholder: 'Write a message…', end: 'End chat', restart: 'New conversation', typing: 'The operator is typing…', position: 'You are number {n} in the queue', wait: 'estimated wait {low}–{high} min', talking: 'You are talking with {name}', ended: 'Conversation ended', read: 'Read', offline: 'Connection lost: reconnecting…', close: 'Minimise the chat', label: 'Your message', leaveClosed: 'We are closed: leave us a message and we will get back to you.', leaveBusy: 'All our operators are busy: leave us a message and we will get back to you.', leaveName: 'Name', leaveContact: 'Phone or e-mail', leaveText: 'The message to leave', leaveSend: 'Send the message', callMe: 'Call me back', callNumber: 'Your phone number', callSend: 'Call me', callback: 'We will call you on {number}, keeping your place' },
+    es: { open: 'Escríbenos', title: 'Chat', send: 'Enviar', placeholder: 'Escribe un mensaje…', end: 'Terminar chat', restart: 'Nueva conversación', typing: 'El operador está escribiendo…', position: 'Eres el número {n} en la cola', wait: 'espera estimada {low}–{high} min', talking: 'Estás hablando con {name}', ended: 'Conversación terminada', read: 'Leído', offline: 'Conexión perdida: reconectando…', close: 'Minimizar el chat', label: 'Tu mensaje', leaveClosed: 'Estamos cerrados: déjanos un mensaje y te responderemos.', leaveBusy: 'Todos los operadores están ocupados: déjanos un mensaje y te responderemos.', leaveName: 'Nombre', leaveContact: 'Teléfono o e-mail', leaveText: 'El mensaje que dejas', leaveSend: 'Enviar el mensaje', callMe: 'Llámame', callNumber: 'Tu número de teléfono', callSend: 'Llamadme', callback: 'Te llamaremos al {number} sin perder tu lugar' },
+    ro: { open: 'Scrie-ne', title: 'Chat', send: 'Trimite', placeholder: 'Scrie un mesaj…', end: 'Încheie chatul', restart: 'Conversație nouă', typing: 'Operatorul scrie…', position: 'Ești al {n}-lea la coadă', wait: 'timp estimat {low}–{high} min', talking: 'Vorbești cu {name}', ended: 'Conversație încheiată', read: 'Citit', offline: 'Conexiune pierdută: reconectare…', close: 'Minimizează chatul', label: 'Mesajul tău', leaveClosed: 'Suntem închiși: lasă-ne un mesaj și revenim noi.', leaveBusy: 'Toți operatorii sunt ocupați: lasă-ne un mesaj și revenim noi.', leaveName: 'Nume', leaveContact: 'Telefon sau e-mail', leaveText: 'Mesajul de lăsat', leaveSend: 'Trimite mesajul', callMe: 'Sună-mă', callNumber: 'Numărul tău de telefon', callSend: 'Sunați-mă', callback: 'Te vom suna la {number}, fără să-ți pierzi locul' },
   };
   const t = (key, values = {}) =>
     (TEXT[options.language] || TEXT.en)[key].replace(/\{(\w+)\}/g, (match, name) => (name in values ? values[name] : match));
@@ -117,7 +117,25 @@
   restartButton.type = 'button';
   restartButton.hidden = true;
   footer.append(endButton, restartButton);
-  panel.append(header, status, transcript, replies, typing, notice, form, leaveForm, footer);
+  // "Call me back" (docs/chat.md): offered while waiting, when the server says a callback is possible.
+  const callMe = el('button', 'cw-callme', t('callMe'));
+  callMe.type = 'button';
+  callMe.hidden = true;
+  const callForm = el('form', 'cw-callback');
+  callForm.hidden = true;
+  const callLabel = el('label', 'cw-hidden', t('callNumber'));
+  callLabel.htmlFor = 'centralino-chat-callback';
+  const callInput = el('input', 'cw-input');
+  callInput.id = 'centralino-chat-callback';
+  callInput.type = 'tel';
+  callInput.autocomplete = 'tel';
+  callInput.placeholder = '+39 …';
+  callInput.maxLength = 32;
+  const callSend = el('button', 'cw-send', t('callSend'));
+  callSend.type = 'submit';
+  callForm.append(callLabel, callInput, callSend);
+  footer.prepend(callMe);
+  panel.append(header, status, transcript, replies, typing, notice, form, leaveForm, callForm, footer);
   root.append(panel, launcher);
   document.body.append(root);
 
@@ -170,6 +188,9 @@
           high: Math.max(1, Math.round(next.estimatedWait.high / 60)),
         })}`;
       }
+      if (next.callback) text = t('callback', { number: next.callback.number });
+    } else if (next.state === 'waiting' && next.callback) {
+      text = t('callback', { number: next.callback.number });
     } else if (next.state === 'talking') text = t('talking', { name: next.operatorName || '' });
     else if (next.state === 'ended') text = t('ended');
     const leaving = next.state === 'message';
@@ -182,6 +203,8 @@
     sendButton.disabled = ended;
     endButton.hidden = ended;
     restartButton.hidden = !ended;
+    callMe.hidden = !(next.state === 'waiting' && next.canRequestCallback);
+    if (callMe.hidden) callForm.hidden = true;
     if (ended) showReplies([]);
   }
 
@@ -218,6 +241,14 @@
       showNotice(ack.error.message);
       if (!reply) input.value = text;
     }
+  }
+
+  async function requestCallback(number) {
+    const ack = await emit('chat.callback', { number });
+    if (!ack.ok) return showNotice(ack.error.message);
+    showNotice('');
+    callForm.hidden = true;
+    showStatus(ack.data);
   }
 
   // ---- connection ------------------------------------------------------------------------------------
@@ -319,6 +350,14 @@
     if (ended || typingSent === !!input.value || !socket?.connected) return;
     typingSent = !!input.value;
     socket.emit('chat.typing', { typing: typingSent }, () => undefined);
+  });
+  callMe.addEventListener('click', () => {
+    callForm.hidden = !callForm.hidden;
+    if (!callForm.hidden) callInput.focus();
+  });
+  callForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    void requestCallback(callInput.value.trim());
   });
   endButton.addEventListener('click', () => void emit('chat.end', {}).then((ack) => ack.ok && showStatus(ack.data)));
   restartButton.addEventListener('click', () => {

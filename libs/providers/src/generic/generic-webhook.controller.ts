@@ -6,6 +6,7 @@ import { DomainError } from '@centralino/contacts';
 import { IntakeResult, IntakeService } from '@centralino/intake';
 import { MetricsService } from '@centralino/observability';
 import { ContactRepository } from '@centralino/persistence';
+import { parseCallbackCallId } from '@centralino/routing';
 import { MessageField } from '../call-flow/call-actions';
 import { CallFlow } from '../call-flow/call-flow.service';
 import { CallInputEvent, genericWebhookSchema } from './generic-webhook.dto';
@@ -41,6 +42,9 @@ export class GenericWebhookController {
     }
     const event = genericWebhookSchema.parse(request.body);
     if (event.type === 'call.ended') {
+      // The outbound call of a chat's callback: the contact is known by the chat, the call by its id.
+      const chatCallback = await this.chatCallback(event.callId);
+      if (chatCallback) return this.callbackReport(event.id, chatCallback, event.reason);
       // Unknown calls are a 404 here (the gateway is ours to fix), unlike the providers' silent 200.
       if (!(await this.flow.findContact(GENERIC_PROVIDER, event.callId))) {
         throw new DomainError('unknown_call', `No contact for call ${event.callId}`);
@@ -136,8 +140,44 @@ export class GenericWebhookController {
     };
   }
 
+  /**
+   * A callback's outbound call placed for a contact of another channel (a chat): its id names the
+   * contact and the attempt (`cb-<contactId>-<attempt>`). Null for any other call.
+   */
+  private async chatCallback(callId: string) {
+    const named = parseCallbackCallId(callId);
+    if (!named || (await this.flow.findContact(GENERIC_PROVIDER, callId))) return null;
+    const contact = await this.contacts.findById(named.contactId);
+    return contact?.callback && contact.channel !== 'voice' ? { contact, attempt: named.attempt } : null;
+  }
+
+  /** An outcome of a chat callback's outbound call, recorded once per event. */
+  private async callbackReport(
+    eventId: string,
+    { contact, attempt }: NonNullable<Awaited<ReturnType<GenericWebhookController['chatCallback']>>>,
+    status: string,
+  ) {
+    const first = await this.contacts.recordReceipt(
+      { provider: GENERIC_PROVIDER, eventKey: eventId, response: { contactId: contact.id } },
+      contact.id,
+    );
+    const now = first ? await this.flow.callbackStatus(contact.id, attempt, status) : contact;
+    return {
+      contactId: contact.id,
+      state: now?.state ?? contact.state,
+      queue: contact.problemType,
+      language: contact.language,
+      position: null,
+      estimatedWait: null,
+      duplicate: !first,
+      actions: [],
+    };
+  }
+
   /** The customer answered a callback's outbound call: the contact is connected to its operator. */
   private async callbackAnswered(eventId: string, callId: string) {
+    const chatCallback = await this.chatCallback(callId);
+    if (chatCallback) return this.callbackReport(eventId, chatCallback, 'answered');
     const contact = await this.flow.findContact(GENERIC_PROVIDER, callId);
     if (!contact?.callback) throw new DomainError('unknown_call', `No callback for call ${callId}`);
     const first = await this.contacts.recordReceipt(
