@@ -43,7 +43,8 @@ describe('triage through the generic webhook', () => {
 
   beforeAll(async () => {
     service = await startTestService('pglite', { FRONT_OFFICE_CONFIG: TRIAGE_FRONT_OFFICE });
-  });
+    // Start-up trains the sample taxonomy (~1,700 examples): allow for a loaded 2-core machine.
+  }, 120_000);
 
   afterEach(async () => {
     while (clients.length) {

@@ -110,6 +110,21 @@ describe('TriageService', () => {
     expect(decision).toMatchObject({ kind: 'queue', problemType: 'billing', language: 'it' });
   });
 
+  it('reads what follows a greeting: the greeting neither decides nor adds confidence', () => {
+    const alone = triage.classify({ text: 'ho un problema', canClarify: true, clarificationsAsked: 2 });
+    const afterGreetings = triage.classify({
+      text: 'ho un problema',
+      earlierText: ['salve, buongiorno', 'ehm, allora, sì'],
+      canClarify: true,
+      clarificationsAsked: 2,
+    });
+    expect(afterGreetings).toMatchObject({ kind: 'queue', problemType: 'reception', source: 'fallback' });
+    expect(afterGreetings.confidence).toBe(alone.confidence);
+    const greeted = triage.classify({ text: 'Salve, buongiorno, il pacco non è ancora arrivato' });
+    expect(greeted).toMatchObject({ kind: 'queue', problemType: 'orders' });
+    expect(greeted.confidence).toBe(triage.classify({ text: 'il pacco non è ancora arrivato' }).confidence);
+  });
+
   it('follows the configured threshold and number of questions', () => {
     const lenient = new TriageService(withTriage(sample, { confidenceThreshold: 0, maxClarifications: 2 }));
     expect(lenient.classify({ text: 'ho un problema', canClarify: true }).kind).toBe('queue');

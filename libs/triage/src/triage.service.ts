@@ -223,7 +223,13 @@ export class TriageService {
     // The latest answer alone, or together with what the caller said before when that is clearer.
     let verdict = this.read(text);
     if (earlier.length > 0 && !this.confident(verdict)) {
-      const combined = this.read([...earlier, text].join('. ').slice(-MAX_TEXT));
+      const combined = this.read(
+        [...earlier, text]
+          .map((t) => this.withoutGreeting(t))
+          .filter((t) => t !== '')
+          .join('. ')
+          .slice(-MAX_TEXT),
+      );
       if ((combined.classification?.confidence ?? -1) > (verdict.classification?.confidence ?? -1))
         verdict = combined;
     }
@@ -333,6 +339,13 @@ export class TriageService {
     return this.safely(() => this.detector.detect(text).language, null);
   }
 
+  /** The utterance without the greetings and filler words it starts with ("" when that is all). */
+  private withoutGreeting(text: string): string {
+    const tokens = this.normalizer.tokens(text);
+    const first = tokens.findIndex((t) => !SMALL_TALK.has(t));
+    return first < 0 ? '' : tokens.slice(first).join(' ');
+  }
+
   private read(text: string): TextVerdict {
     if (text.trim() === '') return { classification: null, why: 'nothing said or pressed' };
     const tokens = this.normalizer.tokens(text).filter((t) => TextNormalizer.hasLetters(t));
@@ -340,7 +353,11 @@ export class TriageService {
     if (tokens.every((t) => SMALL_TALK.has(t)))
       return { classification: null, why: 'only a greeting, no request' };
     if (!this.classifier) return { classification: null, why: 'no triage examples configured' };
-    const classification = this.safely(() => this.classifier!.classify(text), null);
+    // A greeting in front ("salve, buongiorno, ...") says nothing about the problem but its character
+    // n-grams still pull (salve ~ salvo): the classifier reads what follows it.
+    const first = tokens.findIndex((t) => !SMALL_TALK.has(t));
+    const request = first > 0 ? tokens.slice(first).join(' ') : text;
+    const classification = this.safely(() => this.classifier!.classify(request), null);
     if (!classification || classification.empty)
       return { classification: null, why: 'no known words in what was said' };
     return { classification, why: '' };
