@@ -1,6 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { GenericSignatureVerifier } from '@centralino/intake';
 import { ContactRepository } from '@centralino/persistence';
+import { QueueRegistry, TIMERS_QUEUE } from '@centralino/queueing';
+import { maxWaitJobId } from '@centralino/routing';
 import { ContactView, getContact, waitForState } from '../support/contacts-api';
 import { callEnded, callStarted } from '../support/calls';
 import { writeFixtureConfig } from '../support/fixture-config';
@@ -56,6 +58,7 @@ const FIXTURE = writeFixtureConfig((config) => {
     digit: '3',
     businessHours: CLOSED_UNTIL_AFTER_TOMORROW,
   });
+  config.callbacks = { digit: '9', maxAttempts: 2, retryDelaySeconds: 1, ringSeconds: 10 };
   config.directory = [{ id: 'accounting', kind: 'department', name: 'Contabilità' }];
   config.backOffice = {
     departments: { accounting: { members: ['anna'] }, reception: { members: ['anna'] } },
@@ -84,6 +87,7 @@ describe('queue rules: out of hours, maximum length and maximum wait, enforced a
       TWILIO_AUTH_TOKEN: TWILIO_TOKEN,
       TWILIO_ACCOUNT_SID: `AC${randomBytes(16).toString('hex')}`,
       TWILIO_API_BASE_URL: stub.url,
+      GENERIC_ACTIONS_URL: `${stub.url}/gateway/actions`,
     });
     twilio = new TwilioClient(service.url, PUBLIC_BASE_URL, TWILIO_TOKEN);
     annaToken = (await OperatorClient.login(service.url, 'anna')).token;
@@ -328,5 +332,34 @@ describe('queue rules: out of hours, maximum length and maximum wait, enforced a
     expect((await inbox('reception')).filter((message) => message.contactId === contactId)).toMatchObject([
       { source: 'overflow', caller: { name: 'Sara' }, text: 'richiamatemi' },
     ]);
+  });
+
+  it('a callback keeps its place: the maximum wait does not divert it', async () => {
+    const started = callStarted({ digits: '0', from: '+393331117777' });
+    const reply = await postGenericWebhook(service.url, started);
+    expect(reply.body).toMatchObject({ state: 'queued', queue: 'reception' });
+    const contactId = reply.body.contactId as string;
+    const pressed = await postGenericWebhook(service.url, {
+      id: `evt_${randomUUID()}`,
+      type: 'call.input',
+      callId: started.callId,
+      digits: '9',
+    });
+    expect(pressed.body).toMatchObject({ state: 'queued', callback: { attempts: 0 } });
+    await postGenericWebhook(service.url, callEnded(started.callId));
+
+    // Until the max-wait timer of the contact has run (its job is removed once handled).
+    const timers = service.running.app
+      .get(QueueRegistry)
+      .all()
+      .find((queue) => queue.name === TIMERS_QUEUE)!;
+    const deadline = Date.now() + 15_000;
+    while (await timers.getJob(maxWaitJobId(contactId, 'reception'))) {
+      expect(Date.now()).toBeLessThan(deadline);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const contact = await getContact(service.url, contactId);
+    expect(contact).toMatchObject({ state: 'queued', problemType: 'reception' });
+    expect(contact.events.some((event) => event.type === 'messaging')).toBe(false);
   });
 });

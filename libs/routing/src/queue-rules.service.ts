@@ -68,7 +68,9 @@ export class QueueRulesService implements OnModuleInit {
   async admitIfMissing(contact: Contact): Promise<boolean> {
     if (contact.state !== 'queued' || !contact.problemType) return false;
     if (await this.queues.waitingLine(contact.problemType).getJob(contact.id)) return false;
-    await this.admit(contact);
+    // A callback was admitted long ago and keeps its place: it only needs its job back.
+    if (contact.callback) await this.flow.ensureWaiting(contact);
+    else await this.admit(contact);
     return true;
   }
 
@@ -80,7 +82,7 @@ export class QueueRulesService implements OnModuleInit {
   /**
    * The `queue.max-wait` timer: a contact still waiting in `queue` leaves it by its `overflow`. One that
    * is being offered right now is checked again after the offer's time (a missed or rejected offer puts
-   * it back); one that was answered, moved or ended is left alone.
+   * it back); one that was answered, moved or ended, or that is a callback, is left alone.
    */
   private async maxWaitReached(contactId: string, queue: string): Promise<void> {
     const contact = await this.contacts.findById(contactId);
