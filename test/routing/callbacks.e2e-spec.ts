@@ -190,9 +190,15 @@ describe('callbacks keep their place and are retried per the policy (Twilio and 
     expect(outbound.events).toEqual(expect.arrayContaining(['answered', 'completed']));
     expect((await getContact(service.url, asker.contactId)).state).toBe('calling_back');
 
+    // The accept's acknowledgement showed it being called; the answer shows it connected.
+    await anna.next(
+      'contact.connected',
+      (c) => c.contactId === asker.contactId && c.state === 'calling_back',
+    );
     await outboundStatus(outbound.statusCallback!, outbound.sid, 'in-progress');
     const connected = await waitForState(service.url, asker.contactId, 'connected');
     expect(connected.connectedAt).not.toBeNull();
+    await anna.next('contact.connected', (c) => c.contactId === asker.contactId && c.state === 'connected');
     await outboundStatus(outbound.statusCallback!, outbound.sid, 'completed');
     const completed = await waitForState(service.url, asker.contactId, 'completed');
     // A repeated report changes nothing.

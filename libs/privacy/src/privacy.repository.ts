@@ -65,7 +65,9 @@ export class PrivacyRepository {
     return this.database.transaction(async (manager) => {
       const ids = await idsOf(
         manager,
-        `SELECT id FROM contacts WHERE from_address = $1 AND state = ANY($2) AND erased_at IS NULL`,
+        // A chat customer called back is found by the number they gave too.
+        `SELECT id FROM contacts WHERE (from_address = $1 OR callback->>'number' = $1)
+           AND state = ANY($2) AND erased_at IS NULL`,
         [address, FINAL],
       );
       const [{ active }] = (await manager.query(
@@ -157,7 +159,8 @@ export class PrivacyRepository {
     counts.contacts = await affected(
       manager,
       `UPDATE contacts SET from_address = $2, erased_at = $3,
-         triage = CASE WHEN triage IS NULL THEN NULL ELSE ${keepFields('triage', '$4')} END
+         triage = CASE WHEN triage IS NULL THEN NULL ELSE ${keepFields('triage', '$4')} END,
+         callback = CASE WHEN callback IS NULL THEN NULL ELSE callback - 'number' END
        WHERE id = ANY($1::uuid[]) RETURNING id`,
       [contactIds, ERASED_ADDRESS, now, KEPT_TRIAGE_FIELDS],
     );

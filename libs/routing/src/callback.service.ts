@@ -4,9 +4,11 @@ import { FrontOfficeConfig } from '@centralino/config';
 import { ContactRepository } from '@centralino/persistence';
 import { QueueRegistry, TimerHandlerRegistry } from '@centralino/queueing';
 import { callbackTimeoutJobId, CallbackDialer } from './callback-dialer.service';
+import { ConsoleViewService } from './console-view.service';
 import { ContactFlowService } from './contact-flow.service';
 import { DispatchSignal } from './dispatch-signal.service';
 import { callbackNumber, classifyCallbackStatus, nextCallbackStep } from './domain/callback-policy';
+import { OperatorNotifier } from './operator-notifier';
 
 export function callbackRetryJobId(contactId: string, attempt: number): string {
   return `callback-retry.${contactId}.${attempt}`;
@@ -32,6 +34,8 @@ export class CallbackService implements OnModuleInit {
     private readonly dialer: CallbackDialer,
     private readonly signal: DispatchSignal,
     private readonly frontOffice: FrontOfficeConfig,
+    private readonly notifier: OperatorNotifier,
+    private readonly views: ConsoleViewService,
   ) {}
 
   onModuleInit(): void {
@@ -143,6 +147,14 @@ export class CallbackService implements OnModuleInit {
     );
     if (connected) {
       await this.queues.cancel(callbackTimeoutJobId(contact.id, contact.callback!.attempts));
+      // The console shows the customer on the line: its actions (complete, transfer...) apply now.
+      if (connected.operatorId) {
+        await this.notifier.emit(
+          connected.operatorId,
+          'contact.connected',
+          await this.views.current(connected),
+        );
+      }
       this.logger.log({ correlationId: contact.id, contactId: contact.id }, 'Callback answered');
     }
     return connected;

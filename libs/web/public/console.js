@@ -176,7 +176,13 @@ function renderOffer() {
     return;
   }
   ui.offer.dataset.offerId = offer.offerId;
-  ui.offerTitle.textContent = offer.channel === 'chat' ? 'Incoming chat' : 'Incoming call';
+  // A callback: accepting makes the service call the customer and put them through to this console.
+  ui.offerTitle.textContent = offer.callback
+    ? `Callback to ${offer.callback.number}${offer.callback.attempt > 1 ? ` (attempt ${offer.callback.attempt})` : ''}`
+    : offer.channel === 'chat'
+      ? 'Incoming chat'
+      : 'Incoming call';
+  ui.offer.dataset.callback = offer.callback ? 'true' : '';
   const more = view.offers.length - 1;
   ui.offerMore.hidden = more === 0;
   ui.offerMore.textContent = more === 1 ? '1 more offer waiting' : `${more} more offers waiting`;
@@ -321,7 +327,8 @@ function contactFromPayload(contact) {
   const same = view.contact?.contactId === contact.contactId ? view.contact : null;
   return {
     contactId: contact.contactId,
-    status: 'Connected',
+    // A callback accepted: the service is calling the customer; the actions apply once they answer.
+    status: contact.state === 'calling_back' ? 'Calling back…' : 'Connected',
     caller: contact.caller,
     channel: contact.channel,
     language: contact.language,
