@@ -18,6 +18,7 @@ const TWILIO_TOKEN = randomBytes(16).toString('hex');
 const ACCOUNT_SID = `AC${randomBytes(16).toString('hex')}`;
 const COMPANY_NUMBER = '+390200000000';
 const CHAT_CALLER_ID = '+390200000099';
+const REFUSED_NUMBER = '393335000001';
 const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', parseTagValue: false });
 
 /** The providers' front office with callbacks: two attempts, one second apart (short for the test). */
@@ -50,6 +51,13 @@ describe('callbacks keep their place and are retried per the policy (Twilio and 
 
   beforeAll(async () => {
     stub = await new RestStub((request) => {
+      // Twilio refuses to call this number (as for a number it cannot dial: 400 with code 21217).
+      if (request.method === 'POST' && request.path === callsPath && request.body.includes(REFUSED_NUMBER)) {
+        return {
+          status: 400,
+          body: { code: 21217, message: 'Phone number is not a valid phone number', status: 400 },
+        };
+      }
       if (request.method === 'POST' && request.path === callsPath) {
         const sid = `CA${randomBytes(16).toString('hex')}`;
         outboundSids.push(sid);
@@ -383,4 +391,26 @@ describe('callbacks keep their place and are retried per the policy (Twilio and 
       customer.close();
     }
   }, 90_000);
+
+  it('a callback the provider refuses to place counts as an attempt not reached: retried, then callback_failed', async () => {
+    const asker = await twilioCall(`+${REFUSED_NUMBER}`);
+    await askForCallback(asker.call);
+    await anna.available();
+    await acceptNext(asker.contactId);
+    // Refused at once: anna is freed (wrap-up) and the callback waits out its retry delay.
+    const ended = await anna.next('contact.ended', (payload) => payload.contactId === asker.contactId);
+    expect(ended.state).toBe('callback_pending');
+    await anna.next('operator.state', (state) => state.state === 'available', 10_000);
+    const again = await acceptNext(asker.contactId);
+    expect(again.callback).toMatchObject({ attempt: 2 });
+    const failed = await waitForState(service.url, asker.contactId, 'callback_failed');
+    expect(failed.events.find((event) => event.type === 'callback_failed')?.data).toMatchObject({
+      status: 'failed',
+      attempts: 2,
+    });
+    const refused = stub.requests.filter(
+      (request) => request.path === callsPath && request.body.includes(REFUSED_NUMBER),
+    );
+    expect(refused).toHaveLength(2);
+  }, 60_000);
 });
