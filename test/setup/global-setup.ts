@@ -1,9 +1,12 @@
 import { existsSync } from 'node:fs';
 import { EmbeddedRedisServer } from '../../libs/redis/src/embedded-redis-server';
+import { PgliteTemplate } from '../../libs/testing/src/pglite-template';
 import { PrivatePostgres } from '../../libs/testing/src/private-postgres';
 
 declare global {
-  var __centralinoTestServers: { redis?: EmbeddedRedisServer; postgres?: PrivatePostgres } | undefined;
+  var __centralinoTestServers:
+    | { redis?: EmbeddedRedisServer; postgres?: PrivatePostgres; pgliteTemplate?: PgliteTemplate }
+    | undefined;
 }
 
 /**
@@ -37,5 +40,10 @@ export default async function globalSetup(): Promise<void> {
     }
     servers.postgres = new PrivatePostgres();
     process.env.CENTRALINO_TEST_DATABASE_URL = await servers.postgres.start();
+  }
+  // Every embedded test database starts from one initialised cluster (initdb once, not once per file).
+  if (!process.env.CENTRALINO_TEST_PGLITE_TEMPLATE) {
+    servers.pgliteTemplate = new PgliteTemplate();
+    process.env.CENTRALINO_TEST_PGLITE_TEMPLATE = await servers.pgliteTemplate.create();
   }
 }

@@ -78,6 +78,9 @@ export async function startTestService(
     RATE_LIMIT_LOGIN_PER_MINUTE: '100000',
     LOGIN_FAILURES_PER_USER_IP: '100000',
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+    ...(process.env.CENTRALINO_TEST_PGLITE_TEMPLATE
+      ? { PGLITE_TEMPLATE: process.env.CENTRALINO_TEST_PGLITE_TEMPLATE }
+      : {}),
     ...env,
   };
   const running = await startCentralino(fullEnv);

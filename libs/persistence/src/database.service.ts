@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { join } from 'node:path';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { DataSource, DataSourceOptions, EntityManager } from 'typeorm';
 import { PGliteDriver } from 'typeorm-pglite';
 import { AppConfig } from '@centralino/config';
@@ -38,7 +38,15 @@ export class DatabaseService implements OnModuleInit, OnApplicationShutdown {
     } else {
       const dataDir = join(config.dataDir, 'pglite');
       mkdirSync(dataDir, { recursive: true });
-      options = { type: 'postgres', driver: new PGliteDriver({ dataDir }).driver, ...common };
+      // A new database from the template skips initdb; an existing one (PG_VERSION) is opened as it is.
+      const template = config.env.PGLITE_TEMPLATE;
+      const fresh = !existsSync(join(dataDir, 'PG_VERSION'));
+      const loadDataDir = template && fresh ? new Blob([readFileSync(template)]) : undefined;
+      options = {
+        type: 'postgres',
+        driver: new PGliteDriver({ dataDir, ...(loadDataDir ? { loadDataDir } : {}) }).driver,
+        ...common,
+      };
     }
     this.dataSource = new DataSource(options);
   }

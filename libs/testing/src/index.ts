@@ -1,1 +1,2 @@
 export * from './private-postgres';
+export * from './pglite-template';
