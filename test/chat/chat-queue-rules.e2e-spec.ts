@@ -139,7 +139,7 @@ describe('web chat and the queue rules: closed notice, leave-a-message form, max
     expect(contact.events.at(-1)!.data).toMatchObject({ source: 'out_of_hours', recipientId: 'accounting' });
   });
 
-  it('a waiting chat that waits too long is moved to the form by the timer and told within a tick', async () => {
+  it('a waiting chat that waits too long is moved to the form by the timer, the bot telling why', async () => {
     const sara = await customer();
     await sara.say('buongiorno');
     const question = await sara.line((line) => !!line.options?.length);
@@ -147,6 +147,7 @@ describe('web chat and the queue rules: closed notice, leave-a-message form, max
     await sara.say('Parla con una persona', { reply: 'person' });
     await sara.next('chat.status', (status) => status.state === 'waiting');
     const moved = await sara.next('chat.status', (status) => status.state === 'message', 15_000);
+    await sara.line((line) => line.text.startsWith('Tutti i nostri operatori sono occupati.'), 1_000);
     expect(moved).toMatchObject({ canLeaveMessage: true, messageReason: 'overflow' });
     const done = await sara.send<ChatStatus>('chat.leave-message', {
       name: 'Sara',

@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { GenericSignatureVerifier } from '@centralino/intake';
 import { ContactRepository } from '@centralino/persistence';
 import { QueueRegistry, TIMERS_QUEUE } from '@centralino/queueing';
@@ -8,12 +8,17 @@ import { callEnded, callStarted } from '../support/calls';
 import { writeFixtureConfig } from '../support/fixture-config';
 import { OperatorClient } from '../support/operator-client';
 import { startTestService, TEST_WEBHOOK_SECRET, TestService } from '../support/test-service';
+import { TelnyxClient } from '../support/telnyx-client';
 import { TwilioClient } from '../support/twilio-client';
+import { VonageClient } from '../support/vonage-client';
 import { postGenericWebhook } from '../support/webhook-client';
 import { RestStub } from '../providers/rest-stub';
 
 const PUBLIC_BASE_URL = 'https://centralino.example.com';
 const TWILIO_TOKEN = randomBytes(16).toString('hex');
+const VONAGE_SECRET = randomBytes(24).toString('hex');
+const VONAGE_APPLICATION_ID = randomUUID();
+const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const ROME = 'Europe/Rome';
 
 /** The local date in Rome `days` from now, YYYY-MM-DD. */
@@ -77,10 +82,13 @@ describe('queue rules: out of hours, maximum length and maximum wait, enforced a
   let service: TestService;
   let stub: RestStub;
   let twilio: TwilioClient;
+  let vonage: VonageClient;
+  let telnyx: TelnyxClient;
   let annaToken: string;
 
   beforeAll(async () => {
     stub = await new RestStub().start();
+    telnyx = new TelnyxClient('', stub.requests);
     service = await startTestService('pglite', {
       FRONT_OFFICE_CONFIG: FIXTURE,
       PUBLIC_BASE_URL,
@@ -88,8 +96,20 @@ describe('queue rules: out of hours, maximum length and maximum wait, enforced a
       TWILIO_ACCOUNT_SID: `AC${randomBytes(16).toString('hex')}`,
       TWILIO_API_BASE_URL: stub.url,
       GENERIC_ACTIONS_URL: `${stub.url}/gateway/actions`,
+      VONAGE_SIGNATURE_SECRET: VONAGE_SECRET,
+      VONAGE_APPLICATION_ID,
+      VONAGE_PRIVATE_KEY: privateKey
+        .export({ type: 'pkcs8', format: 'pem' })
+        .toString()
+        .replace(/\n/g, '\\n'),
+      VONAGE_API_BASE_URL: stub.url,
+      TELNYX_PUBLIC_KEY: telnyx.publicKey,
+      TELNYX_API_KEY: `KEY${randomBytes(8).toString('hex')}`,
+      TELNYX_API_BASE_URL: `${stub.url}/v2`,
     });
+    telnyx.serviceUrl = service.url;
     twilio = new TwilioClient(service.url, PUBLIC_BASE_URL, TWILIO_TOKEN);
+    vonage = new VonageClient(service.url, VONAGE_SECRET, VONAGE_APPLICATION_ID);
     annaToken = (await OperatorClient.login(service.url, 'anna')).token;
   }, 90_000);
 
@@ -136,6 +156,17 @@ describe('queue rules: out of hours, maximum length and maximum wait, enforced a
   }
 
   const FINAL = ['completed', 'abandoned', 'message_taken', 'overflowed', 'failed', 'transferred', 'closed'];
+
+  /** Polls until `find` returns something (asynchronous pushes), at most 10 s. */
+  async function eventually<T>(find: () => T | undefined): Promise<T> {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const found = find();
+      if (found !== undefined) return found;
+      expect(Date.now()).toBeLessThan(deadline);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
 
   /** Every contact of the test ends in a final state with its end recorded. */
   async function expectFinal(contactId: string): Promise<ContactView> {
@@ -286,6 +317,16 @@ describe('queue rules: out of hours, maximum length and maximum wait, enforced a
       });
     }
     const first = calls[replies.findIndex((reply) => reply.body.contactId === overflowed[0]!.id)]!;
+    // The gateway is told at once (signed push of the new actions), and can also ask.
+    const pushed = await eventually(() =>
+      stub.requests.find(
+        (request) =>
+          request.path === '/gateway/actions' &&
+          request.body.includes(first.callId) &&
+          request.body.includes('"field":"name"'),
+      ),
+    );
+    expect(JSON.parse(pushed.body)).toMatchObject({ callId: first.callId, state: 'messaging' });
     expect(await currentActions(first.callId)).toMatchObject([
       { type: 'say', text: 'Tutti i nostri operatori sono occupati. Lasci un messaggio e la richiameremo.' },
       { type: 'gather', field: 'name' },
@@ -361,5 +402,105 @@ describe('queue rules: out of hours, maximum length and maximum wait, enforced a
     const contact = await getContact(service.url, contactId);
     expect(contact).toMatchObject({ state: 'queued', problemType: 'reception' });
     expect(contact.events.some((event) => event.type === 'messaging')).toBe(false);
+  });
+
+  it('Vonage: a closed queue is a talk NCCO; the maximum wait transfers a holding caller to the message questions', async () => {
+    const closedCall = {
+      uuid: randomUUID(),
+      conversation_uuid: `CON-${randomUUID()}`,
+      from: '393471110001',
+      to: '390200000000',
+    };
+    expect((await vonage.answer(closedCall)).status).toBe(200);
+    const closed = await vonage.post('input', { ...closedCall, dtmf: { digits: '3', timed_out: false } });
+    expect(closed.status).toBe(200);
+    expect(closed.body).toEqual([
+      {
+        action: 'talk',
+        text: expect.stringMatching(/^I nostri uffici sono chiusi.*Arrivederci\.$/),
+        language: 'it-IT',
+      },
+    ]);
+    expect((await expectFinal(await contactIdOf('vonage', closedCall.uuid))).state).toBe('closed');
+
+    const call = {
+      uuid: randomUUID(),
+      conversation_uuid: `CON-${randomUUID()}`,
+      from: '393471110002',
+      to: '390200000000',
+    };
+    await vonage.answer(call);
+    const held = await vonage.post('input', { ...call, dtmf: { digits: '0', timed_out: false } });
+    expect(held.status).toBe(200);
+    const contactId = await contactIdOf('vonage', call.uuid);
+    await waitForState(service.url, contactId, 'messaging', 15_000);
+    const transfer = await eventually(() =>
+      stub.requests.find((request) => request.method === 'PUT' && request.path === `/v1/calls/${call.uuid}`),
+    );
+    const body = JSON.parse(transfer.body) as {
+      action: string;
+      destination: { type: string; ncco: unknown[] };
+    };
+    expect(body).toMatchObject({ action: 'transfer', destination: { type: 'ncco' } });
+    expect(body.destination.ncco).toEqual([
+      {
+        action: 'talk',
+        text: 'Tutti i nostri operatori sono occupati. Lasci un messaggio e la richiameremo.',
+        language: 'it-IT',
+      },
+      expect.objectContaining({ action: 'talk', text: 'Per favore, ci dica il suo nome.' }),
+      expect.objectContaining({
+        action: 'input',
+        eventUrl: [`${PUBLIC_BASE_URL}/webhooks/vonage/voice/message?field=name`],
+      }),
+    ]);
+    await vonage.post('event', {
+      ...call,
+      status: 'completed',
+      direction: 'inbound',
+      timestamp: new Date().toISOString(),
+    });
+    expect((await expectFinal(contactId)).state).toBe('abandoned');
+  });
+
+  it('Telnyx: a closed queue is spoken then hung up; the maximum wait takes a parked caller out of the queue to the questions', async () => {
+    const closedCall = TelnyxClient.call('+393331110003');
+    await telnyx.send('call.initiated', closedCall);
+    await telnyx.send('call.gather.ended', closedCall, { digits: '3', status: 'valid' });
+    const closedId = await contactIdOf('telnyx', closedCall.call_control_id);
+    expect((await getContact(service.url, closedId)).state).toBe('closed');
+    const spoken = (await telnyx.commandsAtLeast(closedCall, 3)).filter(
+      (command) => command.action === 'speak',
+    );
+    expect(spoken.at(-1)!.body.payload).toMatch(/^I nostri uffici sono chiusi.*Arrivederci\.$/);
+    expect(TelnyxClient.clientState(spoken.at(-1)!)).toEqual([closedId, 'hangup']);
+    await telnyx.send('call.speak.ended', closedCall, { client_state: spoken.at(-1)!.body.client_state });
+    await eventually(() => (telnyx.commands(closedCall).at(-1)?.action === 'hangup' ? true : undefined));
+    await telnyx.send('call.hangup', closedCall, { hangup_cause: 'normal_clearing' });
+    expect((await expectFinal(closedId)).state).toBe('closed');
+
+    const call = TelnyxClient.call('+393331110004');
+    await telnyx.send('call.initiated', call);
+    await telnyx.send('call.gather.ended', call, { digits: '0', status: 'valid' });
+    const contactId = await contactIdOf('telnyx', call.call_control_id);
+    expect(telnyx.commands(call).map((command) => command.action)).toContain('enqueue');
+    await waitForState(service.url, contactId, 'messaging', 15_000);
+    // Sent by the timer's worker after the move: wait for the whole sequence.
+    const diverted = await eventually(() => {
+      const commands = telnyx.commands(call);
+      const after = commands.slice(commands.findIndex((command) => command.action === 'leave_queue'));
+      return after[0]?.action === 'leave_queue' &&
+        after.some((command) => command.action === 'transcription_start')
+        ? after
+        : undefined;
+    });
+    expect(diverted[0]!.action).toBe('leave_queue');
+    const speak = diverted.filter((command) => command.action === 'speak');
+    expect(speak.map((command) => command.body.payload)).toEqual([
+      'Tutti i nostri operatori sono occupati. Lasci un messaggio e la richiameremo.',
+      'Per favore, ci dica il suo nome.',
+    ]);
+    await telnyx.send('call.hangup', call, { hangup_cause: 'normal_clearing' });
+    expect((await expectFinal(contactId)).state).toBe('abandoned');
   });
 });

@@ -298,8 +298,15 @@ export class ChatService {
     );
   }
 
+  /** A waiting chat the queue's rules diverted (maximum wait): the bot says why, the widget follows. */
+  async announceDiversion(contact: Contact): Promise<void> {
+    const language = contact.language ?? this.frontOffice.data.company.defaultLanguage;
+    await this.say(contact.externalId, await this.diversionNotice(contact, language));
+    await this.customers.emit(contact.externalId, 'chat.status', await this.status(contact));
+  }
+
   /**
-   * What the bot says when the queue's rules divert a new chat: leave a message (closed, or busy), or
+   * What the bot says when the queue's rules divert a chat: leave a message (closed, or busy), or
    * closed with the next opening (in the queue's time zone) or busy, and the conversation ends.
    */
   private async diversionNotice(contact: Contact, language: string): Promise<string> {

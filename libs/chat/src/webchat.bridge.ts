@@ -40,6 +40,11 @@ export class WebchatBridge extends CallBridge implements OnModuleInit {
     await this.chats.announceEnd(contact.externalId, contact.language);
   }
 
+  /** The maximum wait took the chat out of its queue: the bot says why and the widget shows the form, or ends. */
+  override async diverted(contact: Contact): Promise<void> {
+    await this.chats.announceDiversion(contact);
+  }
+
   /** Transferred to a queue or a colleague: the customer waits again, told so, with their position. */
   override async requeue(contact: Contact): Promise<void> {
     const language = contact.language ?? 'en';

@@ -193,9 +193,7 @@ export class ChatGateway
     for (const id of this.lastStatus.keys()) if (!conversations.has(id)) this.lastStatus.delete(id);
     for (const conversationId of conversations) {
       const status = await this.chats.status(await this.chats.contactOf(conversationId));
-      // Waiting: position and wait. A waiting chat the maximum wait diverted (to leave a message, or
-      // ended closed) is told here too, within one tick.
-      if (status.state === 'triage' || status.state === 'talking') continue;
+      if (status.state !== 'waiting') continue;
       this.pushIfChanged(conversationId, status);
     }
   }

@@ -53,6 +53,16 @@ export abstract class CallBridge {
     void number;
     return Promise.reject(unsupported(this.provider, 'transfer', contact));
   }
+
+  /**
+   * The queue's rules took a waiting contact out of its queue (its maximum wait): it is now leaving a
+   * message (`messaging`) or ended `closed`. Tells the caller now, with the channel's actions for that
+   * state. Default: nothing, for a provider that asks again by itself (Twilio's wait URL).
+   */
+  diverted(contact: Contact): Promise<void> {
+    void contact;
+    return Promise.resolve();
+  }
 }
 
 function unsupported(provider: string, what: string, contact: Contact): DomainError {
@@ -83,6 +93,11 @@ export class CallBridges {
   /** Puts the call back on hold after a transfer to a queue. Never throws (as `hangUp`). */
   async requeue(contact: Contact): Promise<void> {
     await this.bestEffort(contact, 'requeue', (bridge) => bridge.requeue(contact));
+  }
+
+  /** Tells the caller the queue's rules diverted their waiting contact. Never throws (as `hangUp`). */
+  async diverted(contact: Contact): Promise<void> {
+    await this.bestEffort(contact, 'tell the diversion to', (bridge) => bridge.diverted(contact));
   }
 
   /**

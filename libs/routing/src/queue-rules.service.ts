@@ -3,6 +3,7 @@ import { Contact } from '@centralino/contacts';
 import { FrontOfficeConfig } from '@centralino/config';
 import { ContactRepository } from '@centralino/persistence';
 import { QueueRegistry, TimerHandlerRegistry } from '@centralino/queueing';
+import { CallBridges } from './call-bridge';
 import { ContactFlowService } from './contact-flow.service';
 import { BusinessCalendar } from './domain/business-hours';
 import {
@@ -43,6 +44,7 @@ export class QueueRulesService implements OnModuleInit {
     private readonly contacts: ContactRepository,
     private readonly queues: QueueRegistry,
     private readonly flow: ContactFlowService,
+    private readonly bridges: CallBridges,
     private readonly timers: TimerHandlerRegistry,
     private readonly frontOffice: FrontOfficeConfig,
   ) {}
@@ -102,6 +104,8 @@ export class QueueRulesService implements OnModuleInit {
     }
     if (contact.state !== 'queued') return;
     const left = await this.leave(contact, 'max_wait', 0);
+    // Out of the waiting line: the caller on hold (or the chat widget) is told now.
+    if (left.state === 'messaging' || left.state === 'closed') await this.bridges.diverted(left);
     if (left.state !== 'queued' || left.problemType !== queue) {
       this.logger.log(
         { correlationId: contactId, contactId, queue, state: left.state, to: left.problemType },

@@ -116,6 +116,12 @@ export class GenericAdapter extends CallBridge implements OnModuleInit {
     await this.push({ ...contact, state: 'queued' }, actions, `requeue-${contact.id}-${Date.now()}`);
   }
 
+  /** The maximum wait took the call out of its queue: the actions of its new state (a polling gateway reads them). */
+  override async diverted(contact: Contact): Promise<void> {
+    const actions = renderGenericActions(await this.flow.actionsFor(contact, false));
+    await this.push(contact, actions, `diverted-${contact.id}`);
+  }
+
   override async transfer(contact: Contact, number: string): Promise<void> {
     await this.push(
       { ...contact, state: 'transferred' },

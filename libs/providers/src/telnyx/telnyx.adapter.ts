@@ -121,6 +121,20 @@ export class TelnyxAdapter extends CallBridge implements OnModuleInit {
     );
   }
 
+  /**
+   * The maximum wait took the caller out of the queue: the call leaves its Telnyx queue (`leave_queue`)
+   * and gets the commands of its new state, the message questions or the closed prompt then `hangup`.
+   */
+  override async diverted(contact: Contact): Promise<void> {
+    const actions = await this.flow.actionsFor(contact, false);
+    await this.send(
+      contact.externalId,
+      [{ action: 'leave_queue', body: {} }, ...this.commands(actions, contact.id)],
+      `diverted-${contact.id}`,
+      { strict: true },
+    );
+  }
+
   /** Out to a department's number (Call Control `transfer`); centralino's part of the call ends. */
   override async transfer(contact: Contact, number: string): Promise<void> {
     await this.send(

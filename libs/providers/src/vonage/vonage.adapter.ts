@@ -97,6 +97,16 @@ export class VonageAdapter extends CallBridge implements OnModuleInit {
     await this.update(contact, { action: 'transfer', destination: { type: 'ncco', ncco } });
   }
 
+  /**
+   * The maximum wait took the caller out of the queue (Vonage fetches no wait URL, so it is told here):
+   * the leg is transferred to the NCCO of its new state, the message questions or the closed prompt.
+   */
+  override async diverted(contact: Contact): Promise<void> {
+    if (!this.privateKey) return;
+    const ncco = this.renderer.render(await this.flow.actionsFor(contact, false));
+    await this.update(contact, { action: 'transfer', destination: { type: 'ncco', ncco } });
+  }
+
   /** Out to a department's number: an NCCO that `connect`s the phone; centralino's part ends. */
   override async transfer(contact: Contact, number: string): Promise<void> {
     if (!this.privateKey) return;
