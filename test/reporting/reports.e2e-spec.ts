@@ -217,6 +217,7 @@ describe('reports from the event log (REST, CSV, roles)', () => {
         abandoned: 2,
         shortAbandons: 1,
         messagesTaken: 0,
+        closed: 0,
         transfers: 1,
         answerWaitSeconds: 47,
         longestWaitSeconds: 60,
@@ -239,6 +240,7 @@ describe('reports from the event log (REST, CSV, roles)', () => {
         abandoned: 0,
         shortAbandons: 0,
         messagesTaken: 1,
+        closed: 0,
         transfers: 0,
         answerWaitSeconds: 4,
         longestWaitSeconds: 120,
@@ -342,10 +344,10 @@ describe('reports from the event log (REST, CSV, roles)', () => {
       'interval_start,interval_end,group_by,key,label,offered,answered,answered_within_target,abandoned,' +
         'short_abandons,messages_taken,transfers,service_level_percent,average_speed_of_answer_seconds,' +
         'abandonment_rate_percent,average_handle_time_seconds,longest_wait_seconds,handled,available_seconds,' +
-        'reserved_seconds,busy_seconds,wrap_up_seconds,away_seconds,occupancy_percent',
+        'reserved_seconds,busy_seconds,wrap_up_seconds,away_seconds,occupancy_percent,closed',
     );
     expect(lines[1]).toBe(
-      '2026-11-02T08:00:00.000Z,2026-11-02T09:00:00.000Z,queue,billing,Billing,4,2,1,2,1,0,1,50,23.5,33.3,150,60,2,,,,,,',
+      '2026-11-02T08:00:00.000Z,2026-11-02T09:00:00.000Z,queue,billing,Billing,4,2,1,2,1,0,1,50,23.5,33.3,150,60,2,,,,,,,0',
     );
     expect(lines.slice(1).filter(Boolean)).toHaveLength(2);
   });

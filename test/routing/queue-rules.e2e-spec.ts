@@ -63,6 +63,14 @@ const FIXTURE = writeFixtureConfig((config) => {
     digit: '3',
     businessHours: CLOSED_UNTIL_AFTER_TOMORROW,
   });
+  const operators = config.operators as { passwordHash: string }[];
+  operators.push({
+    username: 'sara',
+    displayName: 'Sara',
+    role: 'supervisor',
+    passwordHash: operators[0].passwordHash,
+    languages: ['it'],
+  } as never);
   config.callbacks = { digit: '9', maxAttempts: 2, retryDelaySeconds: 1, ringSeconds: 10 };
   config.directory = [{ id: 'accounting', kind: 'department', name: 'Contabilità' }];
   config.backOffice = {
@@ -502,5 +510,28 @@ describe('queue rules: out of hours, maximum length and maximum wait, enforced a
     ]);
     await telnyx.send('call.hangup', call, { hangup_cause: 'normal_clearing' });
     expect((await expectFinal(contactId)).state).toBe('abandoned');
+  });
+
+  it('reports count the contacts the rules ended closed, per queue, as in the database', async () => {
+    const started = callStarted({ digits: '3' });
+    expect((await postGenericWebhook(service.url, started)).body).toMatchObject({ state: 'closed' });
+    const closedSales = (await service.running.app.get(ContactRepository).listByState('closed')).filter(
+      (contact) => contact.problemType === 'sales',
+    );
+    expect(closedSales.length).toBeGreaterThanOrEqual(1);
+    const { token } = await OperatorClient.login(service.url, 'sara');
+    const response = await fetch(
+      `${service.url}/reports/intervals?from=${romeDate(0)}&to=${romeDate(1)}&interval=1d&groupBy=queue`,
+      { headers: { authorization: `Bearer ${token}` } },
+    );
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as {
+      rows: { key: string; offered: number; closed: number; abandoned: number; answered: number }[];
+      total: { closed: number };
+    };
+    const sales = body.rows.filter((row) => row.key === 'sales');
+    expect(sales.reduce((sum, row) => sum + row.closed, 0)).toBe(closedSales.length);
+    expect(sales.reduce((sum, row) => sum + row.abandoned + row.answered, 0)).toBe(0);
+    expect(body.total.closed).toBeGreaterThanOrEqual(closedSales.length);
   });
 });

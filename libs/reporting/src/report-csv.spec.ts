@@ -37,7 +37,7 @@ describe('report CSV', () => {
     expect(lines[0]).toBe(REPORT_CSV_COLUMNS.join(','));
     expect(lines[1]).toBe(
       '2026-11-02T00:00:00.000Z,2026-11-03T00:00:00.000Z,operator,op-1,"\'=HYPERLINK(""x""), ""Anna""",' +
-        '3,2,1,0,0,0,0,50,15,0,,0,0,100,1,50,10,0,37.5',
+        '3,2,1,0,0,0,0,50,15,0,,0,0,100,1,50,10,0,37.5,0',
     );
     expect(lines[2]).toBe('');
     expect(lines).toHaveLength(3);

@@ -29,6 +29,7 @@ export const REPORT_CSV_COLUMNS = [
   'wrap_up_seconds',
   'away_seconds',
   'occupancy_percent',
+  'closed',
 ] as const;
 
 type Column = (typeof REPORT_CSV_COLUMNS)[number];
@@ -47,6 +48,7 @@ function values(report: IntervalReport, row: ReportRow): Record<Column, string |
     abandoned: row.abandoned,
     short_abandons: row.shortAbandons,
     messages_taken: row.messagesTaken,
+    closed: row.closed,
     transfers: row.transfers,
     service_level_percent: row.serviceLevelPercent,
     average_speed_of_answer_seconds: row.averageSpeedOfAnswerSeconds,

@@ -142,6 +142,7 @@ function renderTotals(total) {
     ['abandonment-rate', 'Abandonment rate', orDash(total.abandonmentRatePercent, (v) => `${v}%`)],
     ['longest-wait', 'Longest wait', duration(total.longestWaitSeconds)],
     ['messages', 'Messages taken', total.messagesTaken],
+    ['closed', 'Closed (queue rules)', total.closed ?? 0],
     ['transfers', 'Transfers', total.transfers],
   ];
   if (total.occupancyPercent !== undefined) items.push(['occupancy', 'Occupancy', orDash(total.occupancyPercent, (v) => `${v}%`)]);
@@ -180,6 +181,7 @@ function render(report) {
         cell(orDash(row.averageHandleTimeSeconds, duration), 'aht', true),
         cell(duration(row.longestWaitSeconds), 'longest-wait', true),
         cell(row.messagesTaken, 'messages', true),
+        cell(row.closed ?? 0, 'closed', true),
         cell(row.transfers, 'transfers', true),
         cell(orDash(row.occupancyPercent, (v) => `${v}%`), 'occupancy', true),
       );

@@ -48,6 +48,13 @@ describe('metric definitions', () => {
     expect(totals).toEqual({ ...emptyTotals(), offered: 1, longestWaitSeconds: 1300 });
   });
 
+  it('counts a contact the queue rules ended closed as offered and closed, neither abandoned nor answered', () => {
+    const totals = contactTotals(facts({ endedAt: at(0), finalState: 'closed' }), thresholds);
+    expect(totals).toEqual({ ...emptyTotals(), offered: 1, closed: 1 });
+    const afterWaiting = contactTotals(facts({ endedAt: at(45), finalState: 'closed' }), thresholds);
+    expect(afterWaiting).toEqual({ ...emptyTotals(), offered: 1, closed: 1, longestWaitSeconds: 45 });
+  });
+
   it('tells short abandons from abandons by the wait, strictly under the threshold', () => {
     const short = contactTotals(facts({ endedAt: at(4.9), finalState: 'abandoned' }), thresholds);
     const long = contactTotals(facts({ endedAt: at(5), finalState: 'abandoned' }), thresholds);

@@ -47,6 +47,8 @@ export interface IntervalTotals {
   abandoned: number;
   shortAbandons: number;
   messagesTaken: number;
+  /** Ended `closed` by a queue's rules: announced closed, full or waited too long, then hung up. */
+  closed: number;
   transfers: number;
   /** Sum over answered contacts of (connected − queued), seconds. */
   answerWaitSeconds: number;
@@ -66,6 +68,7 @@ export function emptyTotals(): IntervalTotals {
     abandoned: 0,
     shortAbandons: 0,
     messagesTaken: 0,
+    closed: 0,
     transfers: 0,
     answerWaitSeconds: 0,
     longestWaitSeconds: 0,
@@ -100,6 +103,7 @@ export function contactTotals(facts: ContactFacts, thresholds: MetricThresholds)
     }
   }
   if (facts.finalState === 'message_taken') totals.messagesTaken = 1;
+  if (facts.finalState === 'closed') totals.closed = 1;
   return totals;
 }
 
@@ -111,6 +115,7 @@ export function addTotals(a: IntervalTotals, b: IntervalTotals): IntervalTotals 
     abandoned: a.abandoned + b.abandoned,
     shortAbandons: a.shortAbandons + b.shortAbandons,
     messagesTaken: a.messagesTaken + b.messagesTaken,
+    closed: a.closed + b.closed,
     transfers: a.transfers + b.transfers,
     answerWaitSeconds: a.answerWaitSeconds + b.answerWaitSeconds,
     longestWaitSeconds: Math.max(a.longestWaitSeconds, b.longestWaitSeconds),
@@ -225,6 +230,7 @@ export function intervalTotalsSql(shortParam: string): string {
   count(*) FILTER (WHERE f.final_state = 'abandoned') AS abandoned,
   count(*) FILTER (WHERE f.final_state = 'abandoned' AND f.unanswered_wait_seconds < ${shortParam}) AS short_abandons,
   count(*) FILTER (WHERE f.final_state = 'message_taken') AS messages_taken,
+  count(*) FILTER (WHERE f.final_state = 'closed') AS closed,
   coalesce(sum(f.transfers), 0) AS transfers,
   coalesce(sum(f.answer_wait_seconds), 0) AS answer_wait_seconds,
   coalesce(max(coalesce(f.answer_wait_seconds, f.unanswered_wait_seconds)), 0) AS longest_wait_seconds,
@@ -240,6 +246,7 @@ export type IntervalTotalsRow = Record<
   | 'abandoned'
   | 'short_abandons'
   | 'messages_taken'
+  | 'closed'
   | 'transfers'
   | 'answer_wait_seconds'
   | 'longest_wait_seconds'
@@ -257,6 +264,7 @@ export function totalsFromRow(row: IntervalTotalsRow): IntervalTotals {
     abandoned: n(row.abandoned),
     shortAbandons: n(row.short_abandons),
     messagesTaken: n(row.messages_taken),
+    closed: n(row.closed),
     transfers: n(row.transfers),
     answerWaitSeconds: n(row.answer_wait_seconds),
     longestWaitSeconds: n(row.longest_wait_seconds),
