@@ -8,7 +8,7 @@
  */
 import { execSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runInNewContext } from 'node:vm';
 import { setFlagsFromString } from 'node:v8';
@@ -88,14 +88,23 @@ function crossValidate(examples: LabelledText[], k: number): { accuracy: number;
   return { accuracy: summary.accuracy, macroF1: summary.macroF1 };
 }
 
-function measureSpeed(classifier: TextClassifier, texts: string[], seconds = 2): number {
-  let count = 0;
-  const started = performance.now();
-  while (performance.now() - started < seconds * 1000) {
-    for (const text of texts) classifier.classify(text);
-    count += texts.length;
+/**
+ * Classifications per second over the given texts, in five one-second windows: the best window is the
+ * one least disturbed by other work on a shared machine, the median shows how much that mattered.
+ */
+function measureSpeed(classifier: TextClassifier, texts: string[]): { best: number; median: number } {
+  const rates: number[] = [];
+  for (let window = 0; window < 5; window++) {
+    let count = 0;
+    const started = performance.now();
+    while (performance.now() - started < 1000) {
+      for (const text of texts) classifier.classify(text);
+      count += texts.length;
+    }
+    rates.push(count / ((performance.now() - started) / 1000));
   }
-  return count / ((performance.now() - started) / 1000);
+  rates.sort((a, b) => a - b);
+  return { best: rates[4], median: rates[2] };
 }
 
 function measureModelMemory(json: string): { heapMb: number; rssMb: number } {
@@ -134,7 +143,9 @@ function banking(): void {
   log(`| accuracy (${train.length} train / ${held.length} validation) | ${pct(result.accuracy)} | ≥ 92% |`);
   log(`| macro-F1 | ${pct(result.macroF1)} | |`);
   log(`| training time (incl. temperature calibration) | ${result.trainSeconds.toFixed(1)} s | < 30 s |`);
-  log(`| speed, one core, validation utterances | ${Math.round(speed)} classifications/s | ≥ 5,000/s |`);
+  log(
+    `| speed, one core, validation utterances (best / median of five 1-s windows) | ${Math.round(speed.best)} / ${Math.round(speed.median)} classifications/s | ≥ 5,000/s |`,
+  );
   log(
     `| model: features × classes | ${result.classifier.featureCount} × ${result.classifier.labels.length} | |`,
   );
@@ -186,8 +197,10 @@ function clinc(): void {
     );
     const meeting = candidates.filter((t) => at(t).inScope >= 0.93 && at(t).recall >= 0.6);
     if (meeting.length > 0) {
+      // The middle of the range leaves the most room on both sides for data the threshold has not seen.
+      const middle = meeting[Math.floor((meeting.length - 1) / 2)];
       log(
-        `| ${name}, thresholds meeting both targets on validation: ${meeting[0].toFixed(2)}–${meeting[meeting.length - 1].toFixed(2)} | ${meeting[0].toFixed(2)} | ${pct(at(meeting[0]).inScope)} | ${pct(at(meeting[0]).recall)} |`,
+        `| ${name}, thresholds meeting both targets on validation: ${meeting[0].toFixed(2)}–${meeting[meeting.length - 1].toFixed(2)}, the middle one | ${middle.toFixed(2)} | ${pct(at(middle).inScope)} | ${pct(at(middle).recall)} |`,
       );
     }
     if (!withOos) {
@@ -301,7 +314,8 @@ function main(): void {
   log('Reproduce with `npm run bench:triage` (data from `../shared/datasets`, or `$CENTRALINO_DATASETS`).');
   log(
     `Measured at commit ${commit} with Node ${process.version} on ${cpus()[0]?.model ?? 'unknown CPU'} ` +
-      `(${cpus().length} cores; one is used). Train and validation splits only; test splits were never used.`,
+      `(${cpus().length} cores; one is used; load average ${loadavg()[0].toFixed(1)} at the start: other work shares the machine). ` +
+      'Train and validation splits only; test splits were never used.',
   );
   log('Model: TF-IDF (sublinear tf, L2 per block) over word 1-3 grams + word pairs up to 10 apart and');
   log(
@@ -315,7 +329,9 @@ function main(): void {
   esTod();
   taxonomy();
   log();
-  log(`Total bench time ${((performance.now() - started) / 1000).toFixed(0)} s.`);
+  log(
+    `Total bench time ${((performance.now() - started) / 1000).toFixed(0)} s; load average ${loadavg()[0].toFixed(1)} at the end.`,
+  );
   if (!process.argv.includes('--no-write')) {
     writeFileSync(join(__dirname, 'results.md'), lines.join('\n') + '\n');
   }
