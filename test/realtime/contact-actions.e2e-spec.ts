@@ -24,12 +24,19 @@ const FINAL = ['completed', 'abandoned', 'message_taken', 'overflowed', 'failed'
 describe('in-contact and supervisor actions (socket.io, real clients)', () => {
   let service: TestService;
   const clients: { close(): void }[] = [];
+  /** Calls placed by the running test: ended afterwards, so a failed test leaves nobody waiting. */
+  const placedCalls: string[] = [];
 
   beforeAll(async () => {
     service = await startTestService('pglite', { FRONT_OFFICE_CONFIG: CONSOLES_FRONT_OFFICE });
   }, 120_000);
 
   afterEach(async () => {
+    // Hang up what the test left (already-ended calls change nothing): a contact still waiting or offered
+    // after a failure would otherwise reserve an operator of the next test.
+    for (const callId of placedCalls.splice(0)) {
+      await postGenericWebhook(service.url, callEnded(callId)).catch(() => undefined);
+    }
     for (const client of clients.splice(0)) {
       // A console a supervisor logged out is disconnected already: nothing to send.
       if (client instanceof OperatorClient && client.socket.connected) {
@@ -60,6 +67,7 @@ describe('in-contact and supervisor actions (socket.io, real clients)', () => {
 
   async function call(digits: string, from = `+3933${Math.floor(Math.random() * 1e8)}`) {
     const started = callStarted({ digits, from });
+    placedCalls.push(started.callId);
     const { body } = await postGenericWebhook(service.url, started);
     return { contactId: body.contactId as string, callId: started.callId, from };
   }
