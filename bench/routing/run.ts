@@ -5,8 +5,8 @@
  * generated front office of OPERATORS operators (every skill). The operators are simulated by real
  * socket.io consoles in this process (websocket, JWT in the handshake): each is available, accepts every
  * offer and completes the contact (`contact.complete`, wrap-up 0 s), then is available again.
- * The contacts enter at the waiting line, as intake leaves them: their rows are inserted `queued` in the
- * database beforehand (bulk SQL) and each one's BullMQ job is added at its time, with the dispatch signal
+ * The contacts enter at the waiting line, as intake leaves them: at its time each row is inserted `queued`
+ * in the database (the burst: 500 rows per statement) and its BullMQ job added, with the dispatch signal
  * published, exactly as `ContactFlowService.ensureWaiting` does. So the figures are the routing engine's
  * (queue -> dispatcher -> database -> offer -> socket -> accept -> complete), not intake's.
  *
@@ -366,6 +366,15 @@ async function main(): Promise<void> {
     hold = () => 0;
     await sleep(1000);
     const completedBefore = contacts.completed;
+    const transactions = async () =>
+      Number(
+        (
+          await inserter.query<{ n: string }>(
+            `SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = current_database()`,
+          )
+        ).rows[0]!.n,
+      );
+    const transactionsBefore = await transactions();
     const burstStarted = Date.now();
     const cpuBurst = cpuSeconds(pid);
     for (let start = 0; start < burstRows.length; start += 500) {
@@ -392,6 +401,9 @@ async function main(): Promise<void> {
     const burstMs = Date.now() - burstStarted;
     const burstCpu = (cpuSeconds(pid) - cpuBurst) / (burstMs / 1000);
     const routedPerSecond = ((contacts.completed - completedBefore) / burstMs) * 1000;
+    // The statistics collector reports with a delay of up to half a second.
+    await sleep(1000);
+    const transactionsPerContact = ((await transactions()) - transactionsBefore) / BURST;
     process.stdout.write(`throughput phase done (${contacts.completed - completedBefore}/${BURST})\n`);
     const bare = await bareBullmq(redisUrl, BURST);
     await inserter.end();
@@ -418,7 +430,7 @@ async function main(): Promise<void> {
       '',
       `Command: \`npm run bench:routing${args ? ` -- ${args}` : ''}\` at commit ${commit}, ${new Date().toISOString().slice(0, 16)}Z, Node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} cores); load average ${fmt(loadBefore)} before start-up.`,
       '',
-      `centralino as one process (roles http + worker), its own Redis and PostgreSQL; ${OPERATORS} simulated operators = real socket.io consoles in the bench process (same machine), each available, accepting every offer and completing the contact (wrap-up 0 s). Contacts enter at the waiting line (rows inserted \`queued\` beforehand, the BullMQ job added at its time with the dispatch signal, as \`ensureWaiting\` does): these are the routing engine's figures, not intake's.`,
+      `centralino as one process (roles http + worker), its own Redis and PostgreSQL; ${OPERATORS} simulated operators = real socket.io consoles in the bench process (same machine), each available, accepting every offer and completing the contact (wrap-up 0 s). Contacts enter at the waiting line (at its time each row is inserted \`queued\`, then its BullMQ job added with the dispatch signal, as \`ensureWaiting\` does): these are the routing engine's figures, not intake's.`,
       '',
       `## Decision latency: ${RATE} new contacts/s for ${SECONDS} s, ${OPERATORS} operators connected, each contact held ${HOLD_MS} ms`,
       '',
@@ -436,7 +448,7 @@ async function main(): Promise<void> {
       `| centralino routing (${OPERATORS} operators) | ${contacts.completed - completedBefore} of ${BURST} completed${burstDone ? '' : ' (timed out)'} | ${fmt(burstMs / 1000)} s | ${fmt(routedPerSecond, 0)} |`,
       `| bare BullMQ add (bulk) + process (no-op, concurrency 50), same Redis | ${BURST} | ${fmt(bare.ms / 1000)} s | ${fmt(bare.perSecond, 0)} |`,
       '',
-      `Ratio: routing = ${fmt((100 * routedPerSecond) / bare.perSecond)}% of bare BullMQ. Server CPU during the burst ${fmt(100 * burstCpu, 0)}% of a core. Re-offers ${contacts.reOffers}, refused accepts/completes ${contacts.refused}. Contacts in the database at the end, by state: ${states.map((row) => `${row.state} ${row.count}`).join(', ')}.`,
+      `Ratio: routing = ${fmt((100 * routedPerSecond) / bare.perSecond)}% of bare BullMQ. Server CPU during the burst ${fmt(100 * burstCpu, 0)}% of a core. Database transactions (each statement outside one counts as one) per routed contact: ${fmt(transactionsPerContact)}. Re-offers ${contacts.reOffers}, refused accepts/completes ${contacts.refused}. Contacts in the database at the end, by state: ${states.map((row) => `${row.state} ${row.count}`).join(', ')}.`,
       '<!-- /bench:routing -->',
     );
   } finally {

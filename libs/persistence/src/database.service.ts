@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { join } from 'node:path';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { DataSource, DataSourceOptions, EntityManager } from 'typeorm';
@@ -6,6 +7,9 @@ import { PGliteDriver } from 'typeorm-pglite';
 import { AppConfig } from '@centralino/config';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
+
+/** Connections of the routing lane (PostgreSQL): the dispatcher's own, next to the main pool's 20. */
+const ROUTING_LANE_CONNECTIONS = 8;
 
 /** Arbitrary constant: the advisory lock that keeps two processes from migrating at once. */
 const MIGRATION_LOCK_ID = 7_240_311;
@@ -16,6 +20,10 @@ const MIGRATION_LOCK_ID = 7_240_311;
  *
  * PGlite is one session shared by every query, so two transactions would interleave on it; on PGlite
  * every unit of work therefore runs one at a time. PostgreSQL runs them concurrently.
+ *
+ * On PostgreSQL, work run inside `routingLane` uses a small pool of its own: when intake floods the main
+ * pool (hundreds of webhooks waiting for a connection), the dispatcher's offers do not queue behind them,
+ * so contacts keep flowing to operators instead of piling up.
  */
 @Injectable()
 export class DatabaseService implements OnModuleInit, OnApplicationShutdown {
@@ -23,6 +31,8 @@ export class DatabaseService implements OnModuleInit, OnApplicationShutdown {
   readonly embedded: boolean;
   private readonly logger = new Logger(DatabaseService.name);
   private tail: Promise<unknown> = Promise.resolve();
+  private readonly routing: DataSource | null;
+  private readonly lane = new AsyncLocalStorage<true>();
 
   constructor(config: AppConfig) {
     this.embedded = !config.env.DATABASE_URL;
@@ -35,6 +45,11 @@ export class DatabaseService implements OnModuleInit, OnApplicationShutdown {
     let options: DataSourceOptions;
     if (config.env.DATABASE_URL) {
       options = { type: 'postgres', url: config.env.DATABASE_URL, ...common, extra: { max: 20 } };
+      this.routing = new DataSource({
+        ...options,
+        migrations: [],
+        extra: { max: ROUTING_LANE_CONNECTIONS },
+      });
     } else {
       const dataDir = join(config.dataDir, 'pglite');
       mkdirSync(dataDir, { recursive: true });
@@ -47,6 +62,7 @@ export class DatabaseService implements OnModuleInit, OnApplicationShutdown {
         driver: new PGliteDriver({ dataDir, ...(loadDataDir ? { loadDataDir } : {}) }).driver,
         ...common,
       };
+      this.routing = null;
     }
     this.dataSource = new DataSource(options);
   }
@@ -54,6 +70,7 @@ export class DatabaseService implements OnModuleInit, OnApplicationShutdown {
   async onModuleInit(): Promise<void> {
     await this.dataSource.initialize();
     await this.migrate();
+    await this.routing?.initialize();
     this.logger.log(`Database ready (${this.embedded ? 'embedded PGlite' : 'PostgreSQL'})`);
   }
 
@@ -72,14 +89,23 @@ export class DatabaseService implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
+  /** Runs `work` with every database call it makes (through this service) on the routing lane. */
+  routingLane<T>(work: () => Promise<T>): Promise<T> {
+    return this.lane.run(true, work);
+  }
+
+  private source(): DataSource {
+    return this.routing && this.lane.getStore() ? this.routing : this.dataSource;
+  }
+
   /** Runs `work` in a transaction. */
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.exclusive(() => this.dataSource.transaction(work));
+    return this.exclusive(() => this.source().transaction(work));
   }
 
   /** Runs read-only `work` outside a transaction. */
   read<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.exclusive(() => work(this.dataSource.manager));
+    return this.exclusive(() => work(this.source().manager));
   }
 
   private exclusive<T>(work: () => Promise<T>): Promise<T> {
@@ -92,6 +118,7 @@ export class DatabaseService implements OnModuleInit, OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     if (this.dataSource.isInitialized) {
       await this.tail.catch(() => undefined);
+      if (this.routing?.isInitialized) await this.routing.destroy();
       await this.dataSource.destroy();
     }
   }

@@ -4,7 +4,7 @@ import { Job, Worker } from 'bullmq';
 import { FrontOfficeConfig } from '@centralino/config';
 import { ContactStateMachine } from '@centralino/contacts';
 import { MetricsService } from '@centralino/observability';
-import { ContactRepository, OperatorRecord } from '@centralino/persistence';
+import { ContactRepository, DatabaseService, OperatorRecord } from '@centralino/persistence';
 import { QueueRegistry, WaitingContact } from '@centralino/queueing';
 import { toOfferPayload } from './contact-view';
 import { DispatchSignal } from './dispatch-signal.service';
@@ -55,6 +55,7 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
     private readonly frontOffice: FrontOfficeConfig,
     private readonly metrics: MetricsService,
     private readonly stats: RoutingStatsStore,
+    private readonly database: DatabaseService,
   ) {}
 
   /** For the readiness probe: started, not stopped, one BullMQ worker per queue. */
@@ -101,7 +102,8 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
       try {
         do {
           this.again = false;
-          while (!this.stopped && (await this.round()) > 0) {
+          // Its own database connections: a flood of intake must not hold the offers back.
+          while (!this.stopped && (await this.database.routingLane(() => this.round())) > 0) {
             /* keep matching while progress is made */
           }
         } while (this.again && !this.stopped);
@@ -190,7 +192,7 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
     }
     const plan = new RoundHeads(windows);
 
-    let made = 0;
+    const offering: Promise<boolean>[] = [];
     let handledToday: Map<string, number> | undefined;
     // Round-robin reads its rotation once per queue and round, and follows its own offers locally.
     const rotations = new Map<string, Map<string, number>>();
@@ -231,28 +233,26 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
           .map((candidate) => (candidate.id === operator.id ? { ...candidate, chats } : candidate))
           .filter((candidate) => (candidate.chats ?? 0) < (capacity.get(candidate.id) ?? 0));
       }
-      const offered = await this.offerHead(
-        {
-          queue: head.queue,
-          contactId: head.contactId,
-          channel: voice ? 'voice' : 'chat',
-          promote: pick.promote,
-        },
-        operator.id,
-        offerId,
-        startedAt,
-      );
-      if (offered) {
-        made++;
+      const wanted = {
+        queue: head.queue,
+        contactId: head.contactId,
+        channel: (voice ? 'voice' : 'chat') as CapacityChannel,
+        promote: pick.promote,
+      };
+      const job = await this.takeHead(wanted, operator.id, offerId);
+      if (job) {
         plan.served(pick);
         rotation?.set(operator.id, Date.now());
+        // Taking the contact is in line order; the rest of the offer (its database row, the expiry, the
+        // push) runs alongside the next ones, so a round is not one database round trip per offer.
+        offering.push(this.offerTaken(wanted.queue, job, wanted.channel, operator.id, offerId, startedAt));
       } else {
         // The line is not what this round saw (taken, ended, moved by another dispatcher): the next round
         // reads it again.
         plan.block(head.queue);
       }
     }
-    return made;
+    return (await Promise.all(offering)).filter(Boolean).length;
   }
 
   private async reserveFirst(ranked: RoutableOperator[]): Promise<RoutableOperator | null> {
@@ -275,35 +275,58 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
     return null;
   }
 
-  /** Takes the waiting contact of `queue` and offers it to the reserved operator. */
-  private async offerHead(
+  private releaseFor(
+    channel: CapacityChannel,
+    operatorId: string,
+    contactId: string,
+    offerId: string,
+  ): Promise<unknown> {
+    return channel === 'voice'
+      ? this.release(operatorId)
+      : this.operators.releaseOfferedChat(operatorId, contactId, offerId);
+  }
+
+  /**
+   * Takes the waiting contact of `queue` (BullMQ's atomic getNextJob) for the reserved operator; null, with
+   * the operator released, when the line is not as the round saw it.
+   */
+  private async takeHead(
     wanted: { queue: string; contactId: string; channel: CapacityChannel; promote: boolean },
     operatorId: string,
     offerId: string,
-    roundStartedAt: number,
-  ): Promise<boolean> {
+  ): Promise<Job<WaitingContact> | null> {
     const { queue, channel } = wanted;
-    const release = () =>
-      channel === 'voice'
-        ? this.release(operatorId)
-        : this.operators.releaseOfferedChat(operatorId, wanted.contactId, offerId);
+    const release = () => this.releaseFor(channel, operatorId, wanted.contactId, offerId);
     // A chat behind a call (or the reverse) is made the next job first; BullMQ only takes the next one.
     if (wanted.promote && !(await this.queues.promoteWaiting(queue, wanted.contactId))) {
       await release();
-      return false;
+      return null;
     }
     const worker = this.workers.get(queue)!;
     const job = (await worker.getNextJob(this.token, { block: false })) as Job<WaitingContact> | undefined;
     if (!job) {
       await release();
-      return false;
+      return null;
     }
     if (job.id !== wanted.contactId) {
       // Another dispatcher moved the line meanwhile: this job goes back to the head, untouched.
       await release();
       await this.waitingLine.putBack(queue, job.id!, this.token);
-      return false;
+      return null;
     }
+    return job;
+  }
+
+  /** Offers a taken contact to the reserved operator; false (job and operator handed back) if it moved on. */
+  private async offerTaken(
+    queue: string,
+    job: Job<WaitingContact>,
+    channel: CapacityChannel,
+    operatorId: string,
+    offerId: string,
+    roundStartedAt: number,
+  ): Promise<boolean> {
+    const release = () => this.releaseFor(channel, operatorId, job.data.contactId, offerId);
     const contact = await this.contacts.transition(
       job.data.contactId,
       ['queued'],
