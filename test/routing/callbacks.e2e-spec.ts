@@ -3,6 +3,8 @@ import { XMLParser } from 'fast-xml-parser';
 import type { Ack, OfferPayload } from '@centralino/realtime/operator-events.contract';
 import { GenericSignatureVerifier } from '@centralino/intake';
 import { ContactRepository } from '@centralino/persistence';
+import { callbackRetryJobId, CallbackService } from '@centralino/routing';
+import { QueueRegistry } from '@centralino/queueing';
 import { getContact, waitForState } from '../support/contacts-api';
 import { callEnded, callStarted } from '../support/calls';
 import { writeFixtureConfig } from '../support/fixture-config';
@@ -412,5 +414,43 @@ describe('callbacks keep their place and are retried per the policy (Twilio and 
       (request) => request.path === callsPath && request.body.includes(REFUSED_NUMBER),
     );
     expect(refused).toHaveLength(2);
+  }, 60_000);
+
+  it('recovery (the reconciler): an attempt that never reports is not reached; a late retry is done in its place', async () => {
+    const asker = await twilioCall('+393336000001');
+    await askForCallback(asker.call);
+    await anna.available();
+    await acceptNext(asker.contactId);
+    expect((await getContact(service.url, asker.contactId)).state).toBe('calling_back');
+    const callbacks = service.running.app.get(CallbackService);
+    // Within the ring time and its grace nothing is touched...
+    await callbacks.recover(Date.now() + 30_000);
+    expect((await getContact(service.url, asker.contactId)).state).toBe('calling_back');
+    // ...long after it, the silent attempt counts as not reached and the operator is freed.
+    await callbacks.recover(Date.now() + (10 + 90 + 10) * 1000);
+    const pending = await getContact(service.url, asker.contactId);
+    expect(pending.state).toBe('callback_pending');
+    expect(pending.events.findLast((event) => event.type === 'callback_pending')?.data).toMatchObject({
+      status: 'no_status',
+      attempt: 1,
+    });
+    const ended = await anna.next('contact.ended', (payload) => payload.contactId === asker.contactId);
+    expect(ended.state).toBe('callback_pending');
+    // A retry whose timer is lost is done by the sweep once its time is well past.
+    await service.running.app.get(QueueRegistry).cancel(callbackRetryJobId(asker.contactId, 1));
+    await anna.send('state.set', { state: 'away' });
+    await callbacks.recover(Date.now() + 60_000);
+    await waitForState(service.url, asker.contactId, 'queued');
+    await anna.next('operator.state', (state) => state.state === 'away', 10_000).catch(() => undefined);
+    await anna.available();
+    const again = await acceptNext(asker.contactId);
+    expect(again.callback).toMatchObject({ attempt: 2 });
+    const outbound = await waitForRequest(
+      (request) => request.path === callsPath && request.body.includes('393336000001'),
+      1,
+    );
+    const status = new URLSearchParams(outbound.body).get('StatusCallback')!;
+    await outboundStatus(status, 'CA' + 'f'.repeat(32), 'no-answer');
+    await waitForState(service.url, asker.contactId, 'callback_failed');
   }, 60_000);
 });

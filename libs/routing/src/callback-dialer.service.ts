@@ -6,7 +6,7 @@ import { QueueRegistry } from '@centralino/queueing';
 import { CallBridges } from './call-bridge';
 
 /** Seconds past the ring time after which an attempt that reported nothing counts as not reached. */
-const ATTEMPT_GRACE_SECONDS = 90;
+export const ATTEMPT_GRACE_SECONDS = 90;
 
 /** centralino's id of one outbound attempt (a generic gateway reports the call by it). */
 export function callbackCallId(contactId: string, attempt: number): string {

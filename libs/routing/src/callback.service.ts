@@ -3,7 +3,7 @@ import { CallbackRequest, Contact, DomainError, maskPhone } from '@centralino/co
 import { FrontOfficeConfig } from '@centralino/config';
 import { ContactRepository } from '@centralino/persistence';
 import { QueueRegistry, TimerHandlerRegistry } from '@centralino/queueing';
-import { callbackTimeoutJobId, CallbackDialer } from './callback-dialer.service';
+import { ATTEMPT_GRACE_SECONDS, callbackTimeoutJobId, CallbackDialer } from './callback-dialer.service';
 import { ConsoleViewService } from './console-view.service';
 import { ContactFlowService } from './contact-flow.service';
 import { DispatchSignal } from './dispatch-signal.service';
@@ -13,6 +13,9 @@ import { OperatorNotifier } from './operator-notifier';
 export function callbackRetryJobId(contactId: string, attempt: number): string {
   return `callback-retry.${contactId}.${attempt}`;
 }
+
+/** How long past its due time a callback's timer may be late before the reconciler acts in its place. */
+const TIMER_LATE_MS = 5_000;
 
 /**
  * Callbacks that keep their place (docs/routing.md, "Callbacks"). A waiting customer asks to be called
@@ -39,7 +42,9 @@ export class CallbackService implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.timers.register('callback.retry', ({ contactId }) => this.retry(contactId));
+    this.timers.register('callback.retry', async ({ contactId }) => {
+      await this.retry(contactId);
+    });
     this.timers.register('callback.attempt-timeout', async ({ contactId, attempt, status }) => {
       await this.outcome(contactId, attempt, status);
     });
@@ -201,8 +206,34 @@ export class CallbackService implements OnModuleInit {
     return moved;
   }
 
+  /**
+   * The reconciler's safety net (its timers are durable, but a timer that failed every try, or a lost
+   * Redis, must not leave a callback waiting for ever): a callback past its retry time goes back to its
+   * queue; an attempt that reported nothing long after its ring time counts as not reached (recorded at
+   * the real time; `now` only decides what is overdue). Both steps are compare-and-set, so a timer that
+   * runs after all changes nothing. Returns how many it moved.
+   */
+  async recover(now = Date.now()): Promise<number> {
+    let moved = 0;
+    for (const contact of await this.contacts.listByState('callback_pending')) {
+      const pending = (await this.contacts.events(contact.id)).findLast((e) => e.type === 'callback_pending');
+      const retryAt = Date.parse(String(pending?.data.retryAt ?? ''));
+      if (Number.isFinite(retryAt) && now > retryAt + TIMER_LATE_MS && (await this.retry(contact.id)))
+        moved++;
+    }
+    const ringSeconds = this.frontOffice.data.callbacks?.ringSeconds ?? 30;
+    const silentAfterMs = (ringSeconds + ATTEMPT_GRACE_SECONDS) * 1000 + TIMER_LATE_MS;
+    for (const contact of await this.contacts.listByState('calling_back')) {
+      const placed = (await this.contacts.events(contact.id)).findLast((e) => e.type === 'calling_back');
+      if (!placed || !contact.callback || now - placed.at.getTime() <= silentAfterMs) continue;
+      if (await this.notReached(contact, 'no_status', new Date())) moved++;
+    }
+    if (moved > 0) this.logger.warn({ moved }, 'Callbacks whose timers did not run were moved on');
+    return moved;
+  }
+
   /** Back into its queue after the retry delay, at its original place (its first enqueue time). */
-  private async retry(contactId: string): Promise<void> {
+  private async retry(contactId: string): Promise<boolean> {
     const moved = await this.contacts.transition(
       contactId,
       ['callback_pending'],
@@ -210,7 +241,7 @@ export class CallbackService implements OnModuleInit {
       { operatorId: null },
       { reason: 'callback_retry' },
     );
-    if (!moved?.problemType) return;
+    if (!moved?.problemType) return false;
     await this.queues.addWaiting(
       {
         contactId: moved.id,
@@ -224,5 +255,6 @@ export class CallbackService implements OnModuleInit {
     );
     await this.queues.placeWaiting(moved.problemType, moved.id);
     await this.signal.notify();
+    return true;
   }
 }

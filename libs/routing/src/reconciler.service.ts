@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { FrontOfficeConfig } from '@centralino/config';
 import { ContactRepository } from '@centralino/persistence';
+import { CallbackService } from './callback.service';
 import { ContactFlowService } from './contact-flow.service';
 import { DispatchSignal } from './dispatch-signal.service';
 import { QueueRulesService } from './queue-rules.service';
@@ -28,6 +29,7 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
     private readonly operators: OperatorStateStore,
     private readonly signal: DispatchSignal,
     private readonly frontOffice: FrontOfficeConfig,
+    private readonly callbacks: CallbackService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -56,6 +58,8 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
         this.logger.warn({ contactId: contact.id }, 'Queued contact had no job: admitted again');
       }
     }
+    // Callbacks whose retry or attempt timer did not run (CallbackService.recover).
+    await this.callbacks.recover(now);
     for (const contact of await this.contacts.listByState('offered')) {
       const offer = await this.offers.pendingForContact(contact.id);
       const since = contact.queuedAt?.getTime() ?? contact.receivedAt.getTime();
