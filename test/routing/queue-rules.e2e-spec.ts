@@ -16,6 +16,7 @@ import { RestStub } from '../providers/rest-stub';
 
 const PUBLIC_BASE_URL = 'https://centralino.example.com';
 const TWILIO_TOKEN = randomBytes(16).toString('hex');
+const TWILIO_ACCOUNT_SID = `AC${randomBytes(16).toString('hex')}`;
 const VONAGE_SECRET = randomBytes(24).toString('hex');
 const VONAGE_APPLICATION_ID = randomUUID();
 const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -101,7 +102,7 @@ describe('queue rules: out of hours, maximum length and maximum wait, enforced a
       FRONT_OFFICE_CONFIG: FIXTURE,
       PUBLIC_BASE_URL,
       TWILIO_AUTH_TOKEN: TWILIO_TOKEN,
-      TWILIO_ACCOUNT_SID: `AC${randomBytes(16).toString('hex')}`,
+      TWILIO_ACCOUNT_SID,
       TWILIO_API_BASE_URL: stub.url,
       GENERIC_ACTIONS_URL: `${stub.url}/gateway/actions`,
       VONAGE_SIGNATURE_SECRET: VONAGE_SECRET,
@@ -533,5 +534,43 @@ describe('queue rules: out of hours, maximum length and maximum wait, enforced a
     expect(sales.reduce((sum, row) => sum + row.closed, 0)).toBe(closedSales.length);
     expect(sales.reduce((sum, row) => sum + row.abandoned + row.answered, 0)).toBe(0);
     expect(body.total.closed).toBeGreaterThanOrEqual(closedSales.length);
+  });
+
+  it('Twilio SMS: out of hours the text itself is the message (one, also on a retry); a closed queue texts when it opens', async () => {
+    const sms = (body: string) => ({
+      MessageSid: `SM${randomBytes(16).toString('hex')}`,
+      AccountSid: TWILIO_ACCOUNT_SID,
+      From: '+393339990001',
+      To: '+390200000000',
+      Body: body,
+      NumMedia: '0',
+    });
+    const invoice = sms('la fattura 118 ha un importo sbagliato');
+    const reply = await twilio.post('/webhooks/twilio/messaging', invoice);
+    expect(reply.status).toBe(200);
+    const expected =
+      'I nostri uffici sono chiusi in questo momento. Il suo messaggio è stato registrato: la ricontatteremo a questo numero.';
+    expect(TwilioClient.messages(reply)).toEqual([expected]);
+    const retried = await twilio.post('/webhooks/twilio/messaging', invoice);
+    expect(TwilioClient.messages(retried)).toEqual([expected]);
+    const contactId = await contactIdOf('twilio', invoice.MessageSid);
+    expect((await expectFinal(contactId)).state).toBe('message_taken');
+    const mine = (await inbox('accounting')).filter((message) => message.contactId === contactId);
+    expect(mine).toMatchObject([
+      {
+        source: 'out_of_hours',
+        caller: { address: '+393339990001' },
+        text: 'la fattura 118 ha un importo sbagliato',
+      },
+    ]);
+
+    const quote = sms('3');
+    const closed = await twilio.post('/webhooks/twilio/messaging', { ...quote, From: '+393339990002' });
+    expect(TwilioClient.messages(closed)).toEqual([
+      expect.stringMatching(
+        /^I nostri uffici sono chiusi in questo momento\. Riapriamo .+ alle ore 00:00\. Arrivederci\.$/,
+      ),
+    ]);
+    expect((await expectFinal(await contactIdOf('twilio', quote.MessageSid))).state).toBe('closed');
   });
 });

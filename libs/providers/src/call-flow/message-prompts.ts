@@ -88,6 +88,26 @@ const NO_TEXT: Table = {
   de: '(Der Anrufer hat keine Nachricht hinterlassen: bitte zurückrufen.)',
 };
 
+/** Texted back when a text conversation's message is taken by the queue rules (closed, full). */
+const TEXT_TAKEN: Record<'out_of_hours' | 'overflow', Table> = {
+  out_of_hours: {
+    it: 'I nostri uffici sono chiusi in questo momento. Il suo messaggio è stato registrato: la ricontatteremo a questo numero.',
+    en: 'Our offices are closed at the moment. Your message has been recorded: we will get back to you on this number.',
+    es: 'Nuestras oficinas están cerradas en este momento. Su mensaje ha sido registrado: le responderemos a este número.',
+    ro: 'Birourile noastre sunt închise acum. Mesajul dumneavoastră a fost înregistrat: vă vom contacta la acest număr.',
+    fr: 'Nos bureaux sont fermés pour le moment. Votre message a été enregistré : nous vous recontacterons à ce numéro.',
+    de: 'Unsere Büros sind gerade geschlossen. Ihre Nachricht wurde aufgenommen: wir melden uns unter dieser Nummer.',
+  },
+  overflow: {
+    it: 'Tutti i nostri operatori sono occupati. Il suo messaggio è stato registrato: la ricontatteremo a questo numero.',
+    en: 'All our operators are busy. Your message has been recorded: we will get back to you on this number.',
+    es: 'Todos nuestros operadores están ocupados. Su mensaje ha sido registrado: le responderemos a este número.',
+    ro: 'Toți operatorii noștri sunt ocupați. Mesajul dumneavoastră a fost înregistrat: vă vom contacta la acest număr.',
+    fr: 'Tous nos opérateurs sont occupés. Votre message a été enregistré : nous vous recontacterons à ce numéro.',
+    de: 'Alle Mitarbeiter sind im Gespräch. Ihre Nachricht wurde aufgenommen: wir melden uns unter dieser Nummer.',
+  },
+};
+
 const RECEPTION: Table = {
   it: 'la reception',
   en: 'reception',
@@ -109,4 +129,6 @@ export const messagePrompts = {
   askCallback: (language: string): string => pick(ASK_CALLBACK, language),
   thanks: (language: string): string => pick(THANKS, language),
   noText: (language: string): string => pick(NO_TEXT, language),
+  textTaken: (reason: 'out_of_hours' | 'overflow', language: string): string =>
+    pick(TEXT_TAKEN[reason], language),
 };

@@ -1,10 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Channel, maskPhone } from '@centralino/contacts';
+import { Channel, Contact, DepartmentMessageSink, maskPhone } from '@centralino/contacts';
 import { FrontOfficeConfig } from '@centralino/config';
 import { IntakeResult, IntakeService } from '@centralino/intake';
 import { ContactRepository } from '@centralino/persistence';
 import type { ClarifyQuestion } from '@centralino/triage';
-import { positionPrompt } from '../call-flow/wait-prompts';
+import { QueueRegistry } from '@centralino/queueing';
+import { messageExpiryJobId } from '@centralino/routing';
+import { messagePrompts } from '../call-flow/message-prompts';
+import { closedPrompt, positionPrompt } from '../call-flow/wait-prompts';
 
 /** A text message as a provider adapter hands it over (SMS today; any text channel of a provider). */
 export interface InboundMessage {
@@ -35,6 +38,8 @@ export class MessageFlow {
     private readonly intake: IntakeService,
     private readonly contacts: ContactRepository,
     private readonly frontOffice: FrontOfficeConfig,
+    private readonly sink: DepartmentMessageSink,
+    private readonly queues: QueueRegistry,
   ) {}
 
   async received(message: InboundMessage, channel: Channel = 'sms'): Promise<MessageReply> {
@@ -73,7 +78,76 @@ export class MessageFlow {
       { contactId: result.contactId, from: maskPhone(message.from), state: result.state, channel },
       open ? 'Message in an open conversation' : 'Message opened a conversation',
     );
-    return { result, texts: this.replyTo(result) };
+    const diverted = await this.diverted(result, text);
+    return { result: diverted?.result ?? result, texts: diverted?.texts ?? this.replyTo(result) };
+  }
+
+  /**
+   * The queue's rules diverted the conversation (docs/routing.md): sent to leave a message, what the
+   * customer wrote is the message (a department message, the contact ends `message_taken`, texted a
+   * confirmation); closed: texted the closed notice with the next opening. Null: not diverted.
+   */
+  private async diverted(result: IntakeResult, text: string): Promise<MessageReply | null> {
+    const retried = result.duplicate && result.state === 'message_taken';
+    if (result.state !== 'messaging' && result.state !== 'closed' && !retried) return null;
+    const contact = await this.contacts.findById(result.contactId);
+    if (!contact) return null;
+    const language = contact.language ?? this.frontOffice.data.company.defaultLanguage;
+    const events = await this.contacts.events(contact.id);
+    if (retried) {
+      // A retried delivery of the text that was taken as a message: the same confirmation.
+      const taken = events.findLast((event) => event.type === 'message_taken');
+      const source = taken?.data.source;
+      if (source !== 'out_of_hours' && source !== 'overflow') return null;
+      return { result, texts: [messagePrompts.textTaken(source, language)] };
+    }
+    if (contact.state === 'closed') {
+      const closed = events.findLast((event) => event.type === 'closed');
+      const queue = String(closed?.data.queue ?? contact.problemType ?? this.frontOffice.receptionQueue);
+      const reason = closed?.data.reason === 'out_of_hours' ? 'out_of_hours' : 'queue_full';
+      const opening = typeof closed?.data.nextOpening === 'string' ? new Date(closed.data.nextOpening) : null;
+      const timeZone = this.frontOffice.businessHoursFor(queue).timezone;
+      return { result, texts: [closedPrompt(language, reason, opening, timeZone)] };
+    }
+    if (contact.state !== 'messaging') return null;
+    const started = events.findLast((event) => event.type === 'messaging');
+    const reason = started?.data.reason === 'out_of_hours' ? 'out_of_hours' : 'overflow';
+    await this.take(contact, reason, (started?.data.recipientId as string | null | undefined) ?? null, text);
+    return {
+      result: { ...result, state: 'message_taken' },
+      texts: [messagePrompts.textTaken(reason, language)],
+    };
+  }
+
+  /** Hands what the customer wrote to the back office (idempotent per contact) and ends the contact. */
+  private async take(
+    contact: Contact,
+    reason: 'out_of_hours' | 'overflow',
+    recipientId: string | null,
+    text: string,
+  ): Promise<void> {
+    await this.sink.accept({
+      contactId: contact.id,
+      source: reason,
+      recipientId,
+      callerAddress: contact.fromAddress,
+      problemType: contact.problemType,
+      language: contact.language,
+      // What opened the conversation, and the latest text when it is another one (a wait diverted later).
+      text: [...new Set([contact.triage?.utterance, text].filter((part): part is string => !!part))]
+        .join('\n')
+        .slice(0, 8000),
+      urgency: 'normal',
+      takenAt: new Date(),
+    });
+    await this.contacts.transition(
+      contact.id,
+      ['messaging'],
+      'message_taken',
+      { endedAt: new Date() },
+      { source: reason, reason, recipientId },
+    );
+    await this.queues.cancel(messageExpiryJobId(contact.id));
   }
 
   /** The bot's answer: a question with numbered options, or the queue position; nothing once connected. */
