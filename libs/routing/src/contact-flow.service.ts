@@ -208,8 +208,10 @@ export class ContactFlowService implements OnModuleInit {
       wrapUpSeconds,
       wrapUpEndsAt: Date.now() + wrapUpSeconds * 1000,
     });
-    // A callback held the operator's voice slot, whatever channel it was asked from.
-    if (!contact.callback && capacityChannel(contact.channel) === 'chat') {
+    // A callback holds the operator's voice slot, whatever channel it was asked from (unless it was
+    // asked for just as it was being offered as a chat: then it holds the chat slot it was offered in).
+    const inVoiceSlot = !!contact.callback && (await this.operators.get(operatorId)).contactId === contact.id;
+    if (!inVoiceSlot && capacityChannel(contact.channel) === 'chat') {
       const endsAt = wrapUpSeconds > 0 ? Date.now() + wrapUpSeconds * 1000 : null;
       if ((await this.operators.wrapUpChat(operatorId, contact.id, endsAt)) && endsAt !== null) {
         await this.queues.schedule(
