@@ -356,7 +356,7 @@ describe('queue rules: out of hours, maximum length and maximum wait, enforced a
     expect((await getContact(service.url, inSupport[0]!.id)).state).toBe('abandoned');
   });
 
-  it('Twilio: the maximum wait takes the caller out of the holding room (<Leave/>) and asks for the message', async () => {
+  it('Twilio: the maximum wait redirects the holding caller to the message questions (call update, and <Leave/> on a wait request)', async () => {
     const call = twilioCall();
     await twilio.post('/webhooks/twilio/voice', call);
     const queued = await twilio.post('/webhooks/twilio/voice/gather', { ...call, Digits: '0' });
@@ -366,6 +366,16 @@ describe('queue rules: out of hours, maximum length and maximum wait, enforced a
     expect(waiting.twiml.Response).not.toHaveProperty('Leave');
 
     await waitForState(service.url, contactId, 'messaging', 15_000);
+    // Redirected at once by a call update with the questions' TwiML (Twilio's REST API, stubbed)...
+    const update = await eventually(() =>
+      stub.requests.find(
+        (request) => request.method === 'POST' && request.path.includes(`/Calls/${call.CallSid}.json`),
+      ),
+    );
+    const twiml = new URLSearchParams(update.body).get('Twiml') ?? '';
+    expect(twiml).toContain('Tutti i nostri operatori sono occupati. Lasci un messaggio e la richiameremo.');
+    expect(twiml).toContain(`action="${PUBLIC_BASE_URL}/webhooks/twilio/voice/message?field=name"`);
+    // ...and a wait request still in flight gets the caller out of the holding room too.
     const wait = await twilio.post('/webhooks/twilio/voice/wait', call);
     expect(wait.twiml.Response).toHaveProperty('Leave');
     const left = await twilio.post('/webhooks/twilio/voice/queue-result', { ...call, QueueResult: 'leave' });

@@ -144,6 +144,17 @@ export class TwilioAdapter extends CallBridge implements OnModuleInit {
   }
 
   /**
+   * The maximum wait took the caller out of the queue: the call is redirected (REST call update) to the
+   * TwiML of its new state, the message questions or the closed prompt, without waiting for the holding
+   * room's next wait request (which would also find it: `<Leave/>`, or the closed prompt).
+   */
+  override async diverted(contact: Contact): Promise<void> {
+    if (!this.client || contact.channel !== 'voice') return;
+    const twiml = this.renderer.render(await this.flow.actionsFor(contact, false));
+    await this.client.calls(contact.externalId).update({ twiml });
+  }
+
+  /**
    * A callback: `POST /Calls.json` to the customer from the number they dialled, whose TwiML dials the
    * operator's endpoint once they answer; its status callback (answered, completed, busy, no-answer,
    * failed) reports on this attempt (`voice/callback-status?contactId=&attempt=`).
