@@ -28,7 +28,8 @@ const common = {
   testEnvironment: 'node',
 };
 module.exports = {
-  testTimeout: 30000,
+  // Generous: a hook that starts a service (or a browser) must not time out on a loaded 2-core machine.
+  testTimeout: 60000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
     {
