@@ -2,7 +2,7 @@ import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { GenericSignatureVerifier } from '@centralino/intake';
 import { ContactRepository } from '@centralino/persistence';
 import { QueueRegistry, TIMERS_QUEUE } from '@centralino/queueing';
-import { maxWaitJobId } from '@centralino/routing';
+import { ContactFlowService, maxWaitJobId } from '@centralino/routing';
 import { ContactView, getContact, waitForState } from '../support/contacts-api';
 import { callEnded, callStarted } from '../support/calls';
 import { writeFixtureConfig } from '../support/fixture-config';
@@ -58,6 +58,17 @@ const FIXTURE = writeFixtureConfig((config) => {
     overflow: { action: 'overflow', queue: 'reception' },
   });
   Object.assign(type('reception'), { maxWaitSeconds: 2, overflow: { action: 'message' } });
+  // warranty (5): at most 2 s of waiting, then it waits in complaints (6), by its age.
+  types.push(
+    {
+      id: 'warranty',
+      name: { it: 'Garanzia', en: 'Warranty' },
+      digit: '5',
+      maxWaitSeconds: 2,
+      overflow: { action: 'overflow', queue: 'complaints' },
+    },
+    { id: 'complaints', name: { it: 'Reclami', en: 'Complaints' }, digit: '6' },
+  );
   types.push({
     id: 'sales',
     name: { it: 'Vendite', en: 'Sales' },
@@ -167,10 +178,10 @@ describe('queue rules: out of hours, maximum length and maximum wait, enforced a
   const FINAL = ['completed', 'abandoned', 'message_taken', 'overflowed', 'failed', 'transferred', 'closed'];
 
   /** Polls until `find` returns something (asynchronous pushes), at most 10 s. */
-  async function eventually<T>(find: () => T | undefined): Promise<T> {
+  async function eventually<T>(find: () => T | undefined | Promise<T | undefined>): Promise<T> {
     const deadline = Date.now() + 10_000;
     for (;;) {
-      const found = find();
+      const found = await find();
       if (found !== undefined) return found;
       expect(Date.now()).toBeLessThan(deadline);
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -582,5 +593,41 @@ describe('queue rules: out of hours, maximum length and maximum wait, enforced a
       ),
     ]);
     expect((await expectFinal(await contactIdOf('twilio', quote.MessageSid))).state).toBe('closed');
+  });
+
+  it('the maximum wait overflows to another queue keeping the original enqueue time: ahead of a younger contact there', async () => {
+    const repository = service.running.app.get(ContactRepository);
+    const flow = service.running.app.get(ContactFlowService);
+    const older = callStarted({ digits: '5' });
+    const olderId = (await postGenericWebhook(service.url, older)).body.contactId as string;
+    // The younger one calls complaints directly, while the older one waits in warranty.
+    const younger = callStarted({ digits: '6' });
+    const youngerId = (await postGenericWebhook(service.url, younger)).body.contactId as string;
+
+    const moved = await eventually(async () => {
+      const contact = await repository.findById(olderId);
+      return contact?.problemType === 'complaints' && (await flow.position(contact)) !== null
+        ? contact
+        : undefined;
+    });
+    expect(moved.state).toBe('queued');
+    expect(await flow.position(moved)).toBe(1);
+    expect(await flow.position((await repository.findById(youngerId))!)).toBe(2);
+    const view = await getContact(service.url, olderId);
+    expect(view.queuedAt).toBe(view.events.find((event) => event.type === 'queued')!.at);
+    const note = view.events.find((event) => event.type === 'note')!;
+    // It moved after the younger one was already waiting there, and still went first.
+    expect(Date.parse(note.at)).toBeGreaterThan(
+      Date.parse((await getContact(service.url, youngerId)).queuedAt!),
+    );
+    expect(note.data).toMatchObject({
+      kind: 'overflow',
+      from: 'warranty',
+      to: 'complaints',
+      reason: 'max_wait',
+    });
+    for (const call of [older, younger]) await postGenericWebhook(service.url, callEnded(call.callId));
+    await expectFinal(olderId);
+    await expectFinal(youngerId);
   });
 });
