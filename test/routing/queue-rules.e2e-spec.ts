@@ -7,6 +7,7 @@ import { ContactView, getContact, waitForState } from '../support/contacts-api';
 import { callEnded, callStarted } from '../support/calls';
 import { writeFixtureConfig } from '../support/fixture-config';
 import { OperatorClient } from '../support/operator-client';
+import { SupervisorClient } from '../support/supervisor-client';
 import { startTestService, TEST_WEBHOOK_SECRET, TestService } from '../support/test-service';
 import { TelnyxClient } from '../support/telnyx-client';
 import { TwilioClient } from '../support/twilio-client';
@@ -629,5 +630,19 @@ describe('queue rules: out of hours, maximum length and maximum wait, enforced a
     for (const call of [older, younger]) await postGenericWebhook(service.url, callEnded(call.callId));
     await expectFinal(olderId);
     await expectFinal(youngerId);
+  });
+
+  it('the supervisors see which queues are closed and when they open', async () => {
+    const sara = await SupervisorClient.connect(service.url, 'sara');
+    try {
+      const snapshot = await sara.until((next) => next.queues.length > 0);
+      const sales = sara.queue(snapshot, 'sales');
+      expect(sales.open).toBe(false);
+      const opening = new Date(sales.nextOpening!);
+      expect(new Intl.DateTimeFormat('en-CA', { timeZone: ROME }).format(opening)).toBe(romeDate(2));
+      expect(sara.queue(snapshot, 'reception')).toMatchObject({ open: true, nextOpening: null });
+    } finally {
+      sara.close();
+    }
   });
 });

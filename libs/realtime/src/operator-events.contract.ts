@@ -309,6 +309,10 @@ export interface QueueStatsPayload {
   name: string;
   /** Contacts waiting now (not yet offered). */
   waiting: number;
+  /** Open now by its calendar (docs/routing.md, queue rules); closed: new contacts get its `outOfHours` rule. */
+  open: boolean;
+  /** Epoch ms when a closed queue opens next; null when open, or when its calendar never opens. */
+  nextOpening: number | null;
   /** Contacts being offered to an operator right now (still in the queue until accepted). */
   offered: number;
   /** Epoch ms when the contact at the head of the queue was first queued, or null when none waits. */

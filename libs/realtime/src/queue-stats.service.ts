@@ -7,6 +7,7 @@ import {
   estimateWait,
   HandleTimeStore,
   OperatorStateStore,
+  QueueRulesService,
 } from '@centralino/routing';
 import { TodayStatsService } from './today-stats.service';
 import { WAITING_CONTACTS_SHOWN } from './operator-events.contract';
@@ -40,6 +41,7 @@ export class QueueStatsService {
     private readonly frontOffice: FrontOfficeConfig,
     private readonly today: TodayStatsService,
     private readonly handleTimes: HandleTimeStore,
+    private readonly rules: QueueRulesService,
   ) {}
 
   async snapshot(now = Date.now()): Promise<SupervisorServerEvents['queues.snapshot']> {
@@ -84,10 +86,13 @@ export class QueueStatsService {
     const head = waitingJobs[0];
     const type = this.frontOffice.problemType(queue);
     const oldest = head?.data.enqueuedAt ?? null;
+    const open = this.rules.isOpen(queue, now);
     return {
       id: queue,
       name: type?.name.en ?? Object.values(type?.name ?? {})[0] ?? queue,
       waiting: (counts.wait ?? 0) + (counts.prioritized ?? 0),
+      open,
+      nextOpening: open ? null : (this.rules.nextOpening(queue, now)?.getTime() ?? null),
       offered: counts.active ?? 0,
       oldestEnqueuedAt: oldest,
       longestWaitSeconds: oldest ? Math.max(0, Math.round((now - oldest) / 1000)) : 0,

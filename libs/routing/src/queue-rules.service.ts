@@ -76,6 +76,11 @@ export class QueueRulesService implements OnModuleInit {
     return true;
   }
 
+  /** The queue's calendar says open at `at`. */
+  isOpen(queue: string, at = Date.now()): boolean {
+    return this.calendar(queue).isOpen(at);
+  }
+
   /** When the queue opens next (now if open), for prompts; null if its calendar never opens. */
   nextOpening(queue: string, at = Date.now()): Date | null {
     return this.calendar(queue).nextOpening(at);

@@ -75,7 +75,14 @@ function renderQueues(snapshot) {
     snapshot.queues,
     (queue) => queue.id,
     (queue) => [
-      { text: queue.name, header: true },
+      // A queue closed by its calendar says so, and when it opens again.
+      {
+        text:
+          queue.open === false
+            ? `${queue.name} (closed${queue.nextOpening ? ` until ${new Date(queue.nextOpening).toLocaleString()}` : ''})`
+            : queue.name,
+        header: true,
+      },
       { text: queue.waiting, field: 'waiting', numeric: true },
       { text: queue.offered, field: 'offered', numeric: true },
       {
