@@ -176,7 +176,7 @@ describe('triage retrains on a config reload: SIGHUP to a centralino process', (
 
   it('re-reads the file and retrains while it keeps answering', async () => {
     const url = service.url!;
-    const sentence = `mi serve uno ${NEW_WORD} per venerdì`;
+    const sentence = `ho bisogno di uno ${NEW_WORD}`;
     expect(await queueOf(url, sentence)).not.toBe('appointments');
     file.teachNewWord();
     service.child.kill('SIGHUP');
