@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { RedisService } from '@centralino/redis';
+import { OperatorStateStore } from '@centralino/routing';
 import { getContact, waitForState } from '../support/contacts-api';
 import { OperatorClient } from '../support/operator-client';
 import { startTestService, TestService } from '../support/test-service';
@@ -140,5 +142,23 @@ describe('offers and presence', () => {
     const whileBusy = await call('2');
     expect(whileBusy.body).toMatchObject({ position: 1, estimatedWait: { expected: 90 } });
     await Promise.all([whileAway, whileBusy].map(({ callId }) => hangUp(callId)));
+  });
+  it("rebuilds the away set from the operators' states (operators away before it existed are not staff)", async () => {
+    const bruno = await operator('bruno');
+    expect((await bruno.send('state.set', { state: 'away', reason: 'break' })).ok).toBe(true);
+    const redis = service.running.app.get(RedisService);
+    const away = redis.key('ops', 'away');
+    // As after an upgrade from a version without the set: Bruno is away but not in it.
+    await redis.client.srem(away, bruno.operatorId);
+    const store = service.running.app.get(OperatorStateStore);
+    expect(await store.workingIds()).toContain(bruno.operatorId);
+    await expect(store.rebuildAwaySet()).resolves.toBeGreaterThanOrEqual(1);
+    expect(await redis.client.smembers(away)).toContain(bruno.operatorId);
+    expect(await store.workingIds()).not.toContain(bruno.operatorId);
+    // Available again: out of the set, staff again.
+    await bruno.available();
+    await store.rebuildAwaySet();
+    expect(await redis.client.smembers(away)).not.toContain(bruno.operatorId);
+    expect(await store.workingIds()).toContain(bruno.operatorId);
   });
 });

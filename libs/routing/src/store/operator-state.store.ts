@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { RedisService } from '@centralino/redis';
 import { OperatorState } from '../domain/operator-state';
 
@@ -86,6 +86,20 @@ end
 return out
 `;
 
+/**
+ * Rebuilds the away set from the operators' own states: the set is kept by TRANSITION_SCRIPT, so
+ * operators who were away before it existed (an upgrade), or a set lost with a Redis restore, are put
+ * right at start-up. Idempotent and atomic, so several instances starting at once are harmless.
+ * KEYS: online set, away set. ARGV: op hash key prefix. Returns how many are away.
+ */
+const REBUILD_AWAY_SCRIPT = `
+redis.call('DEL', KEYS[2])
+for _, id in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+  if redis.call('HGET', ARGV[1] .. id, 'state') == 'away' then redis.call('SADD', KEYS[2], id) end
+end
+return redis.call('SCARD', KEYS[2])
+`;
+
 /** A chat slot: the contact held, and whether it is offered (with the offer), connected or in wrap-up. */
 export interface ChatSlot {
   contactId: string;
@@ -123,7 +137,7 @@ export interface OperatorLiveState {
 
 /** Operators' live states in Redis, shared by every process. */
 @Injectable()
-export class OperatorStateStore {
+export class OperatorStateStore implements OnApplicationBootstrap {
   constructor(private readonly redis: RedisService) {
     redis.client.defineCommand('centralinoOperatorTransition', {
       numberOfKeys: 6,
@@ -136,6 +150,23 @@ export class OperatorStateStore {
       lua: AVAILABLE_SNAPSHOT_SCRIPT,
     });
     redis.client.defineCommand('centralinoChatSnapshot', { numberOfKeys: 1, lua: CHAT_SNAPSHOT_SCRIPT });
+    redis.client.defineCommand('centralinoRebuildAway', { numberOfKeys: 2, lua: REBUILD_AWAY_SCRIPT });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.rebuildAwaySet();
+  }
+
+  /** Puts the away set in line with the operators' states (REBUILD_AWAY_SCRIPT); returns how many are away. */
+  async rebuildAwaySet(): Promise<number> {
+    const client = this.redis.client as unknown as {
+      centralinoRebuildAway(online: string, away: string, prefix: string): Promise<number>;
+    };
+    return client.centralinoRebuildAway(
+      this.redis.key('ops', 'online'),
+      this.redis.key('ops', 'away'),
+      this.redis.key('op', ''),
+    );
   }
 
   /** Available operators with when each became idle (ms), in one round trip. */
