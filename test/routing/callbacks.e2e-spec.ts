@@ -34,6 +34,9 @@ const FIXTURE = writeFixtureConfig((config) => {
     provider: 'twilio',
     fromNumber: CHAT_CALLER_ID,
   };
+  // A supervisor, to read the reports.
+  const operators = config.operators as Record<string, unknown>[];
+  operators.push({ ...operators[0], username: 'sara', displayName: 'Sara', role: 'supervisor', skills: {} });
 }, 'front-office.providers.yaml');
 
 function data<T>(ack: Ack<T>): T {
@@ -55,6 +58,8 @@ describe('callbacks keep their place and are retried per the policy (Twilio and 
     stub = await new RestStub((request) => {
       // Twilio refuses to call this number (as for a number it cannot dial: 400 with code 21217).
       if (request.method === 'POST' && request.path === callsPath && request.body.includes(REFUSED_NUMBER)) {
+        // Indexed like the requests: outboundCall(n) pairs the n-th request with its sid.
+        outboundSids.push('refused');
         return {
           status: 400,
           body: { code: 21217, message: 'Phone number is not a valid phone number', status: 400 },
@@ -453,4 +458,57 @@ describe('callbacks keep their place and are retried per the policy (Twilio and 
     await outboundStatus(status, 'CA' + 'f'.repeat(32), 'no-answer');
     await waitForState(service.url, asker.contactId, 'callback_failed');
   }, 60_000);
+
+  it('reports: a callback counts once, answered only when the customer picks up; callback_failed is not abandoned', async () => {
+    const { token } = await OperatorClient.login(service.url, 'sara');
+    const day = (offsetDays: number) =>
+      new Date(Date.now() + offsetDays * 86_400_000).toLocaleDateString('sv-SE', { timeZone: 'Europe/Rome' });
+    const totals = async () => {
+      const query = `from=${day(0)}&to=${day(1)}&interval=1d&groupBy=none`;
+      const response = await fetch(`${service.url}/reports/intervals?${query}`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(response.status).toBe(200);
+      return ((await response.json()) as { total: Record<string, number> }).total;
+    };
+    const before = await totals();
+
+    const reached = await twilioCall('+393337000001');
+    await askForCallback(reached.call);
+    const missed = await twilioCall('+393337000002');
+    await askForCallback(missed.call);
+    await anna.available();
+    // The status URL of the n-th outbound call (0-based) to a number; the contact is named in it.
+    const statusUrlOf = async (number: string, n: number) => {
+      const request = await waitForRequest(
+        (candidate) => candidate.path === callsPath && candidate.body.includes(number),
+        n,
+      );
+      return new URLSearchParams(request.body).get('StatusCallback')!;
+    };
+    const sid = () => `CA${randomBytes(16).toString('hex')}`;
+    await acceptNext(reached.contactId);
+    const reachedUrl = await statusUrlOf('393337000001', 0);
+    await outboundStatus(reachedUrl, sid(), 'in-progress');
+    await outboundStatus(reachedUrl, sid(), 'completed');
+    await waitForState(service.url, reached.contactId, 'completed');
+    for (let attempt = 1; attempt <= 2; attempt++) {
+      await anna.next('operator.state', (state) => state.state === 'available', 10_000);
+      await acceptNext(missed.contactId);
+      await outboundStatus(await statusUrlOf('393337000002', attempt - 1), sid(), 'no-answer');
+      await waitForState(
+        service.url,
+        missed.contactId,
+        attempt === 1 ? 'callback_pending' : 'callback_failed',
+      );
+      if (attempt === 1) await waitForState(service.url, missed.contactId, 'queued');
+    }
+
+    const after = await totals();
+    expect(after.offered - before.offered).toBe(2);
+    expect(after.answered - before.answered).toBe(1);
+    expect(after.handled - before.handled).toBe(1);
+    expect(after.abandoned - before.abandoned).toBe(0);
+    expect(after.messagesTaken - before.messagesTaken).toBe(0);
+  }, 90_000);
 });
