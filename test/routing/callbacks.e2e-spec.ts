@@ -130,11 +130,34 @@ describe('callbacks keep their place and are retried per the policy (Twilio and 
     await twilio.post('/webhooks/twilio/voice/status', { ...call, CallStatus: 'completed' });
   }
 
+  /** The next offer is for this contact (the order is the point); accepts it and returns it. */
   async function acceptNext(expectedContactId: string): Promise<OfferPayload> {
-    const offer = await anna.next('offer', () => true, 15_000);
+    let offer = await anna.next('offer', () => true, 15_000);
     expect(offer.contactId).toBe(expectedContactId);
-    data(await anna.send('offer.accept', { offerId: offer.offerId }));
-    return offer;
+    for (;;) {
+      const ack = await anna.send('offer.accept', { offerId: offer.offerId });
+      if (ack.ok) return offer;
+      // Timed out on a loaded machine before the accept: the same contact is offered again at once.
+      if (ack.error.code !== 'offer_not_pending') data(ack);
+      offer = await anna.next('offer', (next) => next.contactId === expectedContactId, 15_000);
+    }
+  }
+
+  /**
+   * Accepts the offer of this callback attempt. On a loaded machine an offer may time out before it is
+   * answered and be made again (same attempt): the next one is taken then.
+   */
+  async function acceptCallback(contactId: string, attempt: number): Promise<void> {
+    for (;;) {
+      const offer = await anna.next(
+        'offer',
+        (candidate) => candidate.contactId === contactId && candidate.callback?.attempt === attempt,
+        20_000,
+      );
+      const ack = await anna.send('offer.accept', { offerId: offer.offerId });
+      if (ack.ok) return;
+      if (ack.error.code !== 'offer_not_pending') throw new Error(`refused: ${ack.error.message}`);
+    }
   }
 
   /** The outbound Calls.json request for the n-th callback placed (0-based), decoded. */
@@ -493,15 +516,13 @@ describe('callbacks keep their place and are retried per the policy (Twilio and 
     await outboundStatus(reachedUrl, sid(), 'completed');
     await waitForState(service.url, reached.contactId, 'completed');
     for (let attempt = 1; attempt <= 2; attempt++) {
-      await anna.next('operator.state', (state) => state.state === 'available', 10_000);
-      await acceptNext(missed.contactId);
+      await acceptCallback(missed.contactId, attempt);
       await outboundStatus(await statusUrlOf('393337000002', attempt - 1), sid(), 'no-answer');
       await waitForState(
         service.url,
         missed.contactId,
         attempt === 1 ? 'callback_pending' : 'callback_failed',
       );
-      if (attempt === 1) await waitForState(service.url, missed.contactId, 'queued');
     }
 
     const after = await totals();
