@@ -55,6 +55,11 @@ describe('metric definitions', () => {
     expect(afterWaiting).toEqual({ ...emptyTotals(), offered: 1, closed: 1, longestWaitSeconds: 45 });
   });
 
+  it('counts a caller put through to a directory number as offered, its wait ending at the transfer', () => {
+    const totals = contactTotals(facts({ endedAt: at(3), finalState: 'transferred' }), thresholds);
+    expect(totals).toEqual({ ...emptyTotals(), offered: 1, longestWaitSeconds: 3 });
+  });
+
   it('tells short abandons from abandons by the wait, strictly under the threshold', () => {
     const short = contactTotals(facts({ endedAt: at(4.9), finalState: 'abandoned' }), thresholds);
     const long = contactTotals(facts({ endedAt: at(5), finalState: 'abandoned' }), thresholds);

@@ -16,7 +16,8 @@ export interface ContactFacts {
   connectedAt: number | null;
   /**
    * The final event (completed, abandoned, message_taken, overflowed, failed, closed, callback_failed:
-   * a callback whose every attempt missed the customer); null while in progress.
+   * a callback whose every attempt missed the customer; transferred: put through to a directory number,
+   * by triage or by an operator); null while in progress.
    */
   endedAt: number | null;
   finalState:
@@ -27,6 +28,7 @@ export interface ContactFacts {
     | 'failed'
     | 'closed'
     | 'callback_failed'
+    | 'transferred'
     | null;
   /** `note` events with `data.kind = 'transfer'` (handed to another queue, operator or number). */
   transfers: number;
@@ -203,8 +205,8 @@ export function deriveFigures(totals: IntervalTotals): DerivedFigures {
 export const CONTACT_FACT_COLUMNS_SQL = `
   min(e.at) FILTER (WHERE e.type = 'queued') AS queued_at,
   min(e.at) FILTER (WHERE e.type = 'connected') AS connected_at,
-  max(e.at) FILTER (WHERE e.type IN ('completed', 'abandoned', 'message_taken', 'overflowed', 'failed', 'closed', 'callback_failed')) AS ended_at,
-  max(e.type) FILTER (WHERE e.type IN ('completed', 'abandoned', 'message_taken', 'overflowed', 'failed', 'closed', 'callback_failed')) AS final_state,
+  max(e.at) FILTER (WHERE e.type IN ('completed', 'abandoned', 'message_taken', 'overflowed', 'failed', 'closed', 'callback_failed', 'transferred')) AS ended_at,
+  max(e.type) FILTER (WHERE e.type IN ('completed', 'abandoned', 'message_taken', 'overflowed', 'failed', 'closed', 'callback_failed', 'transferred')) AS final_state,
   count(*) FILTER (WHERE e.type = 'note' AND e.data->>'kind' = 'transfer') AS transfers,
   (array_agg(e.data->>'operatorId' ORDER BY e.at, e.id) FILTER (WHERE e.type = 'connected'))[1] AS answered_by`;
 
