@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { MessageDeliveryService } from '@centralino/back-office';
 import { DepartmentMessageSink, TakenMessage } from '@centralino/contacts';
@@ -10,6 +11,20 @@ import { startTestService, TestService } from '../support/test-service';
 import { postGenericWebhook } from '../support/webhook-client';
 
 const SECRET = 'whsec_department_0123456789abcdef';
+const ROME = 'Europe/Rome';
+
+/** Open at all hours except yesterday, today and tomorrow (holidays in Rome): closed whenever it runs. */
+function closedNow() {
+  const day = (offset: number) =>
+    new Intl.DateTimeFormat('en-CA', { timeZone: ROME }).format(new Date(Date.now() + offset * 86_400_000));
+  return {
+    timezone: ROME,
+    weekly: Object.fromEntries(
+      ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((name) => [name, [['00:00', '23:59']]]),
+    ),
+    holidays: [day(-1), day(0), day(1)],
+  };
+}
 const CALLER = '+393331112233';
 
 interface Api {
@@ -25,13 +40,25 @@ describe('department messages: inbox, signed webhook, e-mail and dead letters', 
 
   beforeAll(async () => {
     [receiver, smtp] = await Promise.all([WebhookReceiver.start(SECRET), TestSmtpServer.start()]);
-    const config = backOfficeFixture({
-      accounting: {
-        webhook: { url: receiver.url('/accounting'), secret: SECRET },
-        email: ['accounting@acme.test', 'maria@acme.test'],
+    const config = backOfficeFixture(
+      {
+        accounting: {
+          webhook: { url: receiver.url('/accounting'), secret: SECRET },
+          email: ['accounting@acme.test', 'maria@acme.test'],
+        },
+        warehouse: { webhook: { url: receiver.url('/warehouse'), secret: SECRET } },
       },
-      warehouse: { webhook: { url: receiver.url('/warehouse'), secret: SECRET } },
-    });
+      (front) => {
+        // Claims (digit 7) are closed now: out of hours the caller leaves a message for accounting.
+        (front.problemTypes as Record<string, unknown>[]).push({
+          id: 'claims',
+          name: { en: 'Claims', it: 'Sinistri' },
+          digit: '7',
+          businessHours: closedNow(),
+          outOfHours: { action: 'message', department: 'accounting' },
+        });
+      },
+    );
     service = await startTestService('pglite', {
       FRONT_OFFICE_CONFIG: config,
       SMTP_HOST: '127.0.0.1',
@@ -153,6 +180,54 @@ describe('department messages: inbox, signed webhook, e-mail and dead letters', 
     ).toHaveLength(1);
     expect(smtp.received.filter((m) => m.raw.includes(messageId))).toHaveLength(1);
   }, 30_000);
+
+  it('a caller of a closed queue leaves a message by voice: it reaches the inbox, the signed webhook and the e-mail', async () => {
+    const from = '+393334445566';
+    const started = callStarted({ digits: '7', from });
+    const reply = await postGenericWebhook(service.url, started);
+    expect(reply.body).toMatchObject({ state: 'messaging', queue: 'claims' });
+    const contactId = reply.body.contactId as string;
+    const input = (field: string, answer: Record<string, string>) =>
+      postGenericWebhook(service.url, {
+        id: `evt_${randomUUID()}`,
+        type: 'call.input',
+        callId: started.callId,
+        field,
+        ...answer,
+      });
+    await input('name', { speech: 'Carla Neri' });
+    await input('text', { speech: 'il rimborso del sinistro 42 non è arrivato' });
+    const done = await input('callback', { digits: '0698765432' });
+    expect(done.body).toMatchObject({ state: 'message_taken' });
+
+    const inbox = await api('anna', 'GET', '/messages?department=accounting');
+    const mine = (inbox.body.messages as { id: string; contactId: string }[]).filter(
+      (m) => m.contactId === contactId,
+    );
+    expect(mine).toHaveLength(1);
+    expect(mine[0]).toMatchObject({
+      source: 'out_of_hours',
+      department: 'accounting',
+      caller: { name: 'Carla Neri', address: from },
+      problemType: 'claims',
+      text: 'il rimborso del sinistro 42 non è arrivato',
+    });
+    const messageId = mine[0]!.id;
+    const [hook] = await receiver.waitFor(
+      (h) => (h.body.message as { id?: string } | undefined)?.id === messageId,
+    );
+    expect(hook.signatureValid).toBe(true);
+    expect(hook.body).toMatchObject({
+      event: 'department_message.created',
+      message: { contactId, caller: { address: from }, department: 'accounting' },
+    });
+    const mail = await smtp.waitFor((m) => m.raw.includes(messageId));
+    expect(mail.to.sort()).toEqual(['accounting@acme.test', 'maria@acme.test']);
+    expect(mail.raw).toMatch(/^Subject: Message for Accounting from Carla Neri/m);
+    expect(mail.raw).toContain('sinistro 42');
+    await waitForDelivery(messageId, 'webhook', 'delivered');
+    await waitForDelivery(messageId, 'email', 'delivered');
+  });
 
   it('the inbox assigns, records reply notes and closes, for its members and supervisors only', async () => {
     const contactId = await newContact('+393330000001');

@@ -144,9 +144,12 @@ export class TestSmtpServer {
 /**
  * The test front office with a directory (accounting, warehouse and Maria Rossi in accounting) and the
  * back office: anna works accounting, bruno the warehouse, sara is a supervisor and root an admin;
- * `departments` adds delivery settings.
+ * `departments` adds delivery settings, `change` anything else.
  */
-export function backOfficeFixture(departments: Record<string, Record<string, unknown>> = {}): string {
+export function backOfficeFixture(
+  departments: Record<string, Record<string, unknown>> = {},
+  change: (config: Record<string, unknown>) => void = () => undefined,
+): string {
   return writeFixtureConfig((config) => {
     const operators = config.operators as { passwordHash: string }[];
     const passwordHash = operators[0].passwordHash;
@@ -165,5 +168,6 @@ export function backOfficeFixture(departments: Record<string, Record<string, unk
         warehouse: { members: ['bruno'], ...departments.warehouse },
       },
     };
+    change(config);
   });
 }
