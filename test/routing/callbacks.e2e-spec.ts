@@ -367,6 +367,13 @@ describe('callbacks keep their place and are retried per the policy (Twilio and 
     expect(JSON.stringify(pressed.body.actions)).toContain('non possiamo richiamarla');
     await postGenericWebhook(service.url, callEnded(started.callId));
     await waitForState(service.url, contactId, 'abandoned');
+    // A Twilio outbound status that names no contact or attempt is a 400 with the reason.
+    const bad = await twilio.post('/webhooks/twilio/voice/callback-status?contactId=nope&attempt=0', {
+      CallSid: `CA${randomBytes(16).toString('hex')}`,
+      CallStatus: 'completed',
+    });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.twiml)).toMatch(/contactId|attempt/);
   }, 30_000);
 
   it('chat: "call me back" with a number keeps the place of the chat, takes the voice slot and is called from the configured number', async () => {
