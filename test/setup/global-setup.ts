@@ -5,8 +5,7 @@ import { PrivatePostgres } from '../../libs/testing/src/private-postgres';
 
 declare global {
   var __centralinoTestServers:
-    | { redis?: EmbeddedRedisServer; postgres?: PrivatePostgres; pgliteTemplate?: PgliteTemplate }
-    | undefined;
+    { redis?: EmbeddedRedisServer; postgres?: PrivatePostgres; pgliteTemplate?: PgliteTemplate } | undefined;
 }
 
 /**
