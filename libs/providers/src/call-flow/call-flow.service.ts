@@ -303,6 +303,8 @@ export class CallFlow {
 
   /** The key that asks for a callback while this contact waits, or null when none can be offered. */
   async callbackKeyFor(contactId: string): Promise<string | null> {
+    // Without callbacks configured there is nothing to offer: no read on the webhook's path.
+    if (!this.callbacks.digit) return null;
     const contact = await this.contacts.findById(contactId);
     return contact && this.callbacks.canOffer(contact) ? this.callbacks.digit : null;
   }

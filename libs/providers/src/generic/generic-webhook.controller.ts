@@ -2,7 +2,7 @@ import { Controller, Headers, HttpCode, Post, Req } from '@nestjs/common';
 import type { RawBodyRequest } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { FrontOfficeConfig } from '@centralino/config';
-import { DomainError } from '@centralino/contacts';
+import { Contact, DomainError } from '@centralino/contacts';
 import { IntakeResult, IntakeService } from '@centralino/intake';
 import { MetricsService } from '@centralino/observability';
 import { ContactRepository } from '@centralino/persistence';
@@ -11,7 +11,7 @@ import { MessageField } from '../call-flow/call-actions';
 import { CallFlow } from '../call-flow/call-flow.service';
 import { CallInputEvent, genericWebhookSchema } from './generic-webhook.dto';
 import { GENERIC_PROVIDER, GenericAdapter } from './generic.adapter';
-import { renderGenericActions } from './generic-actions';
+import { GenericAction, renderGenericActions } from './generic-actions';
 
 /**
  * The generic signed JSON webhook for any SIP gateway (docs/generic-webhook.md). The signature is checked
@@ -128,15 +128,8 @@ export class GenericWebhookController {
     const contact = await this.flow.findContact(GENERIC_PROVIDER, event.callId);
     if (!actions || !contact) throw new DomainError('unknown_call', `No contact for call ${event.callId}`);
     return {
-      contactId: contact.id,
-      state: contact.state,
-      queue: contact.problemType,
-      language: contact.language,
-      position: null,
-      estimatedWait: null,
-      duplicate,
+      ...outOfLineReply(contact, contact.state, duplicate, renderGenericActions(actions)),
       callback: contact.callback ? { attempts: contact.callback.attempts } : null,
-      actions: renderGenericActions(actions),
     };
   }
 
@@ -151,10 +144,13 @@ export class GenericWebhookController {
     return contact?.callback && contact.channel !== 'voice' ? { contact, attempt: named.attempt } : null;
   }
 
-  /** An outcome of a chat callback's outbound call, recorded once per event. */
+  /**
+   * An outcome of a callback's outbound call, recorded once per event; `attempt` when the call id names
+   * it (a chat's callback), null for the caller's own call.
+   */
   private async callbackReport(
     eventId: string,
-    { contact, attempt }: NonNullable<Awaited<ReturnType<GenericWebhookController['chatCallback']>>>,
+    { contact, attempt }: { contact: Contact; attempt: number | null },
     status: string,
   ) {
     const first = await this.contacts.recordReceipt(
@@ -162,16 +158,7 @@ export class GenericWebhookController {
       contact.id,
     );
     const now = first ? await this.flow.callbackStatus(contact.id, attempt, status) : contact;
-    return {
-      contactId: contact.id,
-      state: now?.state ?? contact.state,
-      queue: contact.problemType,
-      language: contact.language,
-      position: null,
-      estimatedWait: null,
-      duplicate: !first,
-      actions: [],
-    };
+    return outOfLineReply(contact, now?.state ?? contact.state, !first, []);
   }
 
   /** The customer answered a callback's outbound call: the contact is connected to its operator. */
@@ -180,21 +167,7 @@ export class GenericWebhookController {
     if (chatCallback) return this.callbackReport(eventId, chatCallback, 'answered');
     const contact = await this.flow.findContact(GENERIC_PROVIDER, callId);
     if (!contact?.callback) throw new DomainError('unknown_call', `No callback for call ${callId}`);
-    const first = await this.contacts.recordReceipt(
-      { provider: GENERIC_PROVIDER, eventKey: eventId, response: { contactId: contact.id } },
-      contact.id,
-    );
-    const now = first ? await this.flow.callbackStatus(contact.id, null, 'answered') : contact;
-    return {
-      contactId: contact.id,
-      state: now?.state ?? contact.state,
-      queue: contact.problemType,
-      language: contact.language,
-      position: null,
-      estimatedWait: null,
-      duplicate: !first,
-      actions: [],
-    };
+    return this.callbackReport(eventId, { contact, attempt: null }, 'answered');
   }
 
   /** An answer to a `gather` of the voice message flow (`field`); a retried delivery changes nothing. */
@@ -209,15 +182,20 @@ export class GenericWebhookController {
     );
     const contact = await this.flow.findContact(GENERIC_PROVIDER, event.callId);
     if (!actions || !contact) throw new DomainError('unknown_call', `No contact for call ${event.callId}`);
-    return {
-      contactId: contact.id,
-      state: contact.state,
-      queue: contact.problemType,
-      language: contact.language,
-      position: null,
-      estimatedWait: null,
-      duplicate,
-      actions: renderGenericActions(actions),
-    };
+    return outOfLineReply(contact, contact.state, duplicate, renderGenericActions(actions));
   }
+}
+
+/** The reply about a contact that is not waiting in a line (no position or wait to tell). */
+function outOfLineReply(contact: Contact, state: string, duplicate: boolean, actions: GenericAction[]) {
+  return {
+    contactId: contact.id,
+    state,
+    queue: contact.problemType,
+    language: contact.language,
+    position: null,
+    estimatedWait: null,
+    duplicate,
+    actions,
+  };
 }
