@@ -11,7 +11,7 @@ import {
   OperatorRepository,
 } from '@centralino/persistence';
 import type { ChatLine, ChatStatus, QuickReply } from '@centralino/realtime/chat-events.contract';
-import { CallbackService, ContactFlowService, OperatorNotifier } from '@centralino/routing';
+import { CallbackService, ContactFlowService, formatOpening, OperatorNotifier } from '@centralino/routing';
 import { ChatRateLimiter } from './chat-rate-limiter.service';
 import { toChatLine, WEBCHAT_PROVIDER } from './chat-line';
 import { phrase, waitPhrase } from './chat-phrases';
@@ -322,14 +322,7 @@ export class ChatService {
     const queue = String(closed.data.queue ?? contact.problemType ?? this.frontOffice.receptionQueue);
     const opening = typeof closed.data.nextOpening === 'string' ? new Date(closed.data.nextOpening) : null;
     if (!opening) return phrase('closed', language);
-    const when = new Intl.DateTimeFormat(language, {
-      timeZone: this.frontOffice.businessHoursFor(queue).timezone,
-      weekday: 'long',
-      day: 'numeric',
-      month: 'long',
-      hour: '2-digit',
-      minute: '2-digit',
-    }).format(opening);
+    const when = formatOpening(opening, language, this.frontOffice.businessHoursFor(queue).timezone);
     return `${phrase('closed', language)} ${phrase('reopens', language, { when })}`;
   }
 

@@ -1,3 +1,4 @@
+import { formatOpening } from '@centralino/routing';
 import { localeOf } from './locales';
 
 /**
@@ -127,14 +128,7 @@ export function closedPrompt(
   if (reason !== 'out_of_hours') return `${pick(BUSY, language)} ${pick(GOODBYE, language)}`;
   const parts = [pick(CLOSED, language)];
   if (nextOpening) {
-    const when = new Intl.DateTimeFormat(localeOf(language), {
-      timeZone,
-      weekday: 'long',
-      day: 'numeric',
-      month: 'long',
-      hour: '2-digit',
-      minute: '2-digit',
-    }).format(nextOpening);
+    const when = formatOpening(nextOpening, localeOf(language), timeZone);
     parts.push(pick(REOPENS, language).replace('{when}', when));
   }
   parts.push(pick(GOODBYE, language));

@@ -156,3 +156,18 @@ export class BusinessCalendar {
     return null;
   }
 }
+
+/**
+ * When a closed queue opens again, as callers and chat customers are told it ("lunedì 7 dicembre,
+ * 08:30"): in `locale` and the queue's time zone, the same words for every channel.
+ */
+export function formatOpening(at: Date, locale: string, timeZone: string): string {
+  return new Intl.DateTimeFormat(locale, {
+    timeZone,
+    weekday: 'long',
+    day: 'numeric',
+    month: 'long',
+    hour: '2-digit',
+    minute: '2-digit',
+  }).format(at);
+}
