@@ -76,14 +76,6 @@ export class ContactFlowService implements OnModuleInit {
     await this.signal.notify();
   }
 
-  /** Like ensureWaiting, but only when the job is missing: never re-adds a contact being offered. */
-  async ensureWaitingIfMissing(contact: Contact): Promise<boolean> {
-    if (contact.state !== 'queued' || !contact.problemType) return false;
-    if (await this.queues.waitingLine(contact.problemType).getJob(contact.id)) return false;
-    await this.ensureWaiting(contact);
-    return true;
-  }
-
   /** 1-based position of a waiting contact in its queue, or null when it is not waiting. */
   async position(contact: Contact): Promise<number | null> {
     if (contact.state !== 'queued' || !contact.problemType) return null;
