@@ -94,6 +94,13 @@ class Contacts {
   readonly byId = new Map<string, Tracked>();
   completed = 0;
   refused = 0;
+  /** Why accepts or completes were refused (ack error or timeout), with counts: printed at the end. */
+  readonly refusals = new Map<string, number>();
+
+  refuse(reason: string): void {
+    this.refused++;
+    this.refusals.set(reason, (this.refusals.get(reason) ?? 0) + 1);
+  }
   reOffers = 0;
   private waiters: { count: number; done: () => void }[] = [];
 
@@ -155,7 +162,7 @@ function simulateOperator(socket: Socket, contacts: Contacts, hold: () => number
         .timeout(30_000)
         .emitWithAck('offer.accept', { offerId: offer.offerId })) as Ack;
       if (!accepted.ok) {
-        contacts.refused++;
+        contacts.refuse(`accept: ${JSON.stringify(accepted)}`);
         return;
       }
       const ms = hold();
@@ -165,9 +172,17 @@ function simulateOperator(socket: Socket, contacts: Contacts, hold: () => number
         disposition: 'resolved',
       })) as Ack;
       if (done.ok) contacts.onCompleted(offer.contactId);
-      else contacts.refused++;
-    })().catch(() => contacts.refused++);
+      else contacts.refuse(`complete: ${JSON.stringify(done)}`);
+    })().catch((error: Error) => contacts.refuse(error.message));
   });
+}
+
+/** Calls per Redis command so far (INFO commandstats), e.g. evalsha -> 12345. */
+async function redisCommandStats(redis: Redis): Promise<Map<string, number>> {
+  const info = await redis.info('commandstats');
+  const stats = new Map<string, number>();
+  for (const match of info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) stats.set(match[1]!, Number(match[2]));
+  return stats;
 }
 
 async function connectAll<T>(count: number, connect: (index: number) => Promise<T>): Promise<T[]> {
@@ -223,6 +238,13 @@ async function decisionHistogram(url: string): Promise<Map<number, number>> {
 function cpuSeconds(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** CPU seconds used by the whole machine so far (every core, /proc/stat: all but idle and iowait). */
+function machineCpuSeconds(): number {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const idle = fields[3]! + fields[4]!;
+  return (fields.reduce((sum, value) => sum + value, 0) - idle) / 100;
 }
 
 /** Bare BullMQ on the same Redis: add `count` no-op jobs (in bulk) and process them; jobs/s. */
@@ -389,8 +411,11 @@ async function main(): Promise<void> {
         ).rows[0]!.n,
       );
     const transactionsBefore = await transactions();
+    const redisBefore = await redisCommandStats(redis);
     const burstStarted = Date.now();
     const cpuBurst = cpuSeconds(pid);
+    const machineBurst = machineCpuSeconds();
+    const benchBurst = process.cpuUsage();
     for (let start = 0; start < burstRows.length; start += 500) {
       const batch = burstRows.slice(start, start + 500);
       await insertQueued(inserter, batch);
@@ -415,11 +440,25 @@ async function main(): Promise<void> {
     const burstDone = await contacts.allCompleted(burstIds, 240_000);
     const burstMs = Date.now() - burstStarted;
     const burstCpu = (cpuSeconds(pid) - cpuBurst) / (burstMs / 1000);
+    // Where the CPU of one routed contact goes: the service, this process (the simulated consoles), and
+    // the rest of the machine (Redis, PostgreSQL, and anything else running).
+    const benchUsage = process.cpuUsage(benchBurst);
+    const perContactMs = {
+      service: ((cpuSeconds(pid) - cpuBurst) * 1000) / BURST,
+      consoles: (benchUsage.user + benchUsage.system) / 1000 / BURST,
+      machine: ((machineCpuSeconds() - machineBurst) * 1000) / BURST,
+    };
     const burstCompleted = burstIds.filter((id) => contacts.byId.get(id)?.completedAt).length;
     const routedPerSecond = (burstCompleted / burstMs) * 1000;
     // The statistics collector reports with a delay of up to half a second.
     await sleep(1000);
     const transactionsPerContact = ((await transactions()) - transactionsBefore) / BURST;
+    const redisAfter = await redisCommandStats(redis);
+    const redisPerContact = [...redisAfter]
+      .map(([command, calls]) => [command, (calls - (redisBefore.get(command) ?? 0)) / BURST] as const)
+      .filter(([, calls]) => calls >= 0.05)
+      .sort((a, b) => b[1] - a[1]);
+    const redisTotalPerContact = redisPerContact.reduce((sum, [, calls]) => sum + calls, 0);
     process.stdout.write(`throughput phase done (${burstCompleted}/${BURST})\n`);
     const bare = await bareBullmq(redisUrl, BURST);
     await inserter.end();
@@ -464,7 +503,12 @@ async function main(): Promise<void> {
       `| centralino routing (${OPERATORS} operators) | ${burstCompleted} of ${BURST} completed${burstDone ? '' : ' (timed out)'} | ${fmt(burstMs / 1000)} s | ${fmt(routedPerSecond, 0)} |`,
       `| bare BullMQ add (bulk) + process (no-op, concurrency 50), same Redis | ${BURST} | ${fmt(bare.ms / 1000)} s | ${fmt(bare.perSecond, 0)} |`,
       '',
-      `Ratio: routing = ${fmt((100 * routedPerSecond) / bare.perSecond)}% of bare BullMQ. Server CPU during the burst ${fmt(100 * burstCpu, 0)}% of a core. Database transactions (each statement outside one counts as one) per routed contact: ${fmt(transactionsPerContact)}. Re-offers ${contacts.reOffers}, refused accepts/completes ${contacts.refused}. Contacts in the database at the end, by state: ${states.map((row) => `${row.state} ${row.count}`).join(', ')}.`,
+      `Ratio: routing = ${fmt((100 * routedPerSecond) / bare.perSecond)}% of bare BullMQ. Server CPU during the burst ${fmt(100 * burstCpu, 0)}% of a core. CPU per routed contact: service ${fmt(perContactMs.service)} ms, simulated consoles ${fmt(perContactMs.consoles)} ms, rest of the machine (Redis, PostgreSQL, other) ${fmt(perContactMs.machine - perContactMs.service - perContactMs.consoles)} ms. Database transactions (each statement outside one counts as one) per routed contact: ${fmt(transactionsPerContact)}. Redis commands per routed contact: ${fmt(redisTotalPerContact)} (${redisPerContact
+        .slice(0, 40)
+        .map(([command, calls]) => `${command} ${fmt(calls)}`)
+        .join(
+          ', ',
+        )}; EVALSHA runs a BullMQ or centralino script). Re-offers ${contacts.reOffers}, refused accepts/completes ${contacts.refused}${contacts.refused > 0 ? ` (${[...contacts.refusals].map(([reason, count]) => `${count}× ${reason}`).join('; ')})` : ''}. Contacts in the database at the end, by state: ${states.map((row) => `${row.state} ${row.count}`).join(', ')}.`,
       '<!-- /bench:routing -->',
     );
   } finally {

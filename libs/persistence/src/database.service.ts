@@ -103,6 +103,14 @@ export class DatabaseService implements OnModuleInit, OnApplicationShutdown {
     return this.exclusive(() => this.source().transaction(work));
   }
 
+  /**
+   * One SQL statement with `$n` parameters, outside a transaction (a statement is atomic by itself): the
+   * hot paths of routing use it instead of the ORM's query builder and a BEGIN/COMMIT round trip each.
+   */
+  query<T = Record<string, unknown>>(sql: string, parameters: unknown[] = []): Promise<T[]> {
+    return this.exclusive(() => this.source().query(sql, parameters) as Promise<T[]>);
+  }
+
   /** Runs read-only `work` outside a transaction. */
   read<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     return this.exclusive(() => work(this.source().manager));

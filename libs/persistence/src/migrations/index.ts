@@ -8,6 +8,7 @@ import { OperatorSupervises1765300000000 } from './1765300000000-operator-superv
 import { OperatorCapacity1765400000000 } from './1765400000000-operator-capacity';
 import { Privacy1765500000000 } from './1765500000000-privacy';
 import { ContactCallback1765600000000 } from './1765600000000-contact-callback';
+import { NoteClientId1765750000000 } from './1765750000000-note-client-id';
 
 /** Every migration, oldest first. Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   OperatorSupervises1765300000000,
   Privacy1765500000000,
   ContactCallback1765600000000,
+  NoteClientId1765750000000,
 ];

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, In, Not } from 'typeorm';
+import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import {
   CONTACT_STATES,
   Contact,
@@ -62,8 +63,10 @@ export class ContactRepository {
     private readonly metrics: MetricsService,
   ) {}
 
-  findById(id: string): Promise<Contact | null> {
-    return this.database.read((manager) => manager.findOneBy(ContactEntity, { id }));
+  async findById(id: string): Promise<Contact | null> {
+    // Read on every offer, accept and completion: one plain statement, no query builder.
+    const rows = await this.database.query('SELECT * FROM contacts WHERE id = $1', [id]);
+    return rows[0] ? this.toContact(rows[0]) : null;
   }
 
   findByExternalId(provider: string, externalId: string): Promise<Contact | null> {
@@ -187,22 +190,40 @@ export class ContactRepository {
     data: JsonObject & { kind: string },
     at = new Date(),
   ): Promise<ContactEvent> {
-    return this.database.transaction(async (manager) => {
-      await this.lock(manager, contactId);
-      if (typeof data.clientId === 'string') {
-        const existing = await manager
-          .createQueryBuilder(ContactEventEntity, 'e')
-          .where('e.contact_id = :contactId', { contactId })
-          .andWhere(`e.type = 'note'`)
-          .andWhere(`e.data->>'kind' = :kind`, { kind: data.kind })
-          .andWhere(`e.data->>'clientId' = :clientId`, { clientId: data.clientId })
-          .getOne();
-        if (existing) return existing as ContactEvent;
-      }
-      const event = { contactId, type: 'note', at, data };
-      await manager.insert(ContactEventEntity, event);
-      return event as ContactEvent;
-    });
+    const withClientId = typeof data.clientId === 'string';
+    // A resend with the same clientId hits the unique index (contact_events_note_client_id_uq) and
+    // writes nothing; the note written first is returned.
+    const rows = await this.database.query(
+      `INSERT INTO contact_events (contact_id, type, at, data)
+       SELECT id, 'note', $2, $3::jsonb FROM contacts WHERE id = $1
+       ${
+         withClientId
+           ? `ON CONFLICT (contact_id, (data->>'kind'), (data->>'clientId'))
+              WHERE type = 'note' AND data->>'clientId' IS NOT NULL DO NOTHING`
+           : ''
+       }
+       RETURNING id, contact_id, type, at, data`,
+      [contactId, at, JSON.stringify(data)],
+    );
+    if (rows[0]) return this.toEvent(rows[0]);
+    if (withClientId) {
+      const existing = await this.database.query(
+        `SELECT id, contact_id, type, at, data FROM contact_events
+         WHERE contact_id = $1 AND type = 'note' AND data->>'kind' = $2 AND data->>'clientId' = $3`,
+        [contactId, data.kind, data.clientId],
+      );
+      if (existing[0]) return this.toEvent(existing[0]);
+    }
+    throw new DomainError('not_found', `Contact ${contactId} does not exist`);
+  }
+
+  private toEvent(row: Record<string, unknown>): ContactEvent {
+    return {
+      contactId: row.contact_id as string,
+      type: row.type as ContactEvent['type'],
+      at: row.at instanceof Date ? row.at : new Date(row.at as string),
+      data: (typeof row.data === 'string' ? JSON.parse(row.data) : row.data) as ContactEvent['data'],
+    };
   }
 
   /**
@@ -333,8 +354,10 @@ export class ContactRepository {
 
   /**
    * Moves a contact to `to` if its current state is one of `from` and the move is legal, appending the
-   * event in the same transaction. Returns null (and writes nothing) when the contact is not in `from`,
-   * so concurrent actors (a hang-up racing an accept) settle on exactly one outcome.
+   * event (after `note`, if given) in the same statement. Returns null (and writes nothing) when the
+   * contact is not in `from`, so concurrent actors (a hang-up racing an accept) settle on exactly one
+   * outcome: the UPDATE's WHERE is re-checked on the row a concurrent move left (READ COMMITTED), so no
+   * lock or transaction is needed. One round trip: this is the hottest write of routing.
    */
   async transition(
     id: string,
@@ -345,19 +368,67 @@ export class ContactRepository {
     at = new Date(),
     note?: JsonObject & { kind: string },
   ): Promise<Contact | null> {
-    const moved = await this.database.transaction(async (manager) => {
-      const contact = await this.lock(manager, id);
-      if (!from.includes(contact.state)) return null;
-      ContactStateMachine.assertTransition(contact.state, to);
-      Object.assign(contact, patch, { state: to });
-      await manager.update(ContactEntity, { id }, { ...patch, state: to } as Partial<ContactEntity>);
-      // A note that explains the move (e.g. a transfer, which reports count) is written with it, or not at all.
-      if (note) await manager.insert(ContactEventEntity, { contactId: id, type: 'note', at, data: note });
-      await manager.insert(ContactEventEntity, { contactId: id, type: to, at, data });
-      return contact;
+    const legal = from.filter((state) => ContactStateMachine.canTransition(state, to));
+    const parameters: unknown[] = [id, to, at, note ? JSON.stringify(note) : null, JSON.stringify(data)];
+    const assignments = ['state = $2'];
+    for (const [property, value] of Object.entries(patch)) {
+      if (value === undefined) continue;
+      const column = this.contactColumn(property);
+      parameters.push(this.database.dataSource.driver.preparePersistentValue(value, column));
+      assignments.push(`${column.databaseName} = $${parameters.length}`);
+    }
+    const fromList = legal.map((state) => {
+      parameters.push(state);
+      return `$${parameters.length}`;
     });
-    if (moved) this.metrics.contactEntered(to);
-    return moved;
+    const rows = await this.database.query(
+      `WITH previous AS (SELECT state FROM contacts WHERE id = $1),
+       moved AS (
+         UPDATE contacts SET ${assignments.join(', ')}
+         WHERE id = $1 AND state IN (${fromList.length > 0 ? fromList.join(', ') : 'NULL'})
+         RETURNING *
+       ),
+       logged AS (
+         INSERT INTO contact_events (contact_id, type, at, data)
+         SELECT moved.id, event.type, $3, event.data
+         FROM moved CROSS JOIN (VALUES (1, 'note', $4::jsonb), (2, $2::text, $5::jsonb)) AS event (ord, type, data)
+         WHERE event.data IS NOT NULL
+         ORDER BY event.ord
+       )
+       SELECT (SELECT state FROM previous) AS previous_state, moved.* FROM (SELECT 1) AS one LEFT JOIN moved ON true`,
+      parameters,
+    );
+    const row = rows[0]!;
+    if (row.id === null || row.id === undefined) {
+      const previous = row.previous_state as ContactState | null;
+      if (previous === null) throw new DomainError('not_found', `Contact ${id} does not exist`);
+      // In `from` but not a legal move: a caller's mistake, reported as before.
+      if (from.includes(previous)) ContactStateMachine.assertTransition(previous, to);
+      return null;
+    }
+    this.metrics.contactEntered(to);
+    return this.toContact(row);
+  }
+
+  /** The metadata of a contact column by property name (the patch keys). */
+  private contactColumn(property: string): ColumnMetadata {
+    const column = this.database.dataSource.getMetadata(ContactEntity).findColumnWithPropertyName(property);
+    if (!column) throw new Error(`ContactEntity has no column ${property}`);
+    return column;
+  }
+
+  /** A raw `contacts` row (database column names) as the entity the ORM would have loaded. */
+  private toContact(row: Record<string, unknown>): ContactEntity {
+    const metadata = this.database.dataSource.getMetadata(ContactEntity);
+    const contact = metadata.create() as ContactEntity;
+    const driver = this.database.dataSource.driver;
+    for (const column of metadata.columns) {
+      (contact as unknown as Record<string, unknown>)[column.propertyName] = driver.prepareHydratedValue(
+        row[column.databaseName],
+        column,
+      );
+    }
+    return contact;
   }
 
   private async lock(manager: EntityManager, id: string): Promise<ContactEntity> {

@@ -1,0 +1,154 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { AppConfig } from '@centralino/config';
+import { DomainError } from '@centralino/contacts';
+import { MetricsService } from '@centralino/observability';
+import { PrivatePostgres } from '@centralino/testing';
+import { DatabaseService } from '../database.service';
+import { ContactRepository } from './contact.repository';
+
+/**
+ * The repository's single-statement writes against both engines: the embedded PGlite (every statement
+ * one at a time) and a private PostgreSQL server, where the concurrent moves really race.
+ */
+describe.each(['pglite', 'postgres'] as const)('ContactRepository on %s', (engine) => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'contact-repository-'));
+  const postgres = engine === 'postgres' ? new PrivatePostgres() : null;
+  let database: DatabaseService;
+  let contacts: ContactRepository;
+
+  beforeAll(async () => {
+    const databaseUrl = postgres ? await postgres.start() : undefined;
+    database = new DatabaseService(
+      new AppConfig({
+        DATA_DIR: dataDir,
+        FRONT_OFFICE_CONFIG: join(__dirname, '../../../../test/fixtures/front-office.test.yaml'),
+        ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+      }),
+    );
+    contacts = new ContactRepository(database, new MetricsService());
+    await database.onModuleInit();
+  }, 120_000);
+  afterAll(async () => {
+    await database?.onApplicationShutdown();
+    await postgres?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  async function queuedContact(): Promise<string> {
+    const id = randomUUID();
+    const outcome = await contacts.createFromWebhook(
+      {
+        id,
+        channel: 'voice',
+        provider: 'generic',
+        externalId: `call-${id}`,
+        fromAddress: '+390212345678',
+        toAddress: '+390200000000',
+        state: 'queued',
+        problemType: 'billing',
+        language: 'it',
+        triage: null,
+        operatorId: null,
+        receivedAt: new Date('2026-12-03T10:00:00Z'),
+        queuedAt: new Date('2026-12-03T10:00:05Z'),
+      },
+      [{ type: 'queued', at: new Date('2026-12-03T10:00:05Z') }],
+      { provider: 'generic', eventKey: `created-${id}`, response: {} },
+    );
+    expect(outcome.created).toBe(true);
+    return id;
+  }
+
+  it('moves a contact, applies the patch and appends the note then the event in order', async () => {
+    const id = await queuedContact();
+    const operatorId = randomUUID();
+    const at = new Date('2026-12-03T10:01:00Z');
+    const moved = await contacts.transition(
+      id,
+      ['queued'],
+      'offered',
+      { operatorId, callback: { number: '+390211111111', attempts: 0 } as never },
+      { offerId: 'o-1' },
+      at,
+      { kind: 'why', text: 'explains the move' },
+    );
+    expect(moved).toMatchObject({ id, state: 'offered', operatorId, problemType: 'billing' });
+    expect(moved!.receivedAt).toEqual(new Date('2026-12-03T10:00:00Z'));
+    expect(moved!.callback).toEqual({ number: '+390211111111', attempts: 0 });
+    await expect(contacts.findById(id)).resolves.toEqual(moved);
+    const events = await contacts.events(id);
+    expect(events.map((event) => [event.type, event.data])).toEqual([
+      ['queued', {}],
+      ['note', { kind: 'why', text: 'explains the move' }],
+      ['offered', { offerId: 'o-1' }],
+    ]);
+    expect(events[2]!.at).toEqual(at);
+  });
+
+  it('writes nothing and returns null when the contact is no longer in `from`', async () => {
+    const id = await queuedContact();
+    await expect(
+      contacts.transition(id, ['offered'], 'connected', { connectedAt: new Date() }),
+    ).resolves.toBe(null);
+    await expect(contacts.findById(id)).resolves.toMatchObject({ state: 'queued', connectedAt: null });
+    expect((await contacts.events(id)).map((event) => event.type)).toEqual(['queued']);
+  });
+
+  it('settles concurrent moves on exactly one winner', async () => {
+    const id = await queuedContact();
+    const outcomes = await Promise.all([
+      contacts.transition(id, ['queued'], 'offered', { operatorId: randomUUID() }),
+      contacts.transition(id, ['queued'], 'abandoned', { endedAt: new Date() }),
+      contacts.transition(id, ['queued'], 'offered', { operatorId: randomUUID() }),
+    ]);
+    expect(outcomes.filter(Boolean)).toHaveLength(1);
+    expect((await contacts.events(id)).map((event) => event.type)).toHaveLength(2);
+  });
+
+  it('refuses an illegal move and an unknown contact with coded errors', async () => {
+    const id = await queuedContact();
+    await expect(contacts.transition(id, ['queued'], 'completed')).rejects.toMatchObject({
+      code: 'illegal_transition',
+    });
+    await expect(contacts.transition(randomUUID(), ['queued'], 'offered')).rejects.toBeInstanceOf(
+      DomainError,
+    );
+    await expect(contacts.findById(id)).resolves.toMatchObject({ state: 'queued' });
+  });
+
+  it('writes a note with a client id once: a resend returns the first one', async () => {
+    const id = await queuedContact();
+    const first = await contacts.addNote(id, {
+      kind: 'disposition',
+      clientId: 'disposition',
+      disposition: 'a',
+    });
+    const again = await contacts.addNote(id, {
+      kind: 'disposition',
+      clientId: 'disposition',
+      disposition: 'b',
+    });
+    expect(again.data).toEqual(first.data);
+    expect(again.data.disposition).toBe('a');
+    await Promise.all([
+      contacts.addNote(id, { kind: 'operator_note', clientId: 'n-1', text: 'one' }),
+      contacts.addNote(id, { kind: 'operator_note', clientId: 'n-1', text: 'one' }),
+      contacts.addNote(id, { kind: 'operator_note', text: 'no client id' }),
+      contacts.addNote(id, { kind: 'operator_note', text: 'no client id' }),
+    ]);
+    const notes = await contacts.notes(id, ['operator_note', 'disposition']);
+    // Concurrent writes: the order among them is the database's, so compare as sets with counts.
+    expect(notes.map((note) => String(note.data.text ?? note.data.disposition)).sort()).toEqual([
+      'a',
+      'no client id',
+      'no client id',
+      'one',
+    ]);
+    await expect(contacts.addNote(randomUUID(), { kind: 'operator_note', text: 'x' })).rejects.toMatchObject({
+      code: 'not_found',
+    });
+  });
+});
