@@ -5,7 +5,10 @@ import { z } from 'zod';
  * handler (the registry refuses to boot otherwise) and every payload is validated before it is handled.
  */
 export const TIMER_JOBS = {
-  /** An offer was not answered in time: put the contact back at the head of its queue. */
+  /**
+   * An offer was not answered in time. Scheduled only by versions before OfferExpiryService (offers now
+   * expire from a sorted set); still handled so that offers pending across an upgrade expire.
+   */
   'offer.expire': z.object({ offerId: z.string().min(1) }),
   /** The operator's wrap-up time is over: make them available again. */
   'operator.wrap-up-end': z.object({ operatorId: z.uuid(), contactId: z.uuid() }),

@@ -37,22 +37,26 @@ export class ContactFlowService implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.timers.register('operator.wrap-up-end', async ({ operatorId, contactId }) => {
-      // A chat's wrap-up frees its chat slot; a call's makes the operator available.
-      if (await this.operators.endChatWrapUp(operatorId, contactId)) {
-        await this.signal.notify();
-        return;
-      }
-      if (
-        await this.operators.transition(operatorId, ['wrap_up'], 'available', {
-          contactId: null,
-          idleSince: Date.now(),
-        })
-      ) {
-        await this.notifyState(operatorId);
-        await this.signal.notify();
-      }
-    });
+    this.timers.register('operator.wrap-up-end', ({ operatorId, contactId }) =>
+      this.endWrapUp(operatorId, contactId),
+    );
+  }
+
+  /** The wrap-up of `contactId` is over: a chat's frees its chat slot; a call's makes the operator available. */
+  private async endWrapUp(operatorId: string, contactId: string): Promise<void> {
+    if (await this.operators.endChatWrapUp(operatorId, contactId)) {
+      await this.signal.notify();
+      return;
+    }
+    if (
+      await this.operators.transition(operatorId, ['wrap_up'], 'available', {
+        contactId: null,
+        idleSince: Date.now(),
+      })
+    ) {
+      await this.notifyState(operatorId);
+      await this.signal.notify();
+    }
   }
 
   /**
@@ -217,6 +221,8 @@ export class ContactFlowService implements OnModuleInit {
       return;
     }
     if (await this.operators.transition(operatorId, ['busy'], 'wrap_up', { contactId: contact.id })) {
+      // No wrap-up configured: available at once, without a timer job (one per contact otherwise).
+      if (wrapUpSeconds === 0) return this.endWrapUp(operatorId, contact.id);
       await this.notifyState(operatorId);
       await this.queues.schedule(
         'operator.wrap-up-end',

@@ -11,7 +11,6 @@ import { DispatchSignal } from './dispatch-signal.service';
 import { RoundEntry, RoundHeads } from './domain/round-heads';
 import { queueUrgency, rankOperators, WaitingHead } from './domain/select-operator';
 import { CapacityChannel, capacityChannel, RoutableOperator } from './domain/operator-state';
-import { offerExpiryJobId } from './offer.service';
 import { OperatorDirectory } from './operator-directory.service';
 import { OperatorNotifier } from './operator-notifier';
 import { Offer, OfferStore } from './store/offer.store';
@@ -218,7 +217,7 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
       });
       const offerId = randomUUID();
       const operator = voice
-        ? await this.reserveFirst(ranked)
+        ? await this.reserveFirst(ranked, offerId)
         : await this.reserveChatFirst(ranked, head.contactId, capacity, offerId);
       if (!operator) {
         // Nobody can take this head: the ones behind it in this channel wait with it (oldest first).
@@ -255,9 +254,14 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
     return (await Promise.all(offering)).filter(Boolean).length;
   }
 
-  private async reserveFirst(ranked: RoutableOperator[]): Promise<RoutableOperator | null> {
+  /**
+   * Reserves the first operator still available, with the offer's id at once (one script, not two): if
+   * this process dies before the offer is saved, the reconciler frees an operator whose offer is missing.
+   */
+  private async reserveFirst(ranked: RoutableOperator[], offerId: string): Promise<RoutableOperator | null> {
     for (const operator of ranked) {
-      if (await this.operators.transition(operator.id, ['available'], 'reserved')) return operator;
+      if (await this.operators.transition(operator.id, ['available'], 'reserved', { offerId }))
+        return operator;
     }
     return null;
   }
@@ -369,14 +373,7 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
       expiresAt: now + this.frontOffice.data.routing.offerTimeoutSeconds * 1000,
     };
     await this.offers.save(offer);
-    if (channel === 'voice')
-      await this.operators.transition(operatorId, ['reserved'], 'reserved', { offerId });
     await this.stats.offered(queue, operatorId, now);
-    await this.queues.schedule(
-      'offer.expire',
-      { offerId },
-      { delayMs: offer.expiresAt - now, jobId: offerExpiryJobId(offerId) },
-    );
     await this.notifier.emit(operatorId, 'offer', toOfferPayload(offer, contact, now));
     // Routing latency: from the contact's enqueue, or from this round if it had to wait for an operator.
     this.metrics.offerMade(queue, Math.max(job.data.enqueuedAt, roundStartedAt));

@@ -3,7 +3,7 @@ import { DomainError } from '@centralino/contacts';
 import { FrontOfficeConfig } from '@centralino/config';
 import { MetricsService } from '@centralino/observability';
 import { ContactRepository } from '@centralino/persistence';
-import { QueueRegistry, TimerHandlerRegistry } from '@centralino/queueing';
+import { TimerHandlerRegistry } from '@centralino/queueing';
 import { CallBridges } from './call-bridge';
 import { callbackCallId, CallbackDialer } from './callback-dialer.service';
 import { ConsoleViewService } from './console-view.service';
@@ -16,10 +16,6 @@ import { WaitingLineService } from './waiting-line.service';
 
 /** How long an operator who declined a contact is skipped for it. */
 const DECLINED_MEMORY_SECONDS = 120;
-
-export function offerExpiryJobId(offerId: string): string {
-  return `offer-expire.${offerId}`;
-}
 
 /**
  * What happens to an offer after the dispatcher makes it: accept, reject, timeout, or withdrawal when the
@@ -34,7 +30,6 @@ export class OfferService implements OnModuleInit {
     private readonly operators: OperatorStateStore,
     private readonly contacts: ContactRepository,
     private readonly waitingLine: WaitingLineService,
-    private readonly queues: QueueRegistry,
     private readonly timers: TimerHandlerRegistry,
     private readonly notifier: OperatorNotifier,
     private readonly signal: DispatchSignal,
@@ -47,10 +42,15 @@ export class OfferService implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.timers.register('offer.expire', async ({ offerId }) => {
-      const offer = await this.offers.get(offerId);
-      if (offer) await this.handBack(offer, 'expired');
-    });
+    // Offers now expire through OfferExpiryService; this handles the delayed jobs that versions before it
+    // scheduled, so offers pending across an upgrade still expire.
+    this.timers.register('offer.expire', ({ offerId }) => this.expire(offerId));
+  }
+
+  /** The offer's time is up: if nobody settled it, the contact goes back to the head of its queue. */
+  async expire(offerId: string): Promise<void> {
+    const offer = await this.offers.get(offerId);
+    if (offer?.status === 'pending') await this.handBack(offer, 'expired');
   }
 
   private async pendingOffer(operatorId: string, offerId: string): Promise<Offer> {
@@ -72,7 +72,6 @@ export class OfferService implements OnModuleInit {
     // Ring-all: this accept won; every other operator's offer of the ring is withdrawn at once.
     if (offer.ringId) await this.withdrawRing(offer, offer.id, 'accepted_elsewhere');
     this.metrics.offerSettled(offer.queue, 'accepted');
-    await this.queues.cancel(offerExpiryJobId(offerId));
     const offered = await this.contacts.findById(offer.contactId);
     const callback = offered?.callback ?? null;
     // A callback is not connected yet: the operator holds it while the service calls the customer.
@@ -147,7 +146,6 @@ export class OfferService implements OnModuleInit {
         : -1;
     if (outcome < 0) return;
     this.metrics.offerSettled(offer.queue, reason);
-    if (reason !== 'expired') await this.queues.cancel(offerExpiryJobId(offer.id));
     if (outcome === 1) await this.putBack(offer, reason);
     await this.offers.addDeclined(offer.contactId, offer.operatorId, DECLINED_MEMORY_SECONDS);
     if (reason === 'expired') {
@@ -204,7 +202,6 @@ export class OfferService implements OnModuleInit {
     const withdrawn = await this.offers.withdrawRing(offer.ringId!, offer.contactId, winner);
     for (const other of withdrawn) {
       this.metrics.offerSettled(other.queue, 'withdrawn');
-      await this.queues.cancel(offerExpiryJobId(other.id));
       await this.freeSlot(other);
       await this.notifier.emit(other.operatorId, 'offer.withdrawn', { offerId: other.id, reason });
     }
@@ -223,7 +220,6 @@ export class OfferService implements OnModuleInit {
     }
     if (!offer || !(await this.offers.settle(offer, 'withdrawn'))) return false;
     this.metrics.offerSettled(offer.queue, 'withdrawn');
-    await this.queues.cancel(offerExpiryJobId(offer.id));
     await this.waitingLine.finish(offer.queue, offer.jobId, offer.token, 'abandoned');
     await this.freeSlot(offer);
     await this.notifier.emit(offer.operatorId, 'offer.withdrawn', {

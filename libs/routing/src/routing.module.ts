@@ -7,6 +7,7 @@ import { ContactActionsService } from './contact-actions.service';
 import { ContactFlowService } from './contact-flow.service';
 import { DispatchSignal } from './dispatch-signal.service';
 import { DispatcherService } from './dispatcher.service';
+import { OfferExpiryService } from './offer-expiry.service';
 import { OfferService } from './offer.service';
 import { OperatorDirectory } from './operator-directory.service';
 import { OperatorPresenceService } from './operator-presence.service';
@@ -42,13 +43,15 @@ const shared = [
 ];
 
 /**
- * Routing services every role uses (accept, reject, hang-up, presence), plus the dispatcher and the
- * reconciler when this process runs the worker role. Expects an OperatorNotifier from the realtime module.
+ * Routing services every role uses (accept, reject, hang-up, presence), plus the dispatcher, the offer
+ * expiry sweep and the reconciler when this process runs the worker role. Expects an OperatorNotifier from the realtime module.
  */
 @Module({})
 export class RoutingModule {
   static forRoot(options: { worker: boolean }): DynamicModule {
-    const providers = options.worker ? [...shared, DispatcherService, ReconcilerService] : shared;
+    const providers = options.worker
+      ? [...shared, DispatcherService, OfferExpiryService, ReconcilerService]
+      : shared;
     // The dispatcher is exported too, for the readiness probe of the worker role.
     return { module: RoutingModule, global: true, providers, exports: providers };
   }

@@ -21,11 +21,15 @@ export interface Offer {
   expiresAt: number;
 }
 
-/** Settles a pending offer exactly once: the first of accept, reject, expiry or withdrawal wins. */
+/**
+ * Settles a pending offer exactly once: the first of accept, reject, expiry or withdrawal wins.
+ * KEYS: offer, contact's offer key, the expiry set. ARGV: status, offer id.
+ */
 const SETTLE_SCRIPT = `
 if redis.call('HGET', KEYS[1], 'status') ~= 'pending' then return 0 end
 redis.call('HSET', KEYS[1], 'status', ARGV[1])
 redis.call('DEL', KEYS[2])
+redis.call('ZREM', KEYS[3], ARGV[2])
 return 1
 `;
 
@@ -74,14 +78,19 @@ end
 return out
 `;
 
-/** Offers live in Redis so that any process can accept, reject or expire them. */
+/**
+ * Offers live in Redis so that any process can accept, reject or expire them. Every pending offer is in
+ * one sorted set by its expiry time: any worker's OfferExpiryService hands back those past due (a set
+ * member costs one ZADD in the save and one ZREM in the settle, where a delayed job cost two scripts
+ * and woke the timers worker up).
+ */
 @Injectable()
 export class OfferStore {
   /** Offers are kept a while after they settle, for late clicks and diagnostics. */
   private static readonly RETENTION_SECONDS = 3600;
 
   constructor(private readonly redis: RedisService) {
-    redis.client.defineCommand('centralinoSettleOffer', { numberOfKeys: 2, lua: SETTLE_SCRIPT });
+    redis.client.defineCommand('centralinoSettleOffer', { numberOfKeys: 3, lua: SETTLE_SCRIPT });
     redis.client.defineCommand('centralinoRingAccept', { numberOfKeys: 3, lua: RING_ACCEPT_SCRIPT });
     redis.client.defineCommand('centralinoRingSettle', { numberOfKeys: 3, lua: RING_SETTLE_SCRIPT });
     redis.client.defineCommand('centralinoRingWithdraw', { lua: RING_WITHDRAW_SCRIPT });
@@ -104,7 +113,10 @@ export class OfferStore {
     const ringId = offers[0]!.ringId!;
     const multi = this.redis.client.multi();
     for (const offer of offers) {
-      multi.hset(this.key(offer.id), { ...offer }).expire(this.key(offer.id), OfferStore.RETENTION_SECONDS);
+      multi
+        .hset(this.key(offer.id), { ...offer })
+        .expire(this.key(offer.id), OfferStore.RETENTION_SECONDS)
+        .zadd(this.expiringKey(), offer.expiresAt, offer.id);
     }
     multi
       .hset(this.ringKey(ringId), { open: offers.length, offers: offers.map((offer) => offer.id).join(',') })
@@ -163,13 +175,29 @@ export class OfferStore {
     return this.redis.key('contact', contactId, 'offer');
   }
 
+  private expiringKey(): string {
+    return this.redis.key('offers', 'expiring');
+  }
+
+  /** Saves a pending offer with its expiry (see the class comment). */
   async save(offer: Offer): Promise<void> {
     await this.redis.client
       .multi()
       .hset(this.key(offer.id), { ...offer })
       .expire(this.key(offer.id), OfferStore.RETENTION_SECONDS)
       .set(this.contactKey(offer.contactId), offer.id, 'EX', OfferStore.RETENTION_SECONDS)
+      .zadd(this.expiringKey(), offer.expiresAt, offer.id)
       .exec();
+  }
+
+  /** Ids of offers whose expiry time is `now` or earlier, oldest first (settled ones included until forgotten). */
+  dueForExpiry(now: number, limit: number): Promise<string[]> {
+    return this.redis.client.zrangebyscore(this.expiringKey(), '-inf', now, 'LIMIT', 0, limit);
+  }
+
+  /** The offer's expiry was handled (or it settled another way): out of the expiry set. */
+  async forgetExpiry(offerId: string): Promise<void> {
+    await this.redis.client.zrem(this.expiringKey(), offerId);
   }
 
   async get(offerId: string): Promise<Offer | null> {
@@ -202,10 +230,22 @@ export class OfferStore {
     status: Exclude<OfferStatus, 'pending'>,
   ): Promise<boolean> {
     const client = this.redis.client as unknown as {
-      centralinoSettleOffer(key: string, contactKey: string, status: string): Promise<number>;
+      centralinoSettleOffer(
+        key: string,
+        contactKey: string,
+        expiringKey: string,
+        status: string,
+        offerId: string,
+      ): Promise<number>;
     };
     return (
-      (await client.centralinoSettleOffer(this.key(offer.id), this.contactKey(offer.contactId), status)) === 1
+      (await client.centralinoSettleOffer(
+        this.key(offer.id),
+        this.contactKey(offer.contactId),
+        this.expiringKey(),
+        status,
+        offer.id,
+      )) === 1
     );
   }
 
