@@ -17,6 +17,8 @@ export class VonageClient {
     readonly serviceUrl: string,
     readonly signatureSecret: string,
     readonly applicationId: string,
+    /** The `api_key` claim: the Vonage account the application belongs to. */
+    readonly apiKey = 'abcd1234',
   ) {}
 
   authorization(body: string, options: VonageSigning = {}): string {
@@ -24,7 +26,7 @@ export class VonageClient {
       iat: options.iat ?? Math.floor(Date.now() / 1000),
       jti: randomUUID(),
       iss: 'Vonage',
-      api_key: 'abcd1234',
+      api_key: this.apiKey,
       application_id: this.applicationId,
     };
     if (options.payloadHash !== null) {

@@ -5,6 +5,7 @@ import { ConfigError } from './config-error';
 import { Env, envSchema } from './env.schema';
 import { formatZodIssues } from './format-zod-issues';
 import { FrontOfficeConfig } from './front-office-config';
+import { ProviderAccounts } from './provider-accounts';
 
 export type Role = 'http' | 'worker';
 
@@ -27,6 +28,10 @@ export class AppConfig {
   readonly jwtSecret: string;
   readonly genericWebhookSecrets: string[];
   readonly publicBaseUrl: string;
+  /** Absolute path of PROVIDER_ACCOUNTS_FILE (null: only the single-account variables), read again on SIGHUP. */
+  readonly providerAccountsPath: string | null;
+  /** The provider accounts at start-up; a reload's are ProviderAccountsService's (libs/providers). */
+  readonly providerAccounts: ProviderAccounts;
 
   constructor(source: Record<string, string | undefined> = process.env, cwd = process.cwd()) {
     const parsed = envSchema.safeParse(source);
@@ -44,6 +49,10 @@ export class AppConfig {
     this.jwtSecret = this.env.JWT_SECRET ?? generated!.jwtSecret;
     this.genericWebhookSecrets = this.env.GENERIC_WEBHOOK_SECRETS ?? [generated!.genericWebhookSecret];
     this.publicBaseUrl = (this.env.PUBLIC_BASE_URL ?? `http://localhost:${this.env.PORT}`).replace(/\/$/, '');
+    this.providerAccountsPath = this.env.PROVIDER_ACCOUNTS_FILE
+      ? resolve(cwd, this.env.PROVIDER_ACCOUNTS_FILE)
+      : null;
+    this.providerAccounts = this.loadProviderAccounts();
     if (this.roles.size < 2 && !this.env.DATABASE_URL) {
       throw new ConfigError(
         'Invalid environment:\nCENTRALINO_ROLES: running roles in separate processes needs a shared DATABASE_URL (the embedded database serves one process)',
@@ -62,6 +71,11 @@ export class AppConfig {
    */
   loadFrontOffice(): FrontOfficeConfig {
     return FrontOfficeConfig.load(this.frontOfficePath);
+  }
+
+  /** The provider accounts as PROVIDER_ACCOUNTS_FILE is on disk now, validated (throws ConfigError). */
+  loadProviderAccounts(): ProviderAccounts {
+    return ProviderAccounts.load(this.env, this.genericWebhookSecrets, this.providerAccountsPath);
   }
 
   hasRole(role: Role): boolean {

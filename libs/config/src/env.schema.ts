@@ -84,6 +84,13 @@ export const envSchema = z.object({
   TELNYX_PUBLIC_KEY_PREVIOUS: z.string().min(1).optional(),
   TELNYX_API_KEY: z.string().min(1).optional(),
   TELNYX_API_BASE_URL: z.url().default('https://api.telnyx.com/v2'),
+  /**
+   * Several accounts per provider (several Twilio accounts, Vonage applications, Telnyx accounts, SIP
+   * gateways on the generic webhook): a YAML or JSON file of accounts, each with its id, its current and
+   * previous secret and its REST credentials (docs/providers/README.md, "Several accounts"). The single-
+   * account variables above stay the default account. Read at start-up and again on SIGHUP.
+   */
+  PROVIDER_ACCOUNTS_FILE: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_PRETTY: z.stringbool().default(false),
   /** Write the JSON log lines to this file instead of stdout. */

@@ -9,6 +9,13 @@ export interface Contact {
   provider: string;
   /** The provider's own id for the call or conversation (Twilio CallSid, generic callId, ...). */
   externalId: string;
+  /**
+   * Which of the provider's accounts the contact came in on (Twilio AccountSid, Vonage application id,
+   * Telnyx account, generic gateway key id; `default` for the single-account variables): every REST call
+   * back to the provider about it uses that account. Null for contacts from before it was stored (the
+   * default account) and for channels without accounts (chat).
+   */
+  providerAccount: string | null;
   fromAddress: string;
   toAddress: string;
   state: ContactState;

@@ -18,6 +18,8 @@ export type DomainErrorCode =
   | 'signature_missing'
   | 'signature_invalid'
   | 'signature_expired'
+  /** A webhook names a provider account (AccountSid, application, gateway key id) centralino does not have. */
+  | 'signature_account_unknown'
   | 'unauthenticated'
   | 'forbidden'
   | 'not_found'

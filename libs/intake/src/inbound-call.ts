@@ -7,6 +7,8 @@ export interface InboundContact {
   /** Idempotency key of the delivery (event id, or call id + status for providers without one). */
   eventKey: string;
   externalId: string;
+  /** The provider account the verified webhook came from (stored on a new contact). */
+  providerAccount?: string;
   channel: Channel;
   from: string;
   to: string;

@@ -32,7 +32,14 @@ class MemoryContacts {
     return Promise.resolve(this.log.get(contactId) ?? []);
   }
   createFromWebhook(contact: NewContact, history: NewEvent[], receipt: Receipt) {
-    const stored: Contact = { connectedAt: null, endedAt: null, queuedAt: null, callback: null, ...contact };
+    const stored: Contact = {
+      connectedAt: null,
+      endedAt: null,
+      queuedAt: null,
+      callback: null,
+      providerAccount: null,
+      ...contact,
+    };
     this.contacts.set(contact.id, stored);
     this.append(contact.id, history);
     this.receipts.set(`${receipt.provider}/${receipt.eventKey}`, contact.id);

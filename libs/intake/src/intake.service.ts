@@ -51,6 +51,7 @@ export class IntakeService {
       channel: inbound.channel,
       provider: inbound.provider,
       externalId: inbound.externalId,
+      providerAccount: inbound.providerAccount ?? null,
       fromAddress: inbound.from,
       toAddress: inbound.to,
       state: clarifying ? 'received' : 'queued',

@@ -1,3 +1,5 @@
+export * from './accounts/account-resolution';
+export * from './accounts/provider-accounts.service';
 export * from './call-flow/call-actions';
 export * from './call-flow/call-flow.service';
 export * from './call-flow/locales';

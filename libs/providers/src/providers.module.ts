@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { ProviderAccountsService } from './accounts/provider-accounts.service';
 import { CallFlow } from './call-flow/call-flow.service';
 import { VoiceMessageFlow } from './call-flow/voice-message.service';
 import { GenericActionsController } from './generic/generic-actions.controller';
@@ -33,6 +34,7 @@ export class ProvidersModule {
           ]
         : [],
       providers: [
+        ProviderAccountsService,
         CallFlow,
         VoiceMessageFlow,
         MessageFlow,
@@ -41,7 +43,7 @@ export class ProvidersModule {
         TelnyxAdapter,
         GenericAdapter,
       ],
-      exports: [CallFlow],
+      exports: [CallFlow, ProviderAccountsService],
     };
   }
 }

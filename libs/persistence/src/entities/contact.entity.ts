@@ -18,6 +18,9 @@ export class ContactEntity {
   @Column('text', { name: 'external_id' })
   externalId!: string;
 
+  @Column('text', { name: 'provider_account', nullable: true })
+  providerAccount!: string | null;
+
   @Column('text', { name: 'from_address' })
   fromAddress!: string;
 

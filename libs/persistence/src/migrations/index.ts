@@ -9,6 +9,7 @@ import { OperatorCapacity1765400000000 } from './1765400000000-operator-capacity
 import { Privacy1765500000000 } from './1765500000000-privacy';
 import { ContactCallback1765600000000 } from './1765600000000-contact-callback';
 import { NoteClientId1765750000000 } from './1765750000000-note-client-id';
+import { ContactProviderAccount1765800000000 } from './1765800000000-contact-provider-account';
 
 /** Every migration, oldest first. Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   Privacy1765500000000,
   ContactCallback1765600000000,
   NoteClientId1765750000000,
+  ContactProviderAccount1765800000000,
 ];

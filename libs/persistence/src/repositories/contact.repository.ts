@@ -36,9 +36,10 @@ export type ContactPatch = Partial<
 
 export interface NewContact extends Omit<
   Contact,
-  'state' | 'queuedAt' | 'connectedAt' | 'endedAt' | 'callback'
+  'state' | 'queuedAt' | 'connectedAt' | 'endedAt' | 'callback' | 'providerAccount'
 > {
   state: ContactState;
+  providerAccount?: string | null;
   queuedAt?: Date | null;
 }
 
@@ -274,6 +275,7 @@ export class ContactRepository {
         endedAt: null,
         queuedAt: null,
         callback: null,
+        providerAccount: null,
         ...contact,
       });
       await manager.insert(ContactEntity, entity);

@@ -26,10 +26,11 @@ export class GenericActionsController {
     @Req() request: FastifyRequest,
     @Param('callId') callId: string,
     @Headers('webhook-signature') signature?: string,
+    @Headers('webhook-key-id') keyId?: string,
   ): Promise<GenericCallActions> {
     return this.metrics.trackWebhook(GENERIC_PROVIDER, async () => {
-      this.generic.verifier.verify(signature, Buffer.from(request.url));
-      return this.generic.actionsFor(callId);
+      const gateway = this.generic.verify(signature, Buffer.from(request.url), keyId);
+      return this.generic.actionsFor(callId, gateway);
     });
   }
 }

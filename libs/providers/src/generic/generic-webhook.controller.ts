@@ -31,12 +31,20 @@ export class GenericWebhookController {
 
   @Post()
   @HttpCode(200)
-  receive(@Req() request: RawBodyRequest<FastifyRequest>, @Headers('webhook-signature') signature?: string) {
-    return this.metrics.trackWebhook(GENERIC_PROVIDER, () => this.handle(request, signature));
+  receive(
+    @Req() request: RawBodyRequest<FastifyRequest>,
+    @Headers('webhook-signature') signature?: string,
+    @Headers('webhook-key-id') keyId?: string,
+  ) {
+    return this.metrics.trackWebhook(GENERIC_PROVIDER, () => this.handle(request, signature, keyId));
   }
 
-  private async handle(request: RawBodyRequest<FastifyRequest>, signature: string | undefined) {
-    this.generic.verifier.verify(signature, request.rawBody);
+  private async handle(
+    request: RawBodyRequest<FastifyRequest>,
+    signature: string | undefined,
+    keyId: string | undefined,
+  ) {
+    const gateway = this.generic.verify(signature, request.rawBody, keyId);
     if (request.body === undefined || request.body === null || typeof request.body !== 'object') {
       throw new DomainError('validation_failed', 'The body must be a JSON object');
     }
@@ -75,6 +83,7 @@ export class GenericWebhookController {
       provider: GENERIC_PROVIDER,
       eventKey: event.id,
       externalId: event.callId,
+      providerAccount: gateway.id,
       channel: 'voice',
       from: event.from,
       to: event.to,

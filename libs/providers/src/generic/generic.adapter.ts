@@ -1,10 +1,12 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { AppConfig } from '@centralino/config';
+import { AppConfig, GenericGateway } from '@centralino/config';
 import { Contact, ContactStateMachine, DomainError } from '@centralino/contacts';
 import { GenericSignatureVerifier } from '@centralino/intake';
 import { ContactRepository, OperatorRecord, OperatorRepository } from '@centralino/persistence';
 import { CallBridge, CallBridges, OutboundCallback } from '@centralino/routing';
 import { CallFlow } from '../call-flow/call-flow.service';
+import { firstVerified, genericCandidates } from '../accounts/account-resolution';
+import { ProviderAccountsService } from '../accounts/provider-accounts.service';
 import { GenericAction, renderGenericActions } from './generic-actions';
 
 /** The provider name contacts of the generic webhook carry (as its controller in libs/intake sets it). */
@@ -23,13 +25,19 @@ export interface GenericCallActions {
  * Asynchronous actions for gateways on the generic webhook. Webhook replies carry what to do next
  * synchronously; what happens later (an operator accepts) reaches the gateway either pushed, as a signed
  * POST to GENERIC_ACTIONS_URL, or pulled, from `GET /webhooks/generic/calls/{callId}/actions`.
+ *
+ * Several gateways (PROVIDER_ACCOUNTS_FILE): each has its key id, secrets and actions URL. A request is
+ * checked with the secrets of the gateway its `Webhook-Key-Id` header names (without one, of each gateway
+ * in turn); that gateway is stored on the contact, and what centralino pushes about the contact goes to
+ * that gateway's actions URL, signed with its current secret.
  */
 @Injectable()
 export class GenericAdapter extends CallBridge implements OnModuleInit {
   readonly provider = GENERIC_PROVIDER;
   private readonly logger = new Logger(GenericAdapter.name);
-  readonly verifier: GenericSignatureVerifier;
   override readonly placesCallbacks = true;
+  // Per gateway object: a reload makes new ones, so a rotated secret gets a new verifier.
+  private readonly verifiers = new WeakMap<GenericGateway, GenericSignatureVerifier>();
 
   constructor(
     private readonly config: AppConfig,
@@ -37,22 +45,50 @@ export class GenericAdapter extends CallBridge implements OnModuleInit {
     private readonly bridges: CallBridges,
     private readonly contacts: ContactRepository,
     private readonly operators: OperatorRepository,
+    private readonly accounts: ProviderAccountsService,
   ) {
     super();
-    this.verifier = new GenericSignatureVerifier(
-      config.genericWebhookSecrets,
-      config.env.WEBHOOK_TOLERANCE_SECONDS,
-    );
   }
 
   onModuleInit(): void {
-    if (this.config.env.GENERIC_ACTIONS_URL) this.bridges.register(this);
+    this.registerIfConfigured();
+    this.accounts.onReload(() => this.registerIfConfigured());
   }
 
-  /** The current actions of a call, from its contact's state. Unknown call: 404 `unknown_call`. */
-  async actionsFor(callId: string): Promise<GenericCallActions> {
+  /** A bridge as soon as one gateway takes pushed actions. */
+  private registerIfConfigured(): void {
+    if (this.accounts.current.generic.some((gateway) => gateway.actionsUrl)) this.bridges.register(this);
+  }
+
+  /**
+   * Checks `Webhook-Signature` over `signed` (the raw body, or the path of a GET) with the secrets of the
+   * gateway `keyId` names, or of each gateway in turn without one; returns the gateway that signed it.
+   */
+  verify(signature: string | undefined, signed: Buffer | undefined, keyId?: string): GenericGateway {
+    return firstVerified(genericCandidates(this.accounts.current.generic, keyId), (gateway) =>
+      this.verifierOf(gateway).verify(signature, signed),
+    );
+  }
+
+  private verifierOf(gateway: GenericGateway): GenericSignatureVerifier {
+    let verifier = this.verifiers.get(gateway);
+    if (!verifier) {
+      verifier = new GenericSignatureVerifier(gateway.secrets, this.config.env.WEBHOOK_TOLERANCE_SECONDS);
+      this.verifiers.set(gateway, verifier);
+    }
+    return verifier;
+  }
+
+  /**
+   * The current actions of a call, from its contact's state. Unknown call, or a call of another gateway
+   * than the one asking: 404 `unknown_call`.
+   */
+  async actionsFor(callId: string, gateway?: GenericGateway): Promise<GenericCallActions> {
     const contact = await this.contacts.findByExternalId(GENERIC_PROVIDER, callId);
-    if (!contact) throw new DomainError('unknown_call', `No contact for call ${callId}`);
+    const owner = contact && ProviderAccountsService.accountOf(this.accounts.current.generic, contact);
+    if (!contact || (gateway && owner?.id !== gateway.id)) {
+      throw new DomainError('unknown_call', `No contact for call ${callId}`);
+    }
     let actions;
     if (contact.state === 'connected' && contact.operatorId) {
       const operator = await this.operators.findById(contact.operatorId);
@@ -137,11 +173,20 @@ export class GenericAdapter extends CallBridge implements OnModuleInit {
     return { type: 'transfer', number: String(transferred?.data.number ?? '') };
   }
 
+  /**
+   * To the gateway the contact came from (a chat's callback: the default gateway). A gateway without an
+   * actions URL polls instead.
+   */
   private async push(contact: Contact, actions: GenericAction[], idempotencyKey: string): Promise<void> {
-    const url = this.config.env.GENERIC_ACTIONS_URL;
+    const gateways = this.accounts.current.generic;
+    const gateway =
+      contact.provider === GENERIC_PROVIDER
+        ? ProviderAccountsService.accountOf(gateways, contact)
+        : gateways[0];
+    const url = gateway?.actionsUrl;
     if (!url) return;
     const body = JSON.stringify(this.message(contact, actions));
-    const secret = this.config.genericWebhookSecrets[0]!;
+    const secret = gateway.secrets[0]!;
     const response = await fetch(url, {
       method: 'POST',
       headers: {

@@ -12,6 +12,8 @@ import { closedPrompt, positionPrompt } from '../call-flow/wait-prompts';
 /** A text message as a provider adapter hands it over (SMS today; any text channel of a provider). */
 export interface InboundMessage {
   provider: string;
+  /** The provider account the message came in on (stored on a new conversation). */
+  providerAccount?: string;
   /** The provider's id of this message: the idempotency key of its delivery. */
   messageId: string;
   from: string;
@@ -67,6 +69,7 @@ export class MessageFlow {
           provider: message.provider,
           eventKey,
           externalId: message.messageId,
+          providerAccount: message.providerAccount,
           channel,
           from: message.from,
           to: message.to,

@@ -1,10 +1,12 @@
 import { Injectable, Logger, OnModuleInit, ServiceUnavailableException } from '@nestjs/common';
-import { AppConfig } from '@centralino/config';
+import { AppConfig, TelnyxAccount } from '@centralino/config';
 import { Contact } from '@centralino/contacts';
 import { OperatorRecord } from '@centralino/persistence';
 import { CallBridge, CallBridges } from '@centralino/routing';
 import { CallAction } from '../call-flow/call-actions';
 import { CallFlow } from '../call-flow/call-flow.service';
+import { firstVerified, telnyxCandidates } from '../accounts/account-resolution';
+import { ProviderAccountsService } from '../accounts/provider-accounts.service';
 import { TelnyxSignatureVerifier } from './telnyx-signature.verifier';
 import { encodeClientState, TelnyxCommand, TelnyxRenderer } from './telnyx.renderer';
 
@@ -18,37 +20,69 @@ export const TELNYX_PROVIDER = 'telnyx';
  * Operator connect: the caller waits in a Telnyx queue named after the problem type; when an operator
  * accepts, the call is `transfer`red to the operator's endpoint (SIP URI or number; a `client:` identity
  * becomes `sip:<identity>@sip.telnyx.com`, a Telnyx credential connection).
+ *
+ * Several accounts (PROVIDER_ACCOUNTS_FILE): an event is checked with the keys of the accounts its
+ * `connection_id` belongs to (or of every account that lists no connections); the account whose key
+ * verifies is stored on the contact, and every command about it carries that account's API key.
  */
 @Injectable()
 export class TelnyxAdapter extends CallBridge implements OnModuleInit {
   readonly provider = TELNYX_PROVIDER;
   private readonly logger = new Logger(TelnyxAdapter.name);
-  private readonly verifier: TelnyxSignatureVerifier | null;
   readonly renderer = new TelnyxRenderer();
+  // Per account object: a reload makes new ones, so a rotated key gets a new verifier.
+  private readonly verifiers = new WeakMap<TelnyxAccount, TelnyxSignatureVerifier>();
 
   constructor(
     private readonly config: AppConfig,
     private readonly flow: CallFlow,
     private readonly bridges: CallBridges,
+    private readonly accounts: ProviderAccountsService,
   ) {
     super();
-    const { TELNYX_PUBLIC_KEY: key, TELNYX_PUBLIC_KEY_PREVIOUS: previous } = config.env;
-    this.verifier = key
-      ? new TelnyxSignatureVerifier(previous ? [key, previous] : [key], config.env.WEBHOOK_TOLERANCE_SECONDS)
-      : null;
   }
 
   onModuleInit(): void {
-    if (this.verifier && this.config.env.TELNYX_API_KEY) this.bridges.register(this);
+    this.registerIfConfigured();
+    this.accounts.onReload(() => this.registerIfConfigured());
   }
 
-  verify(signature: string | undefined, timestamp: string | undefined, rawBody: Buffer | undefined): void {
-    if (!this.verifier || !this.config.env.TELNYX_API_KEY) {
+  private registerIfConfigured(): void {
+    if (this.accounts.current.telnyx.length > 0) this.bridges.register(this);
+  }
+
+  /** Verifies an event and returns the account whose key signed it (`connectionId`: the event's, unverified). */
+  verify(
+    signature: string | undefined,
+    timestamp: string | undefined,
+    rawBody: Buffer | undefined,
+    connectionId?: string,
+  ): TelnyxAccount {
+    const accounts = this.accounts.current.telnyx;
+    if (accounts.length === 0) {
       throw new ServiceUnavailableException(
         'Telnyx is not configured: set TELNYX_PUBLIC_KEY and TELNYX_API_KEY',
       );
     }
-    this.verifier.verify(signature, timestamp, rawBody);
+    return firstVerified(telnyxCandidates(accounts, connectionId), (account) =>
+      this.verifierOf(account).verify(signature, timestamp, rawBody),
+    );
+  }
+
+  private verifierOf(account: TelnyxAccount): TelnyxSignatureVerifier {
+    let verifier = this.verifiers.get(account);
+    if (!verifier) {
+      verifier = new TelnyxSignatureVerifier(account.publicKeys, this.config.env.WEBHOOK_TOLERANCE_SECONDS);
+      this.verifiers.set(account, verifier);
+    }
+    return verifier;
+  }
+
+  /** The account a contact came in on; throws when it is no longer configured. */
+  private accountFor(contact: Contact): TelnyxAccount {
+    const account = ProviderAccountsService.accountOf(this.accounts.current.telnyx, contact);
+    if (!account) throw new Error(`Telnyx account ${contact.providerAccount} is not configured`);
+    return account;
   }
 
   /** The commands for a list of neutral actions (TelnyxRenderer), `client_state` naming `contactId`. */
@@ -56,21 +90,25 @@ export class TelnyxAdapter extends CallBridge implements OnModuleInit {
     return this.renderer.render(actions, contactId);
   }
 
-  /** Sends commands in order; `command_id` = `${causeId}:${index}:${action}` makes retries harmless. */
+  /**
+   * Sends commands in order with `account`'s API key; `command_id` = `${causeId}:${index}:${action}`
+   * makes retries harmless.
+   */
   async send(
+    account: TelnyxAccount,
     callControlId: string,
     commands: TelnyxCommand[],
     causeId: string,
     options: { strict?: boolean } = {},
   ): Promise<void> {
-    const base = this.config.env.TELNYX_API_BASE_URL.replace(/\/$/, '');
+    const base = account.apiBaseUrl.replace(/\/$/, '');
     for (const [index, command] of commands.entries()) {
       const response = await fetch(
         `${base}/calls/${encodeURIComponent(callControlId)}/actions/${command.action}`,
         {
           method: 'POST',
           headers: {
-            authorization: `Bearer ${this.config.env.TELNYX_API_KEY}`,
+            authorization: `Bearer ${account.apiKey}`,
             'content-type': 'application/json',
           },
           body: JSON.stringify({ ...command.body, command_id: `${causeId}:${index}:${command.action}` }),
@@ -93,7 +131,9 @@ export class TelnyxAdapter extends CallBridge implements OnModuleInit {
     const commands = this.commands(this.flow.connect(contact, operator), contact.id).filter(
       (command) => command.action !== 'hangup',
     );
-    await this.send(contact.externalId, commands, `accept-${contact.id}`, { strict: true });
+    await this.send(this.accountFor(contact), contact.externalId, commands, `accept-${contact.id}`, {
+      strict: true,
+    });
     this.logger.log(
       { contactId: contact.id, operatorId: operator.id },
       'Telnyx call transferred to the operator',
@@ -102,9 +142,15 @@ export class TelnyxAdapter extends CallBridge implements OnModuleInit {
 
   /** The operator completed the call or took a message: hang the caller's leg up. */
   override async hangUp(contact: Contact): Promise<void> {
-    await this.send(contact.externalId, [{ action: 'hangup', body: {} }], `hangup-${contact.id}`, {
-      strict: true,
-    });
+    await this.send(
+      this.accountFor(contact),
+      contact.externalId,
+      [{ action: 'hangup', body: {} }],
+      `hangup-${contact.id}`,
+      {
+        strict: true,
+      },
+    );
   }
 
   /**
@@ -114,6 +160,7 @@ export class TelnyxAdapter extends CallBridge implements OnModuleInit {
   override async requeue(contact: Contact): Promise<void> {
     const actions = await this.flow.actionsFor(contact, true, true);
     await this.send(
+      this.accountFor(contact),
       contact.externalId,
       this.commands(actions, contact.id),
       `requeue-${contact.id}-${Date.now()}`,
@@ -128,6 +175,7 @@ export class TelnyxAdapter extends CallBridge implements OnModuleInit {
   override async diverted(contact: Contact): Promise<void> {
     const actions = await this.flow.actionsFor(contact, false);
     await this.send(
+      this.accountFor(contact),
       contact.externalId,
       [{ action: 'leave_queue', body: {} }, ...this.commands(actions, contact.id)],
       `diverted-${contact.id}`,
@@ -138,6 +186,7 @@ export class TelnyxAdapter extends CallBridge implements OnModuleInit {
   /** Out to a department's number (Call Control `transfer`); centralino's part of the call ends. */
   override async transfer(contact: Contact, number: string): Promise<void> {
     await this.send(
+      this.accountFor(contact),
       contact.externalId,
       [{ action: 'transfer', body: { to: number, client_state: encodeClientState(contact.id) } }],
       `transfer-${contact.id}`,

@@ -1,6 +1,7 @@
 import { Controller, Headers, HttpCode, Logger, Post, Req, UseInterceptors } from '@nestjs/common';
 import type { RawBodyRequest } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
+import type { TelnyxAccount } from '@centralino/config';
 import { maskPhone } from '@centralino/contacts';
 import { markWebhookDuplicate, webhookMetricsInterceptor } from '@centralino/observability';
 import { ContactRepository } from '@centralino/persistence';
@@ -43,8 +44,17 @@ export class TelnyxWebhookController {
     @Headers('telnyx-signature-ed25519') signature?: string,
     @Headers('telnyx-timestamp') timestamp?: string,
   ): Promise<object> {
+    let account: TelnyxAccount;
     try {
-      this.telnyx.verify(signature, timestamp, request.rawBody);
+      // The event's connection says whose keys check it (read before the check, which then proves it).
+      const connectionId = (request.body as { data?: { payload?: { connection_id?: unknown } } } | null)?.data
+        ?.payload?.connection_id;
+      account = this.telnyx.verify(
+        signature,
+        timestamp,
+        request.rawBody,
+        typeof connectionId === 'string' ? connectionId : undefined,
+      );
     } catch (error) {
       // Counted (with the reason) by the metrics interceptor; logged here without the caller's number.
       this.logger.warn({ reason: (error as Error).message }, 'Telnyx request refused');
@@ -68,6 +78,7 @@ export class TelnyxWebhookController {
           'Telnyx call in',
         );
         await this.telnyx.send(
+          account,
           call.call_control_id,
           [{ action: 'answer', body: {} }, ...this.telnyx.commands(this.flow.greet(), undefined)],
           data.id,
@@ -76,10 +87,10 @@ export class TelnyxWebhookController {
       }
       case 'call.gather.ended':
         if (state?.field) {
-          await this.messageAnswer(call, state.field, { digits: call.digits ?? '' }, []);
+          await this.messageAnswer(account, call, state.field, { digits: call.digits ?? '' }, []);
         } else {
           const input = { digits: call.digits || undefined };
-          await this.menuAnswer(call, input, 'digits', redelivery, state?.attempt ?? 1);
+          await this.menuAnswer(account, call, input, 'digits', redelivery, state?.attempt ?? 1);
         }
         break;
       case 'call.transcription': {
@@ -87,18 +98,25 @@ export class TelnyxWebhookController {
         // Interim results change nothing: the answer is the first final utterance.
         if (!transcript || call.transcription_data?.is_final === false) break;
         if (state?.field) {
-          await this.messageAnswer(call, state.field, { speech: transcript }, [STOP_TRANSCRIPTION]);
+          await this.messageAnswer(account, call, state.field, { speech: transcript }, [STOP_TRANSCRIPTION]);
         } else if (!state || state.attempt) {
           // The menu (no contact yet) or a clarifying question; after that the caller waits, and what
           // they say while waiting is not an answer to anything.
-          await this.menuAnswer(call, { text: transcript }, 'speech', redelivery, state?.attempt ?? 1);
+          await this.menuAnswer(
+            account,
+            call,
+            { text: transcript },
+            'speech',
+            redelivery,
+            state?.attempt ?? 1,
+          );
         }
         break;
       }
       case 'call.speak.ended':
         // The last words of the call (thanks, an apology) were spoken: now hang up.
         if (state?.hangup) {
-          await this.telnyx.send(call.call_control_id, [{ action: 'hangup', body: {} }], data.id);
+          await this.telnyx.send(account, call.call_control_id, [{ action: 'hangup', body: {} }], data.id);
         }
         break;
       case 'call.hangup':
@@ -131,6 +149,7 @@ export class TelnyxWebhookController {
    * nothing.
    */
   private async menuAnswer(
+    account: TelnyxAccount,
     call: TelnyxCall,
     input: { digits?: string; text?: string },
     by: 'digits' | 'speech',
@@ -145,6 +164,7 @@ export class TelnyxWebhookController {
         provider: TELNYX_PROVIDER,
         eventKey: `${call.call_control_id}:gather${suffix}`,
         externalId: call.call_control_id,
+        providerAccount: account.id,
         channel: 'voice',
         from: call.from,
         to: call.to,
@@ -158,12 +178,18 @@ export class TelnyxWebhookController {
     if (result.duplicate && !redelivery) return;
     // The stops depend on how the menu was answered: their own command ids, so the answer's are stable.
     const stops = by === 'speech' ? [STOP_GATHER, STOP_TRANSCRIPTION] : [STOP_TRANSCRIPTION];
-    await this.telnyx.send(call.call_control_id, stops, `${call.call_control_id}:gather${suffix}-${by}`);
-    await this.sendActions(call, this.telnyx.commands(actions, result.contactId), `gather${suffix}`);
+    await this.telnyx.send(
+      account,
+      call.call_control_id,
+      stops,
+      `${call.call_control_id}:gather${suffix}-${by}`,
+    );
+    await this.sendActions(account, call, this.telnyx.commands(actions, result.contactId), `gather${suffix}`);
   }
 
   /** An answer of the voice message flow; then the next question, or thanks and hang-up. */
   private async messageAnswer(
+    account: TelnyxAccount,
     call: TelnyxCall,
     field: MessageField,
     input: { speech?: string; digits?: string },
@@ -179,10 +205,15 @@ export class TelnyxWebhookController {
     );
     if (!actions) return;
     const contact = await this.flow.findContact(TELNYX_PROVIDER, call.call_control_id);
-    await this.sendActions(call, [...stops, ...this.telnyx.commands(actions, contact?.id)], step);
+    await this.sendActions(account, call, [...stops, ...this.telnyx.commands(actions, contact?.id)], step);
   }
 
-  private sendActions(call: TelnyxCall, commands: TelnyxCommand[], step: string): Promise<void> {
-    return this.telnyx.send(call.call_control_id, commands, `${call.call_control_id}:${step}`);
+  private sendActions(
+    account: TelnyxAccount,
+    call: TelnyxCall,
+    commands: TelnyxCommand[],
+    step: string,
+  ): Promise<void> {
+    return this.telnyx.send(account, call.call_control_id, commands, `${call.call_control_id}:${step}`);
   }
 }

@@ -10,6 +10,8 @@ export const telnyxWebhookSchema = z.object({
     payload: z.object({
       call_control_id: z.string().min(1).max(300),
       call_session_id: z.string().max(300).optional(),
+      /** The Call Control application (connection) of the call: which account it belongs to. */
+      connection_id: z.string().max(300).optional(),
       client_state: z.string().max(4000).nullish(),
       from: z.coerce.string().max(256).default(''),
       to: z.coerce.string().max(256).default(''),

@@ -30,9 +30,11 @@ export class TwilioMessagingController {
     @Res({ passthrough: true }) reply: FastifyReply,
     @Headers('x-twilio-signature') signature?: string,
   ): Promise<string> {
-    const message = twilioMessageSchema.parse(this.twilio.verifiedBody(request, signature));
+    const { body, accountId } = this.twilio.verifiedRequest(request, signature);
+    const message = twilioMessageSchema.parse(body);
     const { result, texts } = await this.messages.received({
       provider: TWILIO_PROVIDER,
+      providerAccount: accountId,
       messageId: message.MessageSid,
       from: message.From,
       to: message.To,

@@ -3,12 +3,14 @@ import type { RawBodyRequest } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import twilio from 'twilio';
 import type { RequestOptions } from 'twilio/lib/base/RequestClient';
-import { AppConfig } from '@centralino/config';
+import { AppConfig, TwilioAccount } from '@centralino/config';
 import { Contact, maskPhone } from '@centralino/contacts';
 import { OperatorRecord } from '@centralino/persistence';
 import { CallBridge, CallBridges, OutboundCallback } from '@centralino/routing';
 import { CallStep } from '../call-flow/call-actions';
 import { CallFlow } from '../call-flow/call-flow.service';
+import { twilioAccountFor } from '../accounts/account-resolution';
+import { ProviderAccountsService } from '../accounts/provider-accounts.service';
 import { TwilioSignatureVerifier } from './twilio-signature.verifier';
 import { TwilioRenderer } from './twilio.renderer';
 
@@ -43,6 +45,10 @@ class BaseUrlRequestClient extends twilio.RequestClient {
  * Everything Twilio-specific that is not HTTP routing: configuration, signature check, TwiML rendering,
  * and the CallBridge that connects an accepted call to its operator.
  *
+ * Several accounts: a webhook is checked with the auth tokens of the account its `AccountSid` field
+ * names, and that account is stored on the contact; every REST request about the contact goes to that
+ * account's `/Accounts/{AccountSid}/...` with its credentials.
+ *
  * Operator connect: when an operator accepts, the caller's call (parked in `<Enqueue>`) is updated over
  * REST (`POST /2010-04-01/Accounts/{sid}/Calls/{CallSid}.json` with `Twiml=<Dial>...`), which takes it out
  * of the queue and dials the operator's endpoint (`client:`, number or SIP URI from the operator's
@@ -53,30 +59,30 @@ class BaseUrlRequestClient extends twilio.RequestClient {
 export class TwilioAdapter extends CallBridge implements OnModuleInit {
   readonly provider = TWILIO_PROVIDER;
   private readonly logger = new Logger(TwilioAdapter.name);
-  private readonly verifier: TwilioSignatureVerifier | null;
   readonly renderer: TwilioRenderer;
-  private client: twilio.Twilio | null = null;
   override readonly placesCallbacks = true;
+  // Per account object: a reload makes new ones, so a rotated token gets a new verifier and client.
+  private readonly verifiers = new WeakMap<TwilioAccount, TwilioSignatureVerifier>();
+  private readonly clients = new WeakMap<TwilioAccount, twilio.Twilio>();
 
   constructor(
     private readonly config: AppConfig,
     private readonly flow: CallFlow,
     private readonly bridges: CallBridges,
+    private readonly accounts: ProviderAccountsService,
   ) {
     super();
-    const { TWILIO_AUTH_TOKEN: token, TWILIO_AUTH_TOKEN_PREVIOUS: previous } = config.env;
-    // The previous token keeps validating webhooks while Twilio switches to the new one (rotation).
-    this.verifier = token ? new TwilioSignatureVerifier(previous ? [token, previous] : [token]) : null;
     this.renderer = new TwilioRenderer((step) => this.url(STEP_PATHS[step]));
   }
 
   onModuleInit(): void {
-    const { TWILIO_ACCOUNT_SID: accountSid, TWILIO_AUTH_TOKEN: authToken } = this.config.env;
-    if (!accountSid || !authToken) return;
-    this.client = twilio(accountSid, authToken, {
-      httpClient: new BaseUrlRequestClient(this.config.env.TWILIO_API_BASE_URL.replace(/\/$/, '')),
-    });
-    this.bridges.register(this);
+    this.registerIfConfigured();
+    this.accounts.onReload(() => this.registerIfConfigured());
+  }
+
+  /** A bridge as soon as one account can be called over REST (it has an AccountSid). */
+  private registerIfConfigured(): void {
+    if (this.accounts.current.twilio.some((account) => account.accountSid)) this.bridges.register(this);
   }
 
   /** The public URL of a Twilio webhook path, as configured at Twilio (and signed by it). */
@@ -84,17 +90,25 @@ export class TwilioAdapter extends CallBridge implements OnModuleInit {
     return `${this.config.publicBaseUrl}${TWILIO_WEBHOOK_PATH}/${path}`;
   }
 
-  /** Verifies a request against the URL Twilio called: PUBLIC_BASE_URL + the path and query received. */
-  verify(signature: string | undefined, pathAndQuery: string, params: unknown, rawBody?: Buffer): void {
-    if (!this.verifier) {
+  /**
+   * Verifies a request against the URL Twilio called (PUBLIC_BASE_URL + the path and query received),
+   * with the tokens of the account its `AccountSid` names; returns that account.
+   */
+  verify(
+    signature: string | undefined,
+    pathAndQuery: string,
+    params: unknown,
+    rawBody?: Buffer,
+  ): TwilioAccount {
+    const accounts = this.accounts.current.twilio;
+    if (accounts.length === 0) {
       throw new ServiceUnavailableException('Twilio is not configured: set TWILIO_AUTH_TOKEN');
     }
-    this.verifier.verify(
-      signature,
-      `${this.config.publicBaseUrl}${pathAndQuery}`,
-      params && typeof params === 'object' ? (params as Record<string, unknown>) : undefined,
-      rawBody,
-    );
+    const form = params && typeof params === 'object' ? (params as Record<string, unknown>) : undefined;
+    const claimed = form?.AccountSid;
+    const account = twilioAccountFor(accounts, typeof claimed === 'string' ? claimed : undefined);
+    this.verifierOf(account).verify(signature, `${this.config.publicBaseUrl}${pathAndQuery}`, form, rawBody);
+    return account;
   }
 
   /**
@@ -102,8 +116,17 @@ export class TwilioAdapter extends CallBridge implements OnModuleInit {
    * the controllers' webhook metrics interceptor counts it.
    */
   verifiedBody(request: RawBodyRequest<FastifyRequest>, signature: string | undefined): unknown {
+    return this.verifiedRequest(request, signature).body;
+  }
+
+  /** As verifiedBody, with the id of the account that signed it (stored on a new contact). */
+  verifiedRequest(
+    request: RawBodyRequest<FastifyRequest>,
+    signature: string | undefined,
+  ): { body: unknown; accountId: string } {
+    let account: TwilioAccount;
     try {
-      this.verify(signature, request.url, request.body, request.rawBody);
+      account = this.verify(signature, request.url, request.body, request.rawBody);
     } catch (error) {
       const from = (request.body as { From?: unknown } | undefined)?.From;
       this.logger.warn(
@@ -116,14 +139,49 @@ export class TwilioAdapter extends CallBridge implements OnModuleInit {
       );
       throw error;
     }
-    return request.body ?? {};
+    return { body: request.body ?? {}, accountId: account.id };
+  }
+
+  private verifierOf(account: TwilioAccount): TwilioSignatureVerifier {
+    let verifier = this.verifiers.get(account);
+    if (!verifier) {
+      // The previous token keeps validating webhooks while Twilio switches to the new one (rotation).
+      verifier = new TwilioSignatureVerifier(account.authTokens);
+      this.verifiers.set(account, verifier);
+    }
+    return verifier;
+  }
+
+  /**
+   * The REST client of the account a voice contact came in on (null: a text conversation, which has no
+   * call to move). Throws when that account is no longer configured or cannot be called (no AccountSid).
+   */
+  private clientFor(contact: Contact): twilio.Twilio | null {
+    if (contact.channel !== 'voice') return null;
+    const account = ProviderAccountsService.accountOf(this.accounts.current.twilio, contact);
+    return this.clientOf(account, contact.providerAccount);
+  }
+
+  private clientOf(account: TwilioAccount | undefined, id: string | null): twilio.Twilio {
+    if (!account?.accountSid) {
+      throw new Error(`Twilio account ${id ?? 'default'} is not configured for REST (TWILIO_ACCOUNT_SID)`);
+    }
+    let client = this.clients.get(account);
+    if (!client) {
+      client = twilio(account.accountSid, account.authTokens[0]!, {
+        httpClient: new BaseUrlRequestClient(account.apiBaseUrl.replace(/\/$/, '')),
+      });
+      this.clients.set(account, client);
+    }
+    return client;
   }
 
   async connect(contact: Contact, operator: OperatorRecord): Promise<void> {
     // A text conversation has no call to move: the operator answers it from the console.
-    if (!this.client || contact.channel !== 'voice') return;
+    const client = this.clientFor(contact);
+    if (!client) return;
     const twiml = this.renderer.render(this.flow.connect(contact, operator));
-    await this.client.calls(contact.externalId).update({ twiml });
+    await client.calls(contact.externalId).update({ twiml });
     this.logger.log(
       { contactId: contact.id, operatorId: operator.id },
       'Twilio call redirected to the operator',
@@ -131,16 +189,16 @@ export class TwilioAdapter extends CallBridge implements OnModuleInit {
   }
 
   override async hangUp(contact: Contact): Promise<void> {
-    if (!this.client || contact.channel !== 'voice') return;
-    await this.client.calls(contact.externalId).update({ status: 'completed' });
+    await this.clientFor(contact)?.calls(contact.externalId).update({ status: 'completed' });
   }
 
   /** Back into `<Enqueue>` with the waiting prompts, as when the call was first queued. */
   override async requeue(contact: Contact): Promise<void> {
-    if (!this.client || contact.channel !== 'voice') return;
+    const client = this.clientFor(contact);
+    if (!client) return;
     // As on first entering: the queued prompt and `<Enqueue>` (whose wait URL then says the position).
     const twiml = this.renderer.render(await this.flow.actionsFor(contact, true));
-    await this.client.calls(contact.externalId).update({ twiml });
+    await client.calls(contact.externalId).update({ twiml });
   }
 
   /**
@@ -149,9 +207,10 @@ export class TwilioAdapter extends CallBridge implements OnModuleInit {
    * room's next wait request (which would also find it: `<Leave/>`, or the closed prompt).
    */
   override async diverted(contact: Contact): Promise<void> {
-    if (!this.client || contact.channel !== 'voice') return;
+    const client = this.clientFor(contact);
+    if (!client) return;
     const twiml = this.renderer.render(await this.flow.actionsFor(contact, false));
-    await this.client.calls(contact.externalId).update({ twiml });
+    await client.calls(contact.externalId).update({ twiml });
   }
 
   /**
@@ -164,11 +223,18 @@ export class TwilioAdapter extends CallBridge implements OnModuleInit {
     operator: OperatorRecord,
     call: OutboundCallback,
   ): Promise<string> {
-    if (!this.client)
-      throw new Error('Twilio is not configured: set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN');
+    // The account the caller called; a chat's callback goes out through the default account.
+    const accounts = this.accounts.current.twilio;
+    const client =
+      contact.provider === TWILIO_PROVIDER
+        ? this.clientOf(ProviderAccountsService.accountOf(accounts, contact), contact.providerAccount)
+        : this.clientOf(
+            accounts.find((account) => account.accountSid),
+            null,
+          );
     if (!call.from) throw new Error('No caller id to call back from (callbacks.fromNumber)');
     const query = new URLSearchParams({ contactId: contact.id, attempt: String(call.attempt) });
-    const created = await this.client.calls.create({
+    const created = await client.calls.create({
       to: call.number,
       from: call.from,
       twiml: this.renderer.render(this.flow.connect(contact, operator)),
@@ -185,11 +251,12 @@ export class TwilioAdapter extends CallBridge implements OnModuleInit {
   }
 
   override async transfer(contact: Contact, number: string): Promise<void> {
-    if (!this.client) return;
+    const client = this.clientFor(contact);
+    if (!client) return;
     const twiml = this.renderer.render([
       { type: 'transfer', number, contactId: contact.id, timeoutSeconds: 30, next: 'dial-result' },
     ]);
-    await this.client.calls(contact.externalId).update({ twiml });
+    await client.calls(contact.externalId).update({ twiml });
     this.logger.log({ contactId: contact.id }, 'Twilio call transferred out');
   }
 }

@@ -77,7 +77,8 @@ export class TwilioVoiceController {
     @Headers('i-twilio-idempotency-token') idempotencyToken?: string,
     @Query('attempt') attemptParam?: string,
   ): Promise<string> {
-    const call = twilioGatherSchema.parse(this.verified(request, signature));
+    const { body, accountId } = this.twilio.verifiedRequest(request, signature);
+    const call = twilioGatherSchema.parse(body);
     const { attempt } = gatherAttemptSchema.parse({ attempt: attemptParam });
     // The answer to a question was recognised in the language it was asked in; the menu's answer is
     // detected from the transcript, so a caller who answers in another company language is understood.
@@ -87,6 +88,7 @@ export class TwilioVoiceController {
         provider: TWILIO_PROVIDER,
         eventKey: `${call.CallSid}:gather${attempt > 1 ? attempt : ''}:${idempotencyToken ?? ''}`,
         externalId: call.CallSid,
+        providerAccount: accountId,
         channel: 'voice',
         from: call.From,
         to: call.To,

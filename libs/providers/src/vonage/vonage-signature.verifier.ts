@@ -2,9 +2,12 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { verifySignature } from '@vonage/jwt';
 import { DomainError } from '@centralino/contacts';
 
-interface SignedCallbackClaims {
+export interface SignedCallbackClaims {
   iat?: number;
   payload_hash?: string;
+  /** Which account and application the callback is for (they choose the secret that checks it). */
+  api_key?: unknown;
+  application_id?: unknown;
 }
 
 /**
@@ -56,12 +59,22 @@ export class VonageSignatureVerifier {
     }
   }
 
+  /**
+   * The claims of the `Authorization: Bearer` token, not verified: whose secret checks the signature is
+   * chosen by them, then verify() checks it. Empty for a missing or unreadable token.
+   */
+  static unverifiedClaims(authorization: string | undefined): SignedCallbackClaims {
+    const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
+    return token ? VonageSignatureVerifier.claims(token) : {};
+  }
+
   /** The claims of a token whose signature was already verified. */
   private static claims(token: string): SignedCallbackClaims {
     try {
-      return JSON.parse(
+      const claims: unknown = JSON.parse(
         Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'),
-      ) as SignedCallbackClaims;
+      );
+      return claims && typeof claims === 'object' ? (claims as SignedCallbackClaims) : {};
     } catch {
       return {};
     }

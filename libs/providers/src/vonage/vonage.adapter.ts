@@ -1,11 +1,13 @@
 import { Injectable, Logger, OnModuleInit, ServiceUnavailableException } from '@nestjs/common';
 import { tokenGenerate } from '@vonage/jwt';
-import { AppConfig } from '@centralino/config';
+import { AppConfig, VonageAccount } from '@centralino/config';
 import { Contact } from '@centralino/contacts';
 import { OperatorRecord } from '@centralino/persistence';
 import { CallBridge, CallBridges } from '@centralino/routing';
 import { CallStep } from '../call-flow/call-actions';
 import { CallFlow } from '../call-flow/call-flow.service';
+import { vonageAccountFor } from '../accounts/account-resolution';
+import { ProviderAccountsService } from '../accounts/provider-accounts.service';
 import { VonageSignatureVerifier } from './vonage-signature.verifier';
 import { VonageRenderer } from './vonage.renderer';
 
@@ -28,49 +30,65 @@ const STEP_PATHS: Record<CallStep, string> = {
  * Operator connect: the caller waits in a conversation of their own; when an operator accepts, the call
  * is transferred over REST (`PUT /v1/calls/{uuid}` with `action: transfer` and an NCCO that `connect`s
  * the operator's endpoint), authenticated with an application JWT (`@vonage/jwt`).
+ *
+ * Several applications (PROVIDER_ACCOUNTS_FILE): a callback is checked with the signature secret of the
+ * application its JWT's `application_id` names; that application is stored on the contact, and the
+ * contact's Voice API requests are signed with its private key.
  */
 @Injectable()
 export class VonageAdapter extends CallBridge implements OnModuleInit {
   readonly provider = VONAGE_PROVIDER;
   private readonly logger = new Logger(VonageAdapter.name);
-  private readonly verifier: VonageSignatureVerifier | null;
   readonly renderer: VonageRenderer;
-  private privateKey: string | null = null;
+  // Per account object: a reload makes new ones, so a rotated secret gets a new verifier.
+  private readonly verifiers = new WeakMap<VonageAccount, VonageSignatureVerifier>();
 
   constructor(
     private readonly config: AppConfig,
     private readonly flow: CallFlow,
     private readonly bridges: CallBridges,
+    private readonly accounts: ProviderAccountsService,
   ) {
     super();
-    const { VONAGE_SIGNATURE_SECRET: secret, VONAGE_SIGNATURE_SECRET_PREVIOUS: previous } = config.env;
-    this.verifier = secret
-      ? new VonageSignatureVerifier(
-          previous ? [secret, previous] : [secret],
-          config.env.WEBHOOK_TOLERANCE_SECONDS,
-        )
-      : null;
     this.renderer = new VonageRenderer(
       (step) => `${config.publicBaseUrl}${VONAGE_WEBHOOK_PATH}/${STEP_PATHS[step]}`,
     );
   }
 
   onModuleInit(): void {
-    const { VONAGE_APPLICATION_ID: applicationId, VONAGE_PRIVATE_KEY: privateKey } = this.config.env;
-    if (!applicationId || !privateKey || !this.verifier) return;
-    this.privateKey = privateKey.replace(/\\n/g, '\n');
-    this.bridges.register(this);
+    this.registerIfConfigured();
+    this.accounts.onReload(() => this.registerIfConfigured());
   }
 
-  verify(authorization: string | undefined, rawBody: Buffer | undefined): void {
-    if (!this.verifier) {
+  /** A bridge as soon as one application can be called over REST (it has a private key). */
+  private registerIfConfigured(): void {
+    if (this.accounts.current.vonage.some((account) => account.privateKey)) this.bridges.register(this);
+  }
+
+  /**
+   * Checks a signed callback with the secrets of the account its `application_id` (or `api_key`) claim
+   * names, and returns that account.
+   */
+  verify(authorization: string | undefined, rawBody: Buffer | undefined): VonageAccount {
+    const accounts = this.accounts.current.vonage;
+    if (accounts.length === 0) {
       throw new ServiceUnavailableException('Vonage is not configured: set VONAGE_SIGNATURE_SECRET');
     }
-    this.verifier.verify(authorization, rawBody);
+    const account = vonageAccountFor(accounts, VonageSignatureVerifier.unverifiedClaims(authorization));
+    let verifier = this.verifiers.get(account);
+    if (!verifier) {
+      // The previous secret keeps validating callbacks while Vonage switches to the new one (rotation).
+      verifier = new VonageSignatureVerifier(
+        account.signatureSecrets,
+        this.config.env.WEBHOOK_TOLERANCE_SECONDS,
+      );
+      this.verifiers.set(account, verifier);
+    }
+    verifier.verify(authorization, rawBody);
+    return account;
   }
 
   async connect(contact: Contact, operator: OperatorRecord): Promise<void> {
-    if (!this.privateKey) return;
     await this.update(contact, {
       action: 'transfer',
       destination: { type: 'ncco', ncco: this.renderer.render(this.flow.connect(contact, operator)) },
@@ -83,7 +101,6 @@ export class VonageAdapter extends CallBridge implements OnModuleInit {
 
   /** The operator completed the call or took a message: `PUT /v1/calls/{uuid}` with `hangup`. */
   override async hangUp(contact: Contact): Promise<void> {
-    if (!this.privateKey) return;
     await this.update(contact, { action: 'hangup' });
   }
 
@@ -92,7 +109,6 @@ export class VonageAdapter extends CallBridge implements OnModuleInit {
    * wait URL): the caller's leg is transferred to that NCCO and leaves the operator's conversation.
    */
   override async requeue(contact: Contact): Promise<void> {
-    if (!this.privateKey) return;
     const ncco = this.renderer.render(await this.flow.actionsFor(contact, true, true));
     await this.update(contact, { action: 'transfer', destination: { type: 'ncco', ncco } });
   }
@@ -102,14 +118,12 @@ export class VonageAdapter extends CallBridge implements OnModuleInit {
    * the leg is transferred to the NCCO of its new state, the message questions or the closed prompt.
    */
   override async diverted(contact: Contact): Promise<void> {
-    if (!this.privateKey) return;
     const ncco = this.renderer.render(await this.flow.actionsFor(contact, false));
     await this.update(contact, { action: 'transfer', destination: { type: 'ncco', ncco } });
   }
 
   /** Out to a department's number: an NCCO that `connect`s the phone; centralino's part ends. */
   override async transfer(contact: Contact, number: string): Promise<void> {
-    if (!this.privateKey) return;
     const ncco = this.renderer.render([
       { type: 'transfer', number, contactId: contact.id, timeoutSeconds: 30, next: 'dial-result' },
     ]);
@@ -117,10 +131,19 @@ export class VonageAdapter extends CallBridge implements OnModuleInit {
     this.logger.log({ contactId: contact.id }, 'Vonage call transferred out');
   }
 
-  /** A Voice API call update, authenticated with a short-lived application JWT (`@vonage/jwt`). */
+  /**
+   * A Voice API call update with a short-lived JWT of the application the call came in on
+   * (`@vonage/jwt`), at that account's API base URL.
+   */
   private async update(contact: Contact, body: Record<string, unknown>): Promise<void> {
-    const token = tokenGenerate(this.config.env.VONAGE_APPLICATION_ID!, this.privateKey!, { ttl: 300 });
-    const url = `${this.config.env.VONAGE_API_BASE_URL.replace(/\/$/, '')}/v1/calls/${encodeURIComponent(contact.externalId)}`;
+    const account = ProviderAccountsService.accountOf(this.accounts.current.vonage, contact);
+    if (!account?.applicationId || !account.privateKey) {
+      throw new Error(
+        `Vonage application ${contact.providerAccount ?? 'default'} is not configured for the Voice API (private key)`,
+      );
+    }
+    const token = tokenGenerate(account.applicationId, account.privateKey, { ttl: 300 });
+    const url = `${account.apiBaseUrl.replace(/\/$/, '')}/v1/calls/${encodeURIComponent(contact.externalId)}`;
     const response = await fetch(url, {
       method: 'PUT',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },

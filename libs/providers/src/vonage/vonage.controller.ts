@@ -11,6 +11,7 @@ import {
 } from '@nestjs/common';
 import type { RawBodyRequest } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
+import type { VonageAccount } from '@centralino/config';
 import { maskPhone } from '@centralino/contacts';
 import { markWebhookDuplicate, webhookMetricsInterceptor } from '@centralino/observability';
 import { CallFlow } from '../call-flow/call-flow.service';
@@ -68,7 +69,8 @@ export class VonageVoiceController {
     @Headers('authorization') authorization?: string,
     @Query('attempt') attemptParam?: string,
   ): Promise<NccoAction[]> {
-    const input = vonageInputSchema.parse(this.verified(request, authorization, request.body));
+    const account = this.checked(request, authorization, request.body);
+    const input = vonageInputSchema.parse(request.body ?? {});
     const { attempt } = gatherAttemptSchema.parse({ attempt: attemptParam });
     const speech = input.speech?.results?.[0]?.text?.trim() || undefined;
     // An answer to a question was recognised in the language it was asked in; the menu's is detected.
@@ -78,6 +80,7 @@ export class VonageVoiceController {
         provider: VONAGE_PROVIDER,
         eventKey: `${input.uuid}:input${attempt > 1 ? attempt : ''}`,
         externalId: input.uuid,
+        providerAccount: account.id,
         channel: 'voice',
         from: input.from,
         to: input.to,
@@ -160,8 +163,14 @@ export class VonageVoiceController {
   }
 
   private verified(request: VonageRequest, authorization: string | undefined, params: unknown): unknown {
+    this.checked(request, authorization, params);
+    return params ?? {};
+  }
+
+  /** Verifies the signed callback; returns the account it is for. A refusal is logged, number masked. */
+  private checked(request: VonageRequest, authorization: string | undefined, params: unknown): VonageAccount {
     try {
-      this.vonage.verify(authorization, request.rawBody);
+      return this.vonage.verify(authorization, request.rawBody);
     } catch (error) {
       const from = (params as { from?: unknown } | undefined)?.from;
       this.logger.warn(
@@ -174,6 +183,5 @@ export class VonageVoiceController {
       );
       throw error;
     }
-    return params ?? {};
   }
 }
