@@ -18,6 +18,12 @@ import { OperatorStateStore } from './store/operator-state.store';
 import { RoutingStatsStore } from './store/routing-stats.store';
 import { WaitingLineService } from './waiting-line.service';
 
+/** An operator reserved for a contact, with the id of the offer they will get. */
+interface Reservation {
+  operator: RoutableOperator;
+  offerId: string;
+}
+
 /** Safety net: a dispatch round runs at least this often even without signals. */
 const SWEEP_INTERVAL_MS = 1000;
 /** How far into each waiting line a round looks at least, to find the first call and the first chat. */
@@ -210,41 +216,49 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
         rotation = await this.stats.lastOffered(head.queue);
         rotations.set(head.queue, rotation);
       }
-      const ranked = rankOperators(head, pool, await this.offers.declined(head.contactId), {
+      const declined = await this.offers.declined(head.contactId);
+      const ranked = rankOperators(head, pool, declined, {
         strategy,
         handledToday,
         lastOfferedAt: rotation,
       });
-      const offerId = randomUUID();
-      const operator = voice
-        ? await this.reserveFirst(ranked, offerId)
-        : await this.reserveChatFirst(ranked, head.contactId, capacity, offerId);
-      if (!operator) {
+      const channel: CapacityChannel = voice ? 'voice' : 'chat';
+      const reserved = voice
+        ? await this.reserveFirst(ranked)
+        : strategy === 'ring-all'
+          ? await this.reserveRing(ranked, declined, head.contactId, capacity)
+          : await this.reserveChatFirst(ranked, head.contactId, capacity);
+      if (reserved.length === 0) {
         // Nobody can take this head: the ones behind it in this channel wait with it (oldest first).
         plan.block(head.queue, pick.entry.channel);
         continue;
       }
-      if (voice) {
-        voicePool = voicePool.filter((candidate) => candidate.id !== operator.id);
-      } else {
-        const chats = (operator.chats ?? 0) + 1;
-        chatPool = chatPool
-          .map((candidate) => (candidate.id === operator.id ? { ...candidate, chats } : candidate))
-          .filter((candidate) => (candidate.chats ?? 0) < (capacity.get(candidate.id) ?? 0));
+      for (const { operator } of reserved) {
+        if (voice) {
+          voicePool = voicePool.filter((candidate) => candidate.id !== operator.id);
+        } else {
+          const chats = (operator.chats ?? 0) + 1;
+          chatPool = chatPool
+            .map((candidate) => (candidate.id === operator.id ? { ...candidate, chats } : candidate))
+            .filter((candidate) => (candidate.chats ?? 0) < (capacity.get(candidate.id) ?? 0));
+        }
       }
-      const wanted = {
-        queue: head.queue,
-        contactId: head.contactId,
-        channel: (voice ? 'voice' : 'chat') as CapacityChannel,
-        promote: pick.promote,
-      };
-      const job = await this.takeHead(wanted, operator.id, offerId);
+      const release = () =>
+        Promise.all(
+          reserved.map(({ operator, offerId }) =>
+            this.releaseFor(channel, operator.id, head.contactId, offerId),
+          ),
+        );
+      const job = await this.takeHead(
+        { queue: head.queue, contactId: head.contactId, promote: pick.promote },
+        release,
+      );
       if (job) {
         plan.served(pick);
-        rotation?.set(operator.id, Date.now());
+        for (const { operator } of reserved) rotation?.set(operator.id, Date.now());
         // Taking the contact is in line order; the rest of the offer (its database row, the expiry, the
         // push) runs alongside the next ones, so a round is not one database round trip per offer.
-        offering.push(this.offerTaken(wanted.queue, job, wanted.channel, operator.id, offerId, startedAt));
+        offering.push(this.offerTaken(head.queue, job, channel, reserved, release, startedAt));
       } else {
         // The line is not what this round saw (taken, ended, moved by another dispatcher): the next round
         // reads it again.
@@ -258,25 +272,53 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
    * Reserves the first operator still available, with the offer's id at once (one script, not two): if
    * this process dies before the offer is saved, the reconciler frees an operator whose offer is missing.
    */
-  private async reserveFirst(ranked: RoutableOperator[], offerId: string): Promise<RoutableOperator | null> {
+  private async reserveFirst(ranked: RoutableOperator[]): Promise<Reservation[]> {
+    const offerId = randomUUID();
     for (const operator of ranked) {
       if (await this.operators.transition(operator.id, ['available'], 'reserved', { offerId }))
-        return operator;
+        return [{ operator, offerId }];
     }
-    return null;
+    return [];
   }
 
   private async reserveChatFirst(
     ranked: RoutableOperator[],
     contactId: string,
     capacity: ReadonlyMap<string, number>,
-    offerId: string,
-  ): Promise<RoutableOperator | null> {
+  ): Promise<Reservation[]> {
+    const offerId = randomUUID();
     for (const operator of ranked) {
       if (await this.operators.reserveChat(operator.id, contactId, capacity.get(operator.id) ?? 0, offerId))
-        return operator;
+        return [{ operator, offerId }];
     }
-    return null;
+    return [];
+  }
+
+  /**
+   * Ring-all (chats): a chat slot of every eligible operator, each with an offer of its own. Those who just
+   * declined this contact are left out, unless nobody else can take it (as in rankOperators).
+   */
+  private async reserveRing(
+    ranked: RoutableOperator[],
+    declined: ReadonlySet<string>,
+    contactId: string,
+    capacity: ReadonlyMap<string, number>,
+  ): Promise<Reservation[]> {
+    const fresh = ranked.filter((operator) => !declined.has(operator.id));
+    const ring = fresh.length > 0 ? fresh : ranked;
+    const reserved = await Promise.all(
+      ring.map(async (operator): Promise<Reservation | null> => {
+        const offerId: string = randomUUID();
+        const won = await this.operators.reserveChat(
+          operator.id,
+          contactId,
+          capacity.get(operator.id) ?? 0,
+          offerId,
+        );
+        return won ? { operator, offerId } : null;
+      }),
+    );
+    return reserved.filter((reservation): reservation is Reservation => reservation !== null);
   }
 
   private releaseFor(
@@ -291,16 +333,14 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
   }
 
   /**
-   * Takes the waiting contact of `queue` (BullMQ's atomic getNextJob) for the reserved operator; null, with
-   * the operator released, when the line is not as the round saw it.
+   * Takes the waiting contact of `queue` (BullMQ's atomic getNextJob) for the reserved operators; null,
+   * with them released, when the line is not as the round saw it.
    */
   private async takeHead(
-    wanted: { queue: string; contactId: string; channel: CapacityChannel; promote: boolean },
-    operatorId: string,
-    offerId: string,
+    wanted: { queue: string; contactId: string; promote: boolean },
+    release: () => Promise<unknown>,
   ): Promise<Job<WaitingContact> | null> {
-    const { queue, channel } = wanted;
-    const release = () => this.releaseFor(channel, operatorId, wanted.contactId, offerId);
+    const { queue } = wanted;
     // A chat behind a call (or the reverse) is made the next job first; BullMQ only takes the next one.
     if (wanted.promote && !(await this.queues.promoteWaiting(queue, wanted.contactId))) {
       await release();
@@ -321,26 +361,30 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
     return job;
   }
 
-  /** Offers a taken contact to the reserved operator; false (job and operator handed back) if it moved on. */
+  /**
+   * Offers a taken contact to the reserved operator (or, ring-all, to each of them at once); false (job
+   * and operators handed back) if it moved on.
+   */
   private async offerTaken(
     queue: string,
     job: Job<WaitingContact>,
     channel: CapacityChannel,
-    operatorId: string,
-    offerId: string,
+    reserved: Reservation[],
+    release: () => Promise<unknown>,
     roundStartedAt: number,
   ): Promise<boolean> {
-    const release = () => this.releaseFor(channel, operatorId, job.data.contactId, offerId);
+    // Several offers of one contact form a ring: the first accept wins, the others are withdrawn.
+    const ringId = reserved.length > 1 ? randomUUID() : undefined;
+    const operatorIds = reserved.map(({ operator }) => operator.id);
     const contact = await this.contacts.transition(
       job.data.contactId,
       ['queued'],
       'offered',
-      { operatorId },
-      {
-        offerId,
-        operatorId,
-        queue,
-      },
+      // A ring's contact has no operator until one accepts.
+      { operatorId: ringId ? null : operatorIds[0]! },
+      ringId
+        ? { ringId, offerIds: reserved.map(({ offerId }) => offerId), operatorIds, queue }
+        : { offerId: reserved[0]!.offerId, operatorId: operatorIds[0]!, queue },
     );
     if (!contact) {
       await release();
@@ -360,35 +404,40 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
       return false;
     }
     const now = Date.now();
-    const offer: Offer = {
+    const offers = reserved.map(({ operator, offerId }): Offer => ({
       id: offerId,
       contactId: contact.id,
-      operatorId,
+      operatorId: operator.id,
       queue,
       channel,
       jobId: job.id!,
       token: this.token,
       status: 'pending',
+      ...(ringId ? { ringId } : {}),
       createdAt: now,
       expiresAt: now + this.frontOffice.data.routing.offerTimeoutSeconds * 1000,
-    };
-    await this.offers.save(offer);
-    await this.stats.offered(queue, operatorId, now);
-    await this.notifier.emit(operatorId, 'offer', toOfferPayload(offer, contact, now));
+    }));
+    if (ringId) await this.offers.saveRing(offers);
+    else await this.offers.save(offers[0]!);
+    for (const offer of offers) {
+      await this.stats.offered(queue, offer.operatorId, now);
+      await this.notifier.emit(offer.operatorId, 'offer', toOfferPayload(offer, contact, now));
+      this.logger.log(
+        {
+          correlationId: contact.id,
+          contactId: contact.id,
+          jobId: job.id,
+          operatorId: offer.operatorId,
+          queue,
+          offerId: offer.id,
+          channel,
+          ...(ringId ? { ringId } : {}),
+        },
+        'Offered',
+      );
+    }
     // Routing latency: from the contact's enqueue, or from this round if it had to wait for an operator.
     this.metrics.offerMade(queue, Math.max(job.data.enqueuedAt, roundStartedAt));
-    this.logger.log(
-      {
-        correlationId: contact.id,
-        contactId: contact.id,
-        jobId: job.id,
-        operatorId,
-        queue,
-        offerId,
-        channel,
-      },
-      'Offered',
-    );
     return true;
   }
 
