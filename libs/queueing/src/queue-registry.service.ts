@@ -3,7 +3,13 @@ import { Job, Queue, Worker } from 'bullmq';
 import { FrontOfficeConfig } from '@centralino/config';
 import { RedisService } from '@centralino/redis';
 import { TimerJobName, TimerJobPayload, WaitingContact } from './job-contracts';
-import { placeWaitingJob, promoteWaitingJob, waitingJobPosition } from './waiting-order';
+import {
+  peekWaitingJobs,
+  placeWaitingJob,
+  promoteWaitingJob,
+  WaitingJob,
+  waitingJobPosition,
+} from './waiting-order';
 
 export const TIMERS_QUEUE = 'timers';
 
@@ -89,9 +95,9 @@ export class QueueRegistry implements OnApplicationShutdown {
   }
 
   /** The next `count` waiting contacts of a queue, head first. */
-  async peekWaiting(problemType: string, count = 1): Promise<Job<WaitingContact>[]> {
-    const jobs = await this.waitingLine(problemType).getJobs(['prioritized', 'wait'], 0, count - 1, true);
-    return jobs.filter(Boolean) as Job<WaitingContact>[];
+  /** The first waiting contacts of a queue, in line order (see peekWaitingJobs). */
+  peekWaiting(problemType: string, count = 1): Promise<WaitingJob[]> {
+    return peekWaitingJobs(this.redis.client, this.waitingLine(problemType), count);
   }
 
   async schedule<N extends TimerJobName>(

@@ -121,3 +121,52 @@ export async function waitingJobPosition(
   )) as number;
   return position < 0 ? null : position;
 }
+
+/**
+ * The first `count` jobs of each of the `prioritized` set and the `wait` list (in that order, the order
+ * `waitingJobPosition` counts), each with its data, in one script: the dispatcher reads its window of
+ * every queue each round, and BullMQ's getJobs reads every job's whole hash one command each.
+ * KEYS: wait list, prioritized set. ARGV: job key prefix, count. Returns id, data, id, data, ...
+ */
+const PEEK_SCRIPT = `
+local count = tonumber(ARGV[2])
+local ids = redis.call('ZRANGE', KEYS[2], 0, count - 1)
+local waiting = redis.call('LRANGE', KEYS[1], -count, -1)
+for i = #waiting, 1, -1 do ids[#ids + 1] = waiting[i] end
+local out = {}
+for _, id in ipairs(ids) do
+  local data = redis.call('HGET', ARGV[1] .. id, 'data')
+  if data then
+    out[#out + 1] = id
+    out[#out + 1] = data
+  end
+end
+return out
+`;
+
+/** A waiting contact's job as the dispatcher and the dashboards read it: its id and data. */
+export interface WaitingJob {
+  id: string;
+  data: WaitingContact;
+}
+
+export async function peekWaitingJobs(
+  client: Redis,
+  line: Queue<WaitingContact>,
+  count: number,
+): Promise<WaitingJob[]> {
+  if (count <= 0) return [];
+  const flat = (await client.eval(
+    PEEK_SCRIPT,
+    2,
+    line.keys.wait,
+    line.keys.prioritized,
+    line.toKey(''),
+    count,
+  )) as string[];
+  const jobs: WaitingJob[] = [];
+  for (let i = 0; i < flat.length; i += 2) {
+    jobs.push({ id: flat[i]!, data: JSON.parse(flat[i + 1]!) as WaitingContact });
+  }
+  return jobs;
+}

@@ -91,7 +91,7 @@ export class ContactActionsService implements OnModuleInit {
     }
     let contact = await this.own(operatorId, input.contactId);
     if (contact.state === 'connected') {
-      const ended = await this.flow.end(contact.id, 'operator_completed');
+      const ended = await this.flow.end(contact.id, 'operator_completed', new Date(), contact);
       if (ended?.state === 'completed') await this.bridges.hangUp(ended);
       contact = ended ?? contact;
     }

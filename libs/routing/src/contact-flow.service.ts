@@ -112,9 +112,16 @@ export class ContactFlowService implements OnModuleInit {
    * completed and the operator goes to wrap-up. Already final, or a callback not connected: nothing
    * happens (CallbackService decides what follows a callback's outbound attempt).
    */
-  async end(contactId: string, reason: string, at = new Date()): Promise<Contact | null> {
+  async end(
+    contactId: string,
+    reason: string,
+    at = new Date(),
+    /** The contact as the caller just read it: the first attempt starts from it instead of a read. */
+    known?: Contact,
+  ): Promise<Contact | null> {
     for (let attempt = 0; attempt < 5; attempt++) {
-      const contact = await this.contacts.findById(contactId);
+      const contact =
+        attempt === 0 && known?.id === contactId ? known : await this.contacts.findById(contactId);
       if (!contact) return null;
       // The customer asked to be called back: their hang-up ends the call, not the contact, which keeps
       // its place (docs/routing.md, "Callbacks").

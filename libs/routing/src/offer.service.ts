@@ -72,11 +72,23 @@ export class OfferService implements OnModuleInit {
     // Ring-all: this accept won; every other operator's offer of the ring is withdrawn at once.
     if (offer.ringId) await this.withdrawRing(offer, offer.id, 'accepted_elsewhere');
     this.metrics.offerSettled(offer.queue, 'accepted');
-    const offered = await this.contacts.findById(offer.contactId);
-    const callback = offered?.callback ?? null;
-    // A callback is not connected yet: the operator holds it while the service calls the customer.
-    const contact = callback
-      ? await this.contacts.transition(
+    // Most offers are calls or chats: connected in one statement. A callback (the row says so) is not
+    // connected yet: the operator holds it while the service calls the customer.
+    let contact = await this.contacts.transition(
+      offer.contactId,
+      ['offered'],
+      'connected',
+      { connectedAt: new Date(), operatorId },
+      { offerId, operatorId },
+      new Date(),
+      undefined,
+      { noCallback: true },
+    );
+    if (!contact) {
+      const offered = await this.contacts.findById(offer.contactId);
+      const callback = offered?.state === 'offered' ? offered.callback : null;
+      if (callback) {
+        contact = await this.contacts.transition(
           offer.contactId,
           ['offered'],
           'calling_back',
@@ -88,14 +100,9 @@ export class OfferService implements OnModuleInit {
               : {}),
           },
           { offerId, operatorId, attempt: callback.attempts + 1 },
-        )
-      : await this.contacts.transition(
-          offer.contactId,
-          ['offered'],
-          'connected',
-          { connectedAt: new Date(), operatorId },
-          { offerId, operatorId },
         );
+      }
+    }
     if (!contact) {
       // The caller hung up between the offer and the click.
       await this.freeSlot(offer);

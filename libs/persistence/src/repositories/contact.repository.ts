@@ -369,6 +369,8 @@ export class ContactRepository {
     data: JsonObject = {},
     at = new Date(),
     note?: JsonObject & { kind: string },
+    /** `noCallback`: only if the contact has no callback request (else null, nothing written). */
+    when: { noCallback?: boolean } = {},
   ): Promise<Contact | null> {
     const legal = from.filter((state) => ContactStateMachine.canTransition(state, to));
     const parameters: unknown[] = [id, to, at, note ? JSON.stringify(note) : null, JSON.stringify(data)];
@@ -388,6 +390,7 @@ export class ContactRepository {
        moved AS (
          UPDATE contacts SET ${assignments.join(', ')}
          WHERE id = $1 AND state IN (${fromList.length > 0 ? fromList.join(', ') : 'NULL'})
+           ${when.noCallback ? 'AND callback IS NULL' : ''}
          RETURNING *
        ),
        logged AS (
@@ -396,6 +399,7 @@ export class ContactRepository {
          FROM moved CROSS JOIN (VALUES (1, 'note', $4::jsonb), (2, $2::text, $5::jsonb)) AS event (ord, type, data)
          WHERE event.data IS NOT NULL
          ORDER BY event.ord
+         ON CONFLICT DO NOTHING
        )
        SELECT (SELECT state FROM previous) AS previous_state, moved.* FROM (SELECT 1) AS one LEFT JOIN moved ON true`,
       parameters,
@@ -405,7 +409,7 @@ export class ContactRepository {
       const previous = row.previous_state as ContactState | null;
       if (previous === null) throw new DomainError('not_found', `Contact ${id} does not exist`);
       // In `from` but not a legal move: a caller's mistake, reported as before.
-      if (from.includes(previous)) ContactStateMachine.assertTransition(previous, to);
+      if (from.includes(previous) && !when.noCallback) ContactStateMachine.assertTransition(previous, to);
       return null;
     }
     this.metrics.contactEntered(to);
