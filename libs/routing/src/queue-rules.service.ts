@@ -14,6 +14,7 @@ import {
   reachableQueues,
 } from './domain/queue-rules';
 import { MESSAGE_EXPIRY_SECONDS, messageExpiryJobId } from './message-expiry';
+import { AdmissionLockStore } from './store/admission-lock.store';
 
 export function maxWaitJobId(contactId: string, queue: string): string {
   return `max-wait.${contactId}.${queue}`;
@@ -47,6 +48,7 @@ export class QueueRulesService implements OnModuleInit {
     private readonly bridges: CallBridges,
     private readonly timers: TimerHandlerRegistry,
     private readonly frontOffice: FrontOfficeConfig,
+    private readonly admission: AdmissionLockStore,
   ) {}
 
   onModuleInit(): void {
@@ -59,8 +61,17 @@ export class QueueRulesService implements OnModuleInit {
    */
   async admit(contact: Contact): Promise<Contact> {
     if (contact.state !== 'queued' || !contact.problemType) return contact;
-    const placement = placeContact(contact.problemType, await this.views(contact.problemType));
-    return this.carryOut(contact, placement);
+    const start = contact.problemType;
+    const decide = async () => this.carryOut(contact, placeContact(start, await this.views(start)));
+    // Where a queue on the way has a maximum length, counting and joining are one step (AdmissionLockStore).
+    return this.limited(start) ? this.admission.run(decide) : decide();
+  }
+
+  /** Some queue the contact could end up in from `start` has a `maxLength`. */
+  private limited(start: string): boolean {
+    return reachableQueues(start, (queue) => this.frontOffice.problemType(queue)).some(
+      (queue) => this.frontOffice.problemType(queue)?.maxLength !== undefined,
+    );
   }
 
   /**
@@ -108,7 +119,8 @@ export class QueueRulesService implements OnModuleInit {
       return;
     }
     if (contact.state !== 'queued') return;
-    const left = await this.leave(contact, 'max_wait', 0);
+    const leave = () => this.leave(contact, 'max_wait', 0);
+    const left = this.limited(queue) ? await this.admission.run(leave) : await leave();
     // Out of the waiting line: the caller on hold (or the chat widget) is told now.
     if (left.state === 'messaging' || left.state === 'closed') await this.bridges.diverted(left);
     if (left.state !== 'queued' || left.problemType !== queue) {
@@ -164,7 +176,8 @@ export class QueueRulesService implements OnModuleInit {
         // An overflowed contact keeps its original enqueue time: placed by age among those waiting there.
         if (placement.hops.length > 0) await this.queues.placeWaiting(placement.queue, placed.id);
         await this.scheduleMaxWait(placed);
-        // Two contacts admitted at once may both have seen room for one: the one behind the limit leaves.
+        // Safety net behind the admission lock (which an admission may go without after waiting 3 s): a
+        // contact whose position is behind the limit leaves.
         if (depth < this.frontOffice.queueIds.length && (await this.oneTooMany(placed))) {
           return this.leave(placed, 'queue_full', depth + 1);
         }

@@ -15,6 +15,7 @@ import { QueueRulesService } from './queue-rules.service';
 import { ReconcilerService } from './reconciler.service';
 import { StaffingService } from './staffing.service';
 import { SupervisorActionsService } from './supervisor-actions.service';
+import { AdmissionLockStore } from './store/admission-lock.store';
 import { HandleTimeStore } from './store/handle-time.store';
 import { OfferStore } from './store/offer.store';
 import { OperatorStateStore } from './store/operator-state.store';
@@ -22,6 +23,7 @@ import { RoutingStatsStore } from './store/routing-stats.store';
 import { WaitingLineService } from './waiting-line.service';
 
 const shared = [
+  AdmissionLockStore,
   CallBridges,
   CallbackDialer,
   CallbackService,
