@@ -246,8 +246,11 @@ describe('callbacks keep their place and are retried per the policy (Twilio and 
     await anna.next('operator.state', (state) => state.state === 'available', 10_000);
     const last = await anna.next('offer', () => true, 15_000);
     expect(last.contactId).toBe(later.contactId);
-    data(await anna.send('offer.reject', { offerId: last.offerId }));
+    // The caller hangs up while it rings: the offer is withdrawn and none is left for the next test.
     await twilio.post('/webhooks/twilio/voice/status', { ...later.call, CallStatus: 'completed' });
+    await expect(
+      anna.next('offer.withdrawn', (withdrawn) => withdrawn.offerId === last.offerId),
+    ).resolves.toMatchObject({ reason: 'caller_hung_up' });
     await waitForState(service.url, later.contactId, 'abandoned');
   }, 90_000);
 
@@ -289,8 +292,12 @@ describe('callbacks keep their place and are retried per the policy (Twilio and 
     await anna.next('operator.state', (state) => state.state === 'available', 10_000);
     const next = await anna.next('offer', () => true, 15_000);
     expect(next.contactId).toBe(younger.contactId);
-    data(await anna.send('offer.reject', { offerId: next.offerId }));
+    // The younger caller hangs up while it rings: the offer is withdrawn, so no offer is left for the
+    // next test (a reject would offer it to anna again at once: she is the only one who can take it).
     await twilio.post('/webhooks/twilio/voice/status', { ...younger.call, CallStatus: 'completed' });
+    await expect(
+      anna.next('offer.withdrawn', (withdrawn) => withdrawn.offerId === next.offerId),
+    ).resolves.toMatchObject({ reason: 'caller_hung_up' });
     await waitForState(service.url, younger.contactId, 'abandoned');
   }, 90_000);
 
@@ -421,8 +428,11 @@ describe('callbacks keep their place and are retried per the policy (Twilio and 
       await anna.next('operator.state', (state) => state.state === 'available', 10_000);
       const next = await anna.next('offer', () => true, 15_000);
       expect(next.contactId).toBe(later.contactId);
-      data(await anna.send('offer.reject', { offerId: next.offerId }));
+      // The caller hangs up while it rings: the offer is withdrawn and none is left for the next test.
       await twilio.post('/webhooks/twilio/voice/status', { ...later.call, CallStatus: 'completed' });
+      await expect(
+        anna.next('offer.withdrawn', (withdrawn) => withdrawn.offerId === next.offerId),
+      ).resolves.toMatchObject({ reason: 'caller_hung_up' });
       await waitForState(service.url, later.contactId, 'abandoned');
     } finally {
       customer.close();
