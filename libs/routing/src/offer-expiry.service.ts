@@ -36,18 +36,31 @@ export class OfferExpiryService implements OnApplicationBootstrap, OnApplication
     await this.running;
   }
 
-  /** Expires every offer past due; returns how many ids it handled. */
+  /**
+   * Expires the offers past due; returns how many it handled. One that fails is logged and left in the
+   * set for the next sweep, without holding back the others.
+   */
   async sweep(now = Date.now()): Promise<number> {
     let handled = 0;
     for (;;) {
       const due = await this.offers.dueForExpiry(now, BATCH);
+      let failed = false;
       for (const offerId of due) {
-        // Forgotten only once handled: if this process dies in between, the next sweep expires it.
-        await this.offerService.expire(offerId);
-        await this.offers.forgetExpiry(offerId);
+        try {
+          await this.offerService.expire(offerId);
+          // Forgotten only once handled: if this process dies in between, the next sweep expires it.
+          await this.offers.forgetExpiry(offerId);
+          handled++;
+        } catch (error) {
+          failed = true;
+          this.logger.error(
+            { offerId, err: (error as Error).message },
+            'Offer expiry failed: retried next sweep',
+          );
+        }
       }
-      handled += due.length;
-      if (due.length < BATCH) return handled;
+      // A full batch may have more behind it; after a failure the next sweep reads again.
+      if (due.length < BATCH || failed) return handled;
     }
   }
 }
