@@ -24,7 +24,7 @@
  */
 import { execSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { JwtService } from '@nestjs/jwt';
@@ -240,6 +240,34 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
+/**
+ * CPU seconds used so far by a process and its children: the live ones read one by one, the exited ones
+ * through the parent's cutime/cstime (for PostgreSQL: the postmaster and its backends).
+ */
+function processTreeCpuSeconds(rootPid: number): number {
+  let ticks = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let fields: string[];
+    try {
+      fields = readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    } catch {
+      continue; // exited meanwhile
+    }
+    const pid = Number(entry);
+    if (pid === rootPid) ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+    else if (Number(fields[1]) === rootPid) ticks += Number(fields[11]) + Number(fields[12]);
+  }
+  return ticks / 100;
+}
+
+/** CPU seconds used by Redis itself so far (its own INFO: user and system, main thread and I/O threads). */
+async function redisCpuSeconds(redis: Redis): Promise<number> {
+  const info = await redis.info('cpu');
+  const field = (name: string) => Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(info)?.[1] ?? 0);
+  return field('used_cpu_user') + field('used_cpu_sys');
+}
+
 /** CPU seconds used by the whole machine so far (every core, /proc/stat: all but idle and iowait). */
 function machineCpuSeconds(): number {
   const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
@@ -286,7 +314,7 @@ async function bareBullmq(redisUrl: string, count: number): Promise<{ perSecond:
 async function main(): Promise<void> {
   const redisServer = new EmbeddedRedisServer();
   const redisUrl = await redisServer.start();
-  const postgres = new PrivatePostgres();
+  const postgres = new PrivatePostgres({ statementStats: true });
   const databaseUrl = await postgres.start();
   const dataDir = mkdtempSync(join(tmpdir(), 'centralino-bench-routing-'));
   const loadBefore = loadavg()[0]!;
@@ -410,11 +438,16 @@ async function main(): Promise<void> {
           )
         ).rows[0]!.n,
       );
+    await inserter.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+    await inserter.query('SELECT pg_stat_statements_reset()');
     const transactionsBefore = await transactions();
     const redisBefore = await redisCommandStats(redis);
     const burstStarted = Date.now();
     const cpuBurst = cpuSeconds(pid);
     const machineBurst = machineCpuSeconds();
+    const postmasterPid = postgres.postmasterPid()!;
+    const postgresBurst = processTreeCpuSeconds(postmasterPid);
+    const redisBurst = await redisCpuSeconds(redis);
     const benchBurst = process.cpuUsage();
     for (let start = 0; start < burstRows.length; start += 500) {
       const batch = burstRows.slice(start, start + 500);
@@ -446,6 +479,8 @@ async function main(): Promise<void> {
     const perContactMs = {
       service: ((cpuSeconds(pid) - cpuBurst) * 1000) / BURST,
       consoles: (benchUsage.user + benchUsage.system) / 1000 / BURST,
+      redis: (((await redisCpuSeconds(redis)) - redisBurst) * 1000) / BURST,
+      postgres: ((processTreeCpuSeconds(postmasterPid) - postgresBurst) * 1000) / BURST,
       machine: ((machineCpuSeconds() - machineBurst) * 1000) / BURST,
     };
     const burstCompleted = burstIds.filter((id) => contacts.byId.get(id)?.completedAt).length;
@@ -453,6 +488,18 @@ async function main(): Promise<void> {
     // The statistics collector reports with a delay of up to half a second.
     await sleep(1000);
     const transactionsPerContact = ((await transactions()) - transactionsBefore) / BURST;
+    const statements = (
+      await inserter.query<{ query: string; calls: string; exec: number }>(
+        `SELECT query, calls, total_exec_time + total_plan_time AS exec FROM pg_stat_statements
+          WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+          ORDER BY calls DESC LIMIT 15`,
+      )
+    ).rows;
+    process.stdout.write('statements during the burst (calls per routed contact, server ms per call):\n');
+    for (const row of statements)
+      process.stdout.write(
+        `  ${(Number(row.calls) / BURST).toFixed(2)}  ${(row.exec / Number(row.calls)).toFixed(3)} ms  ${row.query.replace(/\s+/g, ' ').slice(0, 160)}\n`,
+      );
     const redisAfter = await redisCommandStats(redis);
     const redisPerContact = [...redisAfter]
       .map(([command, calls]) => [command, (calls - (redisBefore.get(command) ?? 0)) / BURST] as const)
@@ -503,7 +550,7 @@ async function main(): Promise<void> {
       `| centralino routing (${OPERATORS} operators) | ${burstCompleted} of ${BURST} completed${burstDone ? '' : ' (timed out)'} | ${fmt(burstMs / 1000)} s | ${fmt(routedPerSecond, 0)} |`,
       `| bare BullMQ add (bulk) + process (no-op, concurrency 50), same Redis | ${BURST} | ${fmt(bare.ms / 1000)} s | ${fmt(bare.perSecond, 0)} |`,
       '',
-      `Ratio: routing = ${fmt((100 * routedPerSecond) / bare.perSecond)}% of bare BullMQ. Server CPU during the burst ${fmt(100 * burstCpu, 0)}% of a core. CPU per routed contact: service ${fmt(perContactMs.service)} ms, simulated consoles ${fmt(perContactMs.consoles)} ms, rest of the machine (Redis, PostgreSQL, other) ${fmt(perContactMs.machine - perContactMs.service - perContactMs.consoles)} ms. Database transactions (each statement outside one counts as one) per routed contact: ${fmt(transactionsPerContact)}. Redis commands per routed contact: ${fmt(redisTotalPerContact)} (${redisPerContact
+      `Ratio: routing = ${fmt((100 * routedPerSecond) / bare.perSecond)}% of bare BullMQ. Server CPU during the burst ${fmt(100 * burstCpu, 0)}% of a core. CPU per routed contact: service ${fmt(perContactMs.service)} ms, simulated consoles ${fmt(perContactMs.consoles)} ms, Redis ${fmt(perContactMs.redis)} ms, PostgreSQL ${fmt(perContactMs.postgres)} ms; the rest of the machine (other processes) ${fmt(Math.max(0, perContactMs.machine - perContactMs.service - perContactMs.consoles - perContactMs.redis - perContactMs.postgres))} ms. Database transactions (each statement outside one counts as one) per routed contact: ${fmt(transactionsPerContact)}. Redis commands per routed contact: ${fmt(redisTotalPerContact)} (${redisPerContact
         .slice(0, 40)
         .map(([command, calls]) => `${command} ${fmt(calls)}`)
         .join(

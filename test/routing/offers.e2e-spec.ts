@@ -143,22 +143,31 @@ describe('offers and presence', () => {
     expect(whileBusy.body).toMatchObject({ position: 1, estimatedWait: { expected: 90 } });
     await Promise.all([whileAway, whileBusy].map(({ callId }) => hangUp(callId)));
   });
-  it("rebuilds the away set from the operators' states (operators away before it existed are not staff)", async () => {
+  it("rebuilds the away set and the idle index from the operators' states (as after an upgrade)", async () => {
     const bruno = await operator('bruno');
     expect((await bruno.send('state.set', { state: 'away', reason: 'break' })).ok).toBe(true);
     const redis = service.running.app.get(RedisService);
     const away = redis.key('ops', 'away');
+    const idle = redis.key('ops', 'idle');
     // As after an upgrade from a version without the set: Bruno is away but not in it.
     await redis.client.srem(away, bruno.operatorId);
     const store = service.running.app.get(OperatorStateStore);
     expect(await store.workingIds()).toContain(bruno.operatorId);
-    await expect(store.rebuildAwaySet()).resolves.toBeGreaterThanOrEqual(1);
+    await expect(store.rebuildIndexes()).resolves.toBeGreaterThanOrEqual(1);
     expect(await redis.client.smembers(away)).toContain(bruno.operatorId);
     expect(await store.workingIds()).not.toContain(bruno.operatorId);
-    // Available again: out of the set, staff again.
+    // Available again: out of the set, staff again, and in the idle index with when he became idle.
     await bruno.available();
-    await store.rebuildAwaySet();
+    const idleSince = Number(await redis.client.zscore(idle, bruno.operatorId));
+    expect(idleSince).toBeGreaterThan(0);
+    // As after an upgrade from a version with only the plain available set, or a change made by an
+    // instance of that version: Bruno is available but not in the index.
+    await redis.client.zrem(idle, bruno.operatorId);
+    await store.rebuildIndexes();
     expect(await redis.client.smembers(away)).not.toContain(bruno.operatorId);
+    expect(Number(await redis.client.zscore(idle, bruno.operatorId))).toBe(idleSince);
+    // The plain set is kept too, for instances of the previous version during a rolling upgrade.
+    expect(await redis.client.smembers(redis.key('ops', 'available'))).toContain(bruno.operatorId);
     expect(await store.workingIds()).toContain(bruno.operatorId);
   });
 });

@@ -102,6 +102,11 @@ export const envSchema = z.object({
   CORS_ORIGINS: csv.pipe(z.array(z.url())).default([]),
   /** Behind a load balancer: `true` (trust X-Forwarded-For from any proxy) or comma-separated proxy addresses/CIDRs. */
   TRUST_PROXY: z.string().optional(),
+  /**
+   * How many of the longest idle available operators a dispatch round reads first (docs/routing.md, "The
+   * dispatcher and its rules"); the whole pool is read only when they cannot decide. A tuning knob.
+   */
+  DISPATCH_IDLE_WINDOW: z.coerce.number().int().min(1).max(100000).default(128),
   /** Requests per minute per client IP, by route class. */
   RATE_LIMIT_LOGIN_PER_MINUTE: z.coerce.number().int().positive().default(10),
   RATE_LIMIT_WEBHOOKS_PER_MINUTE: z.coerce.number().int().positive().default(6000),

@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Job, Worker } from 'bullmq';
-import { FrontOfficeConfig } from '@centralino/config';
+import { AppConfig, FrontOfficeConfig } from '@centralino/config';
 import { ContactStateMachine } from '@centralino/contacts';
 import { MetricsService } from '@centralino/observability';
 import { ContactRepository, DatabaseService, OperatorRecord } from '@centralino/persistence';
@@ -9,7 +9,7 @@ import { QueueRegistry, WaitingContact } from '@centralino/queueing';
 import { toOfferPayload } from './contact-view';
 import { DispatchSignal } from './dispatch-signal.service';
 import { RoundEntry, RoundHeads } from './domain/round-heads';
-import { queueUrgency, rankOperators, WaitingHead } from './domain/select-operator';
+import { decidedByWindow, queueUrgency, rankOperators, WaitingHead } from './domain/select-operator';
 import { CapacityChannel, capacityChannel, RoutableOperator } from './domain/operator-state';
 import { OperatorDirectory } from './operator-directory.service';
 import { OperatorNotifier } from './operator-notifier';
@@ -61,6 +61,7 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
     private readonly metrics: MetricsService,
     private readonly stats: RoutingStatsStore,
     private readonly database: DatabaseService,
+    private readonly config: AppConfig,
   ) {}
 
   /** For the readiness probe: started, not stopped, one BullMQ worker per queue. */
@@ -127,18 +128,16 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
    */
   async round(): Promise<number> {
     const startedAt = Date.now();
-    // The voice pool with idle times in one round trip; chat loads only when a chat is waiting.
-    const [available, chatReadyIds] = await Promise.all([
-      this.operators.availableSnapshot(),
-      this.operators.chatReadyIds(),
-    ]);
-    if (available.size === 0 && chatReadyIds.length === 0) return 0;
-    const profiles = new Map(
-      (await this.directory.profiles([...new Set([...available.keys(), ...chatReadyIds])])).map((profile) => [
-        profile.id,
-        profile,
-      ]),
-    );
+    // The longest idle operators and the pool sizes in one round trip; chat loads only when a chat waits.
+    // Only the longest idle operators (DISPATCH_IDLE_WINDOW): with an idle-ordered strategy the best one
+    // for a head is almost always among them, so a round costs about the same with 20 or 2,000 available.
+    const snapshot = await this.operators.availableSnapshot(this.config.env.DISPATCH_IDLE_WINDOW);
+    if (snapshot.available === 0 && snapshot.chatReady === 0) return 0;
+    const profiles = new Map<string, OperatorRecord>();
+    const loadProfiles = async (ids: string[]) => {
+      for (const profile of await this.directory.profiles(ids.filter((id) => !profiles.has(id))))
+        profiles.set(profile.id, profile);
+    };
     const toRoutable = (profile: OperatorRecord, idleSince: number, chats = 0): RoutableOperator => ({
       id: profile.id,
       skills: profile.skills,
@@ -146,17 +145,26 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
       idleSince,
       chats,
     });
-    const capacity = new Map([...profiles.values()].map((profile) => [profile.id, profile.chatCapacity]));
-    // The two pools: the voice slot is the state machine (available), chat slots are counted per operator.
-    let voicePool: RoutableOperator[] = [];
-    for (const [id, idleSince] of available) {
-      const profile = profiles.get(id);
-      if (profile && profile.voiceCapacity > 0) voicePool.push(toRoutable(profile, idleSince));
-    }
-    const chatSlotsAtMost = chatReadyIds.reduce((sum, id) => sum + (capacity.get(id) ?? 0), 0);
-    if (voicePool.length === 0 && chatSlotsAtMost === 0) return 0;
+    // The voice pool: the voice slot is the state machine (available). It starts as the longest idle
+    // window; `whole` says whether that is every available operator.
+    const voicePoolOf = async (idle: Map<string, number>): Promise<RoutableOperator[]> => {
+      await loadProfiles([...idle.keys()]);
+      const pool: RoutableOperator[] = [];
+      for (const [id, idleSince] of idle) {
+        const profile = profiles.get(id);
+        if (profile && profile.voiceCapacity > 0) pool.push(toRoutable(profile, idleSince));
+      }
+      return pool;
+    };
+    let voicePool = await voicePoolOf(snapshot.longestIdle);
+    let wholeVoicePool = snapshot.longestIdle.size >= snapshot.available;
+    // Chat slots are counted per operator, read when a chat is waiting.
+    const capacity = new Map<string, number>();
     // No more heads than could be offered, but deep enough to find a chat behind calls (or the reverse).
-    const window = Math.min(MAX_HEADS_PER_QUEUE, Math.max(HEAD_SCAN, voicePool.length + chatSlotsAtMost));
+    const window = Math.min(
+      MAX_HEADS_PER_QUEUE,
+      Math.max(HEAD_SCAN, snapshot.available + snapshot.chatReady),
+    );
 
     const now = Date.now();
     const windows = new Map(
@@ -187,9 +195,11 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
     );
     let chatPool: RoutableOperator[] = [];
     const chatWaiting = [...windows.values()].some((entries) => entries.some((e) => e.channel === 'chat'));
-    if (chatWaiting && chatSlotsAtMost > 0) {
-      for (const [id, { chats, idleSince }] of await this.operators.chatSnapshot()) {
-        const profile = profiles.get(id) ?? (await this.directory.profiles([id]))[0];
+    if (chatWaiting && snapshot.chatReady > 0) {
+      const chatReady = await this.operators.chatSnapshot();
+      await loadProfiles([...chatReady.keys()]);
+      for (const [id, { chats, idleSince }] of chatReady) {
+        const profile = profiles.get(id);
         if (!profile) continue;
         capacity.set(id, profile.chatCapacity);
         if (chats < profile.chatCapacity) chatPool.push(toRoutable(profile, idleSince, chats));
@@ -217,17 +227,28 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
         rotations.set(head.queue, rotation);
       }
       const declined = await this.offers.declined(head.contactId);
-      const ranked = rankOperators(head, pool, declined, {
-        strategy,
-        handledToday,
-        lastOfferedAt: rotation,
-      });
+      const inputs = { strategy, handledToday, lastOfferedAt: rotation };
+      let ranked = rankOperators(head, pool, declined, inputs);
       const channel: CapacityChannel = voice ? 'voice' : 'chat';
-      const reserved = voice
-        ? await this.reserveFirst(ranked)
-        : strategy === 'ring-all'
-          ? await this.reserveRing(ranked, declined, head.contactId, capacity)
-          : await this.reserveChatFirst(ranked, head.contactId, capacity);
+      let reserved: Reservation[];
+      if (!voice) {
+        reserved =
+          strategy === 'ring-all'
+            ? await this.reserveRing(ranked, declined, head.contactId, capacity)
+            : await this.reserveChatFirst(ranked, head.contactId, capacity);
+      } else {
+        // From the longest idle window, only the operators it decides for certain (decidedByWindow);
+        // if none of them can be reserved, the whole pool is read once for the rest of the round.
+        reserved = await this.reserveFirst(
+          wholeVoicePool ? ranked : ranked.slice(0, decidedByWindow(head, ranked, declined, strategy)),
+        );
+        if (reserved.length === 0 && !wholeVoicePool) {
+          voicePool = await voicePoolOf((await this.operators.availableSnapshot()).longestIdle);
+          wholeVoicePool = true;
+          ranked = rankOperators(head, voicePool, declined, inputs);
+          reserved = await this.reserveFirst(ranked);
+        }
+      }
       if (reserved.length === 0) {
         // Nobody can take this head: the ones behind it in this channel wait with it (oldest first).
         plan.block(head.queue, pick.entry.channel);

@@ -13,7 +13,8 @@ const INTERVAL_MS = 5_000;
 /**
  * Repairs what a crash between two writes can leave behind (worker role), so no contact is lost and no
  * operator stays reserved: a queued contact without its job gets it back; an offered contact or a
- * reserved operator whose offer vanished is released once the offer's time is well past.
+ * reserved operator whose offer vanished is released once the offer's time is well past; the operator
+ * indexes (away set, idle index) are rebuilt from the operators' states.
  */
 @Injectable()
 export class ReconcilerService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -85,5 +86,7 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
         await this.signal.notify();
       }
     }
+    // Operators changed by an instance of the previous version (rolling upgrade) join the idle index.
+    await this.operators.rebuildIndexes();
   }
 }

@@ -22,6 +22,9 @@ function findPostgresBin(): string | null {
  * root the cluster belongs to the `postgres` user and the binaries run through runuser.
  */
 export class PrivatePostgres {
+  /** `statementStats`: load pg_stat_statements (for a benchmark's per-statement figures). */
+  constructor(private readonly options: { statementStats?: boolean } = {}) {}
+
   private dir = '';
   private runAs: string[] = [];
   private bin = '';
@@ -75,6 +78,9 @@ export class PrivatePostgres {
         'fsync=off',
         '-c',
         'max_connections=300',
+        ...(this.options.statementStats
+          ? ['-c', 'shared_preload_libraries=pg_stat_statements', '-c', 'pg_stat_statements.track=all']
+          : []),
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
@@ -94,13 +100,18 @@ export class PrivatePostgres {
     return this.url;
   }
 
+  /** The postmaster's process id (its backends are its children), e.g. for a benchmark's CPU accounting. */
+  postmasterPid(): number | null {
+    const pidFile = join(this.dir, 'postmaster.pid');
+    return existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8').split('\n')[0]) : null;
+  }
+
   async stop(): Promise<void> {
     const child = this.child;
     if (child && child.exitCode === null) {
       const exited = new Promise<void>((done) => child.once('exit', () => done()));
       // Signal the postmaster itself: runuser does not pass signals on to it.
-      const pidFile = join(this.dir, 'postmaster.pid');
-      const pid = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8').split('\n')[0]) : child.pid;
+      const pid = this.postmasterPid() ?? child.pid;
       try {
         process.kill(pid!, 'SIGINT');
       } catch {

@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { RoutableOperator } from './operator-state';
-import { channelHeads, queueUrgency, rankOperators, WaitingHead } from './select-operator';
+import { channelHeads, decidedByWindow, queueUrgency, rankOperators, WaitingHead } from './select-operator';
 
 const head: WaitingHead = {
   contactId: 'c1',
@@ -149,5 +150,80 @@ describe('channelHeads', () => {
     expect(channelHeads(line).map((entry) => entry.id)).toEqual([1, 3]);
     expect(channelHeads(line.slice(2)).map((entry) => entry.id)).toEqual([3]);
     expect(channelHeads([])).toEqual([]);
+  });
+});
+
+describe('decidedByWindow', () => {
+  const pool = (count: number): RoutableOperator[] =>
+    Array.from({ length: count }, (_, i) => ({
+      id: `op${i}`,
+      skills: { billing: 1 },
+      languages: i % 2 === 0 ? ['it'] : ['en'],
+      idleSince: i,
+    }));
+  const head: WaitingHead = {
+    contactId: 'c1',
+    queue: 'billing',
+    skill: 'billing',
+    language: 'it',
+    enqueuedAt: 0,
+  };
+
+  it('decides the leading operators who neither declined nor miss the language, and no one after them', () => {
+    const window = pool(6);
+    const ranked = rankOperators(head, window, new Set(['op0']));
+    // op2 and op4 speak Italian and did not decline; op0 declined, the others speak English.
+    expect(ranked.map((operator) => operator.id)).toEqual(['op2', 'op4', 'op1', 'op3', 'op5', 'op0']);
+    expect(decidedByWindow(head, ranked, new Set(['op0']))).toBe(2);
+  });
+
+  it('decides nothing for a strategy that is not ordered by idle time', () => {
+    const ranked = rankOperators(head, pool(4), new Set(), { strategy: 'round-robin' });
+    expect(decidedByWindow(head, ranked, new Set(), 'round-robin')).toBe(0);
+    expect(decidedByWindow(head, ranked, new Set(), 'skill-top-down')).toBe(0);
+    expect(decidedByWindow(head, ranked, new Set(), 'ring-all')).toBe(2);
+  });
+
+  it('a named transfer is decided only when its operator is in the window', () => {
+    const named = { ...head, targetOperatorId: 'op3' };
+    expect(decidedByWindow(named, rankOperators(named, pool(4)), new Set())).toBe(1);
+    expect(decidedByWindow(named, rankOperators(named, pool(3)), new Set())).toBe(0);
+  });
+
+  it('what it decides from a longest-idle window is the head of the whole pool ranking (property)', () => {
+    const operator = fc.record({
+      idleSince: fc.integer({ min: 0, max: 20 }),
+      languages: fc.subarray(['it', 'en', 'ro'], { minLength: 1 }),
+      skill: fc.integer({ min: 0, max: 2 }),
+      declined: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(operator, { maxLength: 40 }),
+        fc.integer({ min: 0, max: 45 }),
+        fc.constantFrom('it', 'en', null),
+        (drawn, windowSize, language) => {
+          const operators: RoutableOperator[] = drawn.map((entry, i) => ({
+            id: `op${String(i).padStart(2, '0')}`,
+            skills: { billing: entry.skill },
+            languages: entry.languages,
+            idleSince: entry.idleSince,
+          }));
+          const declined = new Set(operators.filter((_, i) => drawn[i]!.declined).map(({ id }) => id));
+          const wanted = { ...head, language };
+          // The window as Redis returns it: by idle time, then id.
+          const window = [...operators]
+            .sort((a, b) => a.idleSince - b.idleSince || (a.id < b.id ? -1 : 1))
+            .slice(0, windowSize);
+          const fromWindow = rankOperators(wanted, window, declined);
+          const decided = decidedByWindow(wanted, fromWindow, declined);
+          const whole = rankOperators(wanted, operators, declined);
+          expect(fromWindow.slice(0, decided).map(({ id }) => id)).toEqual(
+            whole.slice(0, decided).map(({ id }) => id),
+          );
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });

@@ -85,6 +85,35 @@ export function rankOperators(
   return keyed.map(({ operator }) => operator);
 }
 
+/** Strategies whose order is the idle time once the preferences are applied. */
+const IDLE_ORDERED: ReadonlySet<RoutingStrategy> = new Set(['longest-idle', 'ring-all']);
+
+/**
+ * How many of `ranked` (rankOperators over a window of the longest idle operators, not the whole pool)
+ * are for certain also the first of the whole pool's ranking, in the same order. For an idle-ordered
+ * strategy the operators who neither declined this contact nor miss its language are ranked by idle time,
+ * so those of them inside a longest-idle window are exactly the head of the whole pool's ranking; anyone
+ * after them (who declined, or speaks another language) might be beaten by an operator outside the
+ * window. Other strategies, and a named transfer not found in the window, need the whole pool (0).
+ */
+export function decidedByWindow(
+  head: WaitingHead,
+  ranked: readonly RoutableOperator[],
+  declined: ReadonlySet<string>,
+  strategy: RoutingStrategy = 'longest-idle',
+): number {
+  if (head.targetOperatorId) return ranked.length;
+  if (!IDLE_ORDERED.has(strategy)) return 0;
+  let decided = 0;
+  while (
+    decided < ranked.length &&
+    !declined.has(ranked[decided]!.id) &&
+    (!head.language || ranked[decided]!.languages.includes(head.language))
+  )
+    decided++;
+  return decided;
+}
+
 /**
  * The first waiting contact of each capacity channel among a queue's waiting line (head first): calls
  * and chats share a queue, and a chat is not held behind a call nobody can take (nor the reverse).

@@ -4,12 +4,17 @@ import { OperatorState } from '../domain/operator-state';
 
 /**
  * Compare-and-set of an operator's state: succeeds only if the current state is one of `allowed`.
- * Keeps the `available` index in step, and clears fields given an empty value. Every change is also
+ * Keeps the idle index in step (the available operators in a sorted set scored by when each became idle,
+ * so the dispatcher reads the longest idle first without a read per operator), and clears fields given an
+ * empty value. Every change is also
  * appended to the operator event stream in the same script (atomic with the change, no extra round trip
  * on the routing path); the reporting drainer moves it to the database in batches.
  * The chat-ready set holds the operators who may be offered a chat (logged in, not away); the away set
  * those who are away, so "working" (online minus away) is one SDIFF instead of a read per operator.
- * KEYS: op hash, available set, online set, event stream, chat-ready set, away set. ARGV: id, allowed (csv),
+ * The plain set of available operators that the idle index replaced is kept as well, for instances of the
+ * previous version during a rolling upgrade (they read it).
+ * KEYS: op hash, idle index, online set, event stream, chat-ready set, away set, available set. ARGV: id,
+ * allowed (csv),
  * new state, now, field, value, ...
  */
 const TRANSITION_SCRIPT = `
@@ -19,7 +24,13 @@ redis.call('HSET', KEYS[1], 'state', ARGV[3], 'since', ARGV[4])
 for i = 5, #ARGV, 2 do
   if ARGV[i + 1] == '' then redis.call('HDEL', KEYS[1], ARGV[i]) else redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
 end
-if ARGV[3] == 'available' then redis.call('SADD', KEYS[2], ARGV[1]) else redis.call('SREM', KEYS[2], ARGV[1]) end
+if ARGV[3] == 'available' then
+  redis.call('ZADD', KEYS[2], redis.call('HGET', KEYS[1], 'idleSince') or ARGV[4], ARGV[1])
+  redis.call('SADD', KEYS[7], ARGV[1])
+else
+  redis.call('ZREM', KEYS[2], ARGV[1])
+  redis.call('SREM', KEYS[7], ARGV[1])
+end
 if ARGV[3] == 'offline' then redis.call('SREM', KEYS[3], ARGV[1]) else redis.call('SADD', KEYS[3], ARGV[1]) end
 if ARGV[3] == 'offline' or ARGV[3] == 'away' then redis.call('SREM', KEYS[5], ARGV[1]) else redis.call('SADD', KEYS[5], ARGV[1]) end
 if ARGV[3] == 'away' then redis.call('SADD', KEYS[6], ARGV[1]) else redis.call('SREM', KEYS[6], ARGV[1]) end
@@ -56,23 +67,21 @@ return 1
 `;
 
 /**
- * The dispatcher's snapshot of the operators free for a call: each id of the available set with when it
- * became idle, in one round trip whatever the number of operators (the hashes are read inside Redis).
- * KEYS: available set. ARGV: op hash key prefix. Returns id, idleSince, id, idleSince, ...
+ * The dispatcher's view of who is free: how many operators are available for a call and how many may be
+ * offered a chat, and the `limit` longest idle of the available ones (all when 0) with when each became
+ * idle, in that order (idle time, then id), in one round trip whatever the number of operators.
+ * KEYS: idle index, chat-ready set. ARGV: limit. Returns available count, chat-ready count, id, idleSince, ...
  */
 const AVAILABLE_SNAPSHOT_SCRIPT = `
-local out = {}
-for _, id in ipairs(redis.call('SMEMBERS', KEYS[1])) do
-  local times = redis.call('HMGET', ARGV[1] .. id, 'idleSince', 'since')
-  out[#out + 1] = id
-  out[#out + 1] = times[1] or times[2] or '0'
+local out = { redis.call('ZCARD', KEYS[1]), redis.call('SCARD', KEYS[2]) }
+for _, entry in ipairs(redis.call('ZRANGE', KEYS[1], 0, tonumber(ARGV[1]) - 1, 'WITHSCORES')) do
+  out[#out + 1] = entry
 end
 return out
 `;
 
 /**
- * Like AVAILABLE_SNAPSHOT_SCRIPT for the chat-ready set: each id with its chats held or offered and its
- * idle time. KEYS: chat-ready set. ARGV: op hash key prefix, chat slots key suffix.
+ * The chat-ready operators, each id with its chats held or offered and its idle time. KEYS: chat-ready set. ARGV: op hash key prefix, chat slots key suffix.
  * Returns id, chats, idleSince, ...
  */
 const CHAT_SNAPSHOT_SCRIPT = `
@@ -87,18 +96,35 @@ return out
 `;
 
 /**
- * Rebuilds the away set from the operators' own states: the set is kept by TRANSITION_SCRIPT, so
- * operators who were away before it existed (an upgrade), or a set lost with a Redis restore, are put
- * right at start-up. Idempotent and atomic, so several instances starting at once are harmless.
- * KEYS: online set, away set. ARGV: op hash key prefix. Returns how many are away.
+ * Rebuilds the away set, the idle index and the plain available set from the operators' own states: all
+ * are kept by TRANSITION_SCRIPT, so operators who were away or available before a set existed (an
+ * upgrade), changed by an instance of the previous version (which keeps only the plain set), or sets lost
+ * with a Redis restore, are put right. Run at start-up and by the reconciler. Idempotent and atomic, so
+ * several instances running it at once are harmless.
+ * KEYS: online set, away set, idle index, available set. ARGV: op hash key prefix. Returns how many are away.
  */
-const REBUILD_AWAY_SCRIPT = `
-redis.call('DEL', KEYS[2])
+const REBUILD_INDEXES_SCRIPT = `
+redis.call('DEL', KEYS[2], KEYS[3], KEYS[4])
 for _, id in ipairs(redis.call('SMEMBERS', KEYS[1])) do
-  if redis.call('HGET', ARGV[1] .. id, 'state') == 'away' then redis.call('SADD', KEYS[2], id) end
+  local op = redis.call('HMGET', ARGV[1] .. id, 'state', 'idleSince', 'since')
+  if op[1] == 'away' then redis.call('SADD', KEYS[2], id) end
+  if op[1] == 'available' then
+    redis.call('ZADD', KEYS[3], op[2] or op[3] or 0, id)
+    redis.call('SADD', KEYS[4], id)
+  end
 end
 return redis.call('SCARD', KEYS[2])
 `;
+
+/** Who is free, as the dispatcher reads it once per round (OperatorStateStore.availableSnapshot). */
+export interface AvailableSnapshot {
+  /** Operators available for a call. */
+  available: number;
+  /** Operators who may be offered a chat (logged in, not away), whatever their free slots. */
+  chatReady: number;
+  /** The longest idle available operators asked for, with when each became idle (ms), in that order. */
+  longestIdle: Map<string, number>;
+}
 
 /** A chat slot: the contact held, and whether it is offered (with the offer), connected or in wrap-up. */
 export interface ChatSlot {
@@ -140,47 +166,60 @@ export interface OperatorLiveState {
 export class OperatorStateStore implements OnApplicationBootstrap {
   constructor(private readonly redis: RedisService) {
     redis.client.defineCommand('centralinoOperatorTransition', {
-      numberOfKeys: 6,
+      numberOfKeys: 7,
       lua: TRANSITION_SCRIPT.replace('{{maxEvents}}', String(OPERATOR_EVENT_STREAM_MAX)),
     });
     redis.client.defineCommand('centralinoReserveChat', { numberOfKeys: 2, lua: RESERVE_CHAT_SCRIPT });
     redis.client.defineCommand('centralinoSetChat', { numberOfKeys: 1, lua: SET_CHAT_SCRIPT });
     redis.client.defineCommand('centralinoAvailableSnapshot', {
-      numberOfKeys: 1,
+      numberOfKeys: 2,
       lua: AVAILABLE_SNAPSHOT_SCRIPT,
     });
     redis.client.defineCommand('centralinoChatSnapshot', { numberOfKeys: 1, lua: CHAT_SNAPSHOT_SCRIPT });
-    redis.client.defineCommand('centralinoRebuildAway', { numberOfKeys: 2, lua: REBUILD_AWAY_SCRIPT });
+    redis.client.defineCommand('centralinoRebuildIndexes', { numberOfKeys: 4, lua: REBUILD_INDEXES_SCRIPT });
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.rebuildAwaySet();
+    await this.rebuildIndexes();
   }
 
-  /** Puts the away set in line with the operators' states (REBUILD_AWAY_SCRIPT); returns how many are away. */
-  async rebuildAwaySet(): Promise<number> {
+  /**
+   * Puts the away set and the idle index in line with the operators' states (REBUILD_INDEXES_SCRIPT);
+   * returns how many are away.
+   */
+  async rebuildIndexes(): Promise<number> {
     const client = this.redis.client as unknown as {
-      centralinoRebuildAway(online: string, away: string, prefix: string): Promise<number>;
+      centralinoRebuildIndexes(...keysAndPrefix: string[]): Promise<number>;
     };
-    return client.centralinoRebuildAway(
+    return client.centralinoRebuildIndexes(
       this.redis.key('ops', 'online'),
       this.redis.key('ops', 'away'),
-      this.redis.key('op', ''),
-    );
-  }
-
-  /** Available operators with when each became idle (ms), in one round trip. */
-  async availableSnapshot(): Promise<Map<string, number>> {
-    const client = this.redis.client as unknown as {
-      centralinoAvailableSnapshot(key: string, prefix: string): Promise<string[]>;
-    };
-    const flat = await client.centralinoAvailableSnapshot(
+      this.idleKey(),
       this.redis.key('ops', 'available'),
       this.redis.key('op', ''),
     );
-    const result = new Map<string, number>();
-    for (let i = 0; i < flat.length; i += 2) result.set(flat[i]!, Number(flat[i + 1]));
-    return result;
+  }
+
+  private idleKey(): string {
+    return this.redis.key('ops', 'idle');
+  }
+
+  /**
+   * Who is free (AVAILABLE_SNAPSHOT_SCRIPT): the counts, and the `limit` longest idle available operators
+   * (all when 0) with when each became idle (ms), longest idle first.
+   */
+  async availableSnapshot(limit = 0): Promise<AvailableSnapshot> {
+    const client = this.redis.client as unknown as {
+      centralinoAvailableSnapshot(idle: string, chat: string, limit: number): Promise<(string | number)[]>;
+    };
+    const [available, chatReady, ...flat] = await client.centralinoAvailableSnapshot(
+      this.idleKey(),
+      this.redis.key('ops', 'chat'),
+      limit,
+    );
+    const longestIdle = new Map<string, number>();
+    for (let i = 0; i < flat.length; i += 2) longestIdle.set(String(flat[i]), Number(flat[i + 1]));
+    return { available: Number(available), chatReady: Number(chatReady), longestIdle };
   }
 
   /** Chat-ready operators with their chats held or offered and when each became idle, in one round trip. */
@@ -201,11 +240,6 @@ export class OperatorStateStore implements OnApplicationBootstrap {
 
   private chatsKey(operatorId: string): string {
     return this.redis.key('op', operatorId, 'chats');
-  }
-
-  /** Operators who may be offered a chat now (capacity permitting): logged in and not away. */
-  async chatReadyIds(): Promise<string[]> {
-    return this.redis.client.smembers(this.redis.key('ops', 'chat'));
   }
 
   async chatSlots(operatorId: string): Promise<ChatSlot[]> {
@@ -299,11 +333,12 @@ export class OperatorStateStore implements OnApplicationBootstrap {
     };
     const result = await client.centralinoOperatorTransition(
       this.hashKey(operatorId),
-      this.redis.key('ops', 'available'),
+      this.idleKey(),
       this.redis.key('ops', 'online'),
       this.eventsKey(),
       this.redis.key('ops', 'chat'),
       this.redis.key('ops', 'away'),
+      this.redis.key('ops', 'available'),
       ...args,
     );
     return result === 'OK';
@@ -361,10 +396,6 @@ export class OperatorStateStore implements OnApplicationBootstrap {
       reason: raw.reason || undefined,
       missed: Number(raw.missed ?? 0),
     };
-  }
-
-  async availableIds(): Promise<string[]> {
-    return this.redis.client.smembers(this.redis.key('ops', 'available'));
   }
 
   async onlineIds(): Promise<string[]> {

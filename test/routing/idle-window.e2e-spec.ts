@@ -1,0 +1,103 @@
+import { randomUUID } from 'node:crypto';
+import { waitForState } from '../support/contacts-api';
+import { writeFixtureConfig } from '../support/fixture-config';
+import { OperatorClient } from '../support/operator-client';
+import { startTestService, TestService } from '../support/test-service';
+import { postGenericWebhook } from '../support/webhook-client';
+
+type Operator = { username: string; passwordHash: string; skills: Record<string, number> };
+
+/**
+ * A dispatch round reads only the longest idle operators first (DISPATCH_IDLE_WINDOW, here 1) and the
+ * whole pool when they cannot decide: the preferences (language, not just declined) still win over idle
+ * time, exactly as with the whole pool read. Billing is longest-idle; PGlite, as the database plays no
+ * part in the choice.
+ */
+describe('dispatch rounds read the longest idle operators first', () => {
+  let service: TestService;
+  const operators: OperatorClient[] = [];
+
+  beforeAll(async () => {
+    const config = writeFixtureConfig((data) => {
+      const list = data.operators as Operator[];
+      list.push({
+        username: 'elena',
+        displayName: 'Elena',
+        passwordHash: list[0]!.passwordHash,
+        languages: ['en'],
+        skills: { billing: 1 },
+      } as Operator);
+    });
+    service = await startTestService('pglite', { FRONT_OFFICE_CONFIG: config, DISPATCH_IDLE_WINDOW: '1' });
+  }, 60_000);
+
+  afterEach(async () => {
+    for (const operator of operators.splice(0)) {
+      await operator.send('state.set', { state: 'away' }).catch(() => undefined);
+      operator.close();
+    }
+  });
+
+  afterAll(async () => {
+    await service?.stop();
+  });
+
+  async function operator(username: string): Promise<OperatorClient> {
+    const client = await OperatorClient.connect(service.url, username);
+    operators.push(client);
+    await client.available();
+    // Idle times are in ms: the next operator is idle for certain less long.
+    await new Promise((done) => setTimeout(done, 20));
+    return client;
+  }
+
+  async function call(language: string) {
+    const callId = `call_${randomUUID()}`;
+    const response = await postGenericWebhook(service.url, {
+      id: `evt_${randomUUID()}`,
+      type: 'call.started',
+      callId,
+      from: '+390611122233',
+      to: '+390200000000',
+      digits: '1',
+      language,
+    });
+    expect(response.status).toBe(200);
+    return { callId, contactId: response.body.contactId as string };
+  }
+
+  async function hangUp(callId: string) {
+    await postGenericWebhook(service.url, { id: `evt_${randomUUID()}`, type: 'call.ended', callId });
+  }
+
+  it("goes past the window to an operator who speaks the caller's language", async () => {
+    // Elena (English only) is idle the longest, so she is the whole window; Bruno speaks Italian.
+    const elena = await operator('elena');
+    const bruno = await operator('bruno');
+    const { callId, contactId } = await call('it');
+    const offer = await bruno.next('offer', (next) => next.contactId === contactId);
+    expect((await bruno.send('offer.accept', { offerId: offer.offerId })).ok).toBe(true);
+    await hangUp(callId);
+    const contact = await waitForState(service.url, contactId, 'completed');
+    expect(
+      contact.events.filter((event) => event.type === 'offered').map((event) => event.data.operatorId),
+    ).toEqual([bruno.operatorId]);
+    expect(elena.received.filter((entry) => entry.event === 'offer')).toHaveLength(0);
+  });
+
+  it('goes past the window when the longest idle operator just declined the contact', async () => {
+    // Anna is idle the longest and stays so after declining (a decline keeps her idle time).
+    const anna = await operator('anna');
+    const elena = await operator('elena');
+    const { callId, contactId } = await call('en');
+    const first = await anna.next('offer', (next) => next.contactId === contactId);
+    expect((await anna.send('offer.reject', { offerId: first.offerId })).ok).toBe(true);
+    const second = await elena.next('offer', (next) => next.contactId === contactId, 8000);
+    expect((await elena.send('offer.accept', { offerId: second.offerId })).ok).toBe(true);
+    await hangUp(callId);
+    const contact = await waitForState(service.url, contactId, 'completed');
+    expect(
+      contact.events.filter((event) => event.type === 'offered').map((event) => event.data.operatorId),
+    ).toEqual([anna.operatorId, elena.operatorId]);
+  });
+});
