@@ -37,7 +37,9 @@ describe.each(['pglite', 'postgres'] as const)('ContactRepository on %s', (engin
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  async function queuedContact(): Promise<string> {
+  async function queuedContact(
+    options: { fromAddress?: string; receivedAt?: Date; operatorId?: string } = {},
+  ): Promise<string> {
     const id = randomUUID();
     const outcome = await contacts.createFromWebhook(
       {
@@ -45,14 +47,14 @@ describe.each(['pglite', 'postgres'] as const)('ContactRepository on %s', (engin
         channel: 'voice',
         provider: 'generic',
         externalId: `call-${id}`,
-        fromAddress: '+390212345678',
+        fromAddress: options.fromAddress ?? '+390212345678',
         toAddress: '+390200000000',
         state: 'queued',
         problemType: 'billing',
         language: 'it',
         triage: null,
-        operatorId: null,
-        receivedAt: new Date('2026-12-03T10:00:00Z'),
+        operatorId: options.operatorId ?? null,
+        receivedAt: options.receivedAt ?? new Date('2026-12-03T10:00:00Z'),
         queuedAt: new Date('2026-12-03T10:00:05Z'),
       },
       [{ type: 'queued', at: new Date('2026-12-03T10:00:05Z') }],
@@ -150,5 +152,36 @@ describe.each(['pglite', 'postgres'] as const)('ContactRepository on %s', (engin
     await expect(contacts.addNote(randomUUID(), { kind: 'operator_note', text: 'x' })).rejects.toMatchObject({
       code: 'not_found',
     });
+  });
+
+  it("lists the caller's previous contacts, latest first, with the last disposition and the operator", async () => {
+    const fromAddress = `+3906${Math.floor(Math.random() * 1e8)}`;
+    const operatorId = randomUUID();
+    await database.query(
+      `INSERT INTO operators (id, username, display_name, role) VALUES ($1, $2, 'Olga', 'operator')`,
+      [operatorId, `olga-${operatorId}`],
+    );
+    const at = (minute: number) => new Date(`2026-12-03T10:0${minute}:00Z`);
+    const first = await queuedContact({ fromAddress, receivedAt: at(0), operatorId });
+    await contacts.addNote(first, { kind: 'disposition', clientId: 'd1', disposition: 'callback' });
+    await contacts.addNote(first, { kind: 'disposition', clientId: 'd2', disposition: 'solved' });
+    await contacts.addNote(first, { kind: 'operator_note', clientId: 'n1', text: 'not a disposition' });
+    const second = await queuedContact({ fromAddress, receivedAt: at(1) });
+    const current = await queuedContact({ fromAddress, receivedAt: at(2) });
+    await queuedContact({ fromAddress: `${fromAddress}9`, receivedAt: at(3) });
+
+    const previous = await contacts.previousOf((await contacts.findById(current))!, 5);
+    expect(previous.map((entry) => entry.contact.id)).toEqual([second, first]);
+    expect(previous[1]).toMatchObject({ disposition: 'solved', operatorName: 'Olga' });
+    expect(previous[1]!.contact.receivedAt).toEqual(at(0));
+    expect(previous[1]!.contact.operatorId).toBe(operatorId);
+    expect(previous[0]).toMatchObject({ disposition: null, operatorName: null });
+    expect(
+      (await contacts.previousOf((await contacts.findById(current))!, 1)).map((e) => e.contact.id),
+    ).toEqual([second]);
+    const notes = await contacts.notes(first, ['disposition']);
+    expect(notes.map((note) => note.data.disposition)).toEqual(['callback', 'solved']);
+    expect(notes[0]!.at).toBeInstanceOf(Date);
+    expect(notes[0]!.contactId).toBe(first);
   });
 });

@@ -119,44 +119,38 @@ export class ContactRepository {
   }
 
   /** Only the `note` events of a contact whose `data.kind` is one of `kinds`, oldest first. */
-  notes(contactId: string, kinds: readonly string[]): Promise<ContactEvent[]> {
-    return this.database.read((manager) =>
-      manager
-        .createQueryBuilder(ContactEventEntity, 'e')
-        .where('e.contact_id = :contactId', { contactId })
-        .andWhere(`e.type = 'note'`)
-        .andWhere(`e.data->>'kind' IN (:...kinds)`, { kinds })
-        .orderBy('e.at', 'ASC')
-        .addOrderBy('e.id', 'ASC')
-        .getMany(),
-    ) as Promise<ContactEvent[]>;
+  async notes(contactId: string, kinds: readonly string[]): Promise<ContactEvent[]> {
+    if (kinds.length === 0) return [];
+    // Read on every accept (the console's view of the contact): one plain statement, no query builder.
+    const rows = await this.database.query(
+      `SELECT * FROM contact_events WHERE contact_id = $1 AND type = 'note'
+        AND data->>'kind' IN (${kinds.map((_, index) => `$${index + 2}`).join(', ')})
+        ORDER BY at ASC, id ASC`,
+      [contactId, ...kinds],
+    );
+    return rows.map((row) => this.hydrate(ContactEventEntity, row)) as ContactEvent[];
   }
 
   /**
    * The caller's other contacts (same address), latest first, with the last disposition recorded on each
-   * (a `note` of kind `disposition`) and the name of the operator who handled it.
+   * (a `note` of kind `disposition`) and the name of the operator who handled it. Read on every accept:
+   * one plain statement.
    */
   async previousOf(contact: Contact, limit: number): Promise<PreviousContactRecord[]> {
-    const rows = await this.database.read((manager) =>
-      manager
-        .createQueryBuilder(ContactEntity, 'c')
-        .leftJoin('operators', 'o', 'o.id = c.operator_id')
-        .addSelect('o.display_name', 'operator_name')
-        .addSelect(
-          `(SELECT e.data->>'disposition' FROM contact_events e WHERE e.contact_id = c.id AND e.type = 'note'` +
-            ` AND e.data->>'kind' = 'disposition' ORDER BY e.at DESC, e.id DESC LIMIT 1)`,
-          'disposition',
-        )
-        .where('c.from_address = :address', { address: contact.fromAddress })
-        .andWhere('c.id <> :id', { id: contact.id })
-        .orderBy('c.received_at', 'DESC')
-        .limit(limit)
-        .getRawAndEntities(),
+    const rows = await this.database.query(
+      `SELECT c.*, o.display_name AS previous_operator_name,
+          (SELECT e.data->>'disposition' FROM contact_events e
+            WHERE e.contact_id = c.id AND e.type = 'note' AND e.data->>'kind' = 'disposition'
+            ORDER BY e.at DESC, e.id DESC LIMIT 1) AS previous_disposition
+        FROM contacts c LEFT JOIN operators o ON o.id = c.operator_id
+        WHERE c.from_address = $1 AND c.id <> $2
+        ORDER BY c.received_at DESC LIMIT $3`,
+      [contact.fromAddress, contact.id, limit],
     );
-    return rows.entities.map((entity, index) => ({
-      contact: entity,
-      disposition: (rows.raw[index]?.disposition as string | null) ?? null,
-      operatorName: (rows.raw[index]?.operator_name as string | null) ?? null,
+    return rows.map((row) => ({
+      contact: this.toContact(row),
+      disposition: (row.previous_disposition as string | null) ?? null,
+      operatorName: (row.previous_operator_name as string | null) ?? null,
     }));
   }
 
@@ -425,16 +419,21 @@ export class ContactRepository {
 
   /** A raw `contacts` row (database column names) as the entity the ORM would have loaded. */
   private toContact(row: Record<string, unknown>): ContactEntity {
-    const metadata = this.database.dataSource.getMetadata(ContactEntity);
-    const contact = metadata.create() as ContactEntity;
+    return this.hydrate(ContactEntity, row);
+  }
+
+  /** A raw row (database column names) as the entity the ORM would have loaded. */
+  private hydrate<T>(entity: new () => T, row: Record<string, unknown>): T {
+    const metadata = this.database.dataSource.getMetadata(entity);
+    const hydrated = metadata.create() as T;
     const driver = this.database.dataSource.driver;
     for (const column of metadata.columns) {
-      (contact as unknown as Record<string, unknown>)[column.propertyName] = driver.prepareHydratedValue(
+      (hydrated as unknown as Record<string, unknown>)[column.propertyName] = driver.prepareHydratedValue(
         row[column.databaseName],
         column,
       );
     }
-    return contact;
+    return hydrated;
   }
 
   private async lock(manager: EntityManager, id: string): Promise<ContactEntity> {
