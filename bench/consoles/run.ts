@@ -355,7 +355,7 @@ async function runPhase(traffic: Traffic, rate: number, pid: number): Promise<Ph
 
 async function main(): Promise<void> {
   const startedAt = Date.now();
-  const postgres = DATABASE === 'postgres' ? new PrivatePostgres() : null;
+  const postgres = DATABASE === 'postgres' ? new PrivatePostgres({ statementStats: true }) : null;
   const databaseUrl = postgres ? await postgres.start() : null;
   const dataDir = mkdtempSync(join(tmpdir(), 'centralino-bench-'));
   const loadBefore = loadavg();
@@ -442,6 +442,12 @@ async function main(): Promise<void> {
       `${CONSOLES} consoles connected in ${consolesMs} ms, then ${DASHBOARDS} dashboards; RSS ${mb(rssBefore)} → ${mb(rssConsoles)} → ${mb(rssConnected)} MB\n`,
     );
 
+    const statementStats = databaseUrl ? new Client({ connectionString: databaseUrl }) : null;
+    if (statementStats) {
+      await statementStats.connect();
+      await statementStats.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+      await statementStats.query('SELECT pg_stat_statements_reset()');
+    }
     const phases: Phase[] = [];
     for (const [index, rate] of RATES.entries()) {
       traffic.phase = index;
@@ -449,6 +455,21 @@ async function main(): Promise<void> {
       process.stdout.write(`phase ${rate}/s done\n`);
     }
 
+    if (statementStats) {
+      // Where the database time goes, per call started (every phase together): printed, not in results.md.
+      const started = Math.max(1, traffic.sent);
+      const { rows } = await statementStats.query<{ query: string; calls: string; ms: number }>(
+        `SELECT query, calls, total_exec_time + total_plan_time AS ms FROM pg_stat_statements
+          WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+          ORDER BY calls DESC LIMIT 25`,
+      );
+      process.stdout.write(`statements per call started (${started} calls), server ms per call:\n`);
+      for (const row of rows)
+        process.stdout.write(
+          `  ${(Number(row.calls) / started).toFixed(2)}  ${(row.ms / Number(row.calls)).toFixed(3)} ms  ${row.query.replace(/\s+/g, ' ').slice(0, 150)}\n`,
+        );
+      await statementStats.end();
+    }
     let finalStates: { state: string; count: number }[] = [];
     if (databaseUrl) {
       const client = new Client({ connectionString: databaseUrl });

@@ -70,8 +70,13 @@ export class ContactRepository {
     return rows[0] ? this.toContact(rows[0]) : null;
   }
 
-  findByExternalId(provider: string, externalId: string): Promise<Contact | null> {
-    return this.database.read((manager) => manager.findOneBy(ContactEntity, { provider, externalId }));
+  async findByExternalId(provider: string, externalId: string): Promise<Contact | null> {
+    // Read by most webhooks of a call (each follow-up finds its contact): one plain statement.
+    const rows = await this.database.query(
+      'SELECT * FROM contacts WHERE provider = $1 AND external_id = $2 LIMIT 1',
+      [provider, externalId],
+    );
+    return rows[0] ? this.toContact(rows[0]) : null;
   }
 
   /**
@@ -92,8 +97,13 @@ export class ContactRepository {
     );
   }
 
-  findReceipt(provider: string, eventKey: string): Promise<WebhookReceiptEntity | null> {
-    return this.database.read((manager) => manager.findOneBy(WebhookReceiptEntity, { provider, eventKey }));
+  async findReceipt(provider: string, eventKey: string): Promise<WebhookReceiptEntity | null> {
+    // Read by every webhook (idempotency: a retried delivery gets the first answer): one plain statement.
+    const rows = await this.database.query(
+      'SELECT * FROM webhook_receipts WHERE provider = $1 AND event_key = $2',
+      [provider, eventKey],
+    );
+    return rows[0] ? this.hydrate(WebhookReceiptEntity, rows[0]) : null;
   }
 
   listByState(state: ContactState): Promise<Contact[]> {
@@ -236,21 +246,26 @@ export class ContactRepository {
   > {
     type Outcome = Awaited<ReturnType<ContactRepository['createFromWebhook']>>;
     const outcome = await this.database.transaction<Outcome>(async (manager) => {
-      const existingReceipt = await manager.findOneBy(WebhookReceiptEntity, {
-        provider: receipt.provider,
-        eventKey: receipt.eventKey,
-      });
+      // Plain statements, not the query builder: this runs for every new call and chat.
+      const [existingReceipt] = await manager.query(
+        'SELECT contact_id, response FROM webhook_receipts WHERE provider = $1 AND event_key = $2',
+        [receipt.provider, receipt.eventKey],
+      );
       if (existingReceipt) {
-        const existing = existingReceipt.contactId
-          ? await manager.findOneBy(ContactEntity, { id: existingReceipt.contactId })
-          : null;
-        return { created: false, contact: existing, response: existingReceipt.response };
+        const [existing] = existingReceipt.contact_id
+          ? await manager.query('SELECT * FROM contacts WHERE id = $1', [existingReceipt.contact_id])
+          : [];
+        return {
+          created: false,
+          contact: existing ? this.toContact(existing) : null,
+          response: existingReceipt.response as JsonObject,
+        };
       }
-      const sameCall = await manager.findOneBy(ContactEntity, {
-        provider: contact.provider,
-        externalId: contact.externalId,
-      });
-      if (sameCall) return { created: false, contact: sameCall, response: null };
+      const [sameCall] = await manager.query(
+        'SELECT * FROM contacts WHERE provider = $1 AND external_id = $2 LIMIT 1',
+        [contact.provider, contact.externalId],
+      );
+      if (sameCall) return { created: false, contact: this.toContact(sameCall), response: null };
 
       const inserted = await manager
         .createQueryBuilder()
@@ -335,17 +350,13 @@ export class ContactRepository {
 
   /** Records the receipt of a later event about an existing contact (e.g. a hang-up). False if seen before. */
   async recordReceipt(receipt: Receipt, contactId: string | null): Promise<boolean> {
-    return this.database.transaction(async (manager) => {
-      const inserted = await manager
-        .createQueryBuilder()
-        .insert()
-        .into(WebhookReceiptEntity)
-        .values({ ...receipt, contactId, receivedAt: new Date() })
-        .orIgnore()
-        .returning(['provider'])
-        .execute();
-      return inserted.raw.length > 0;
-    });
+    // One statement (atomic by itself), no transaction around it.
+    const inserted = await this.database.query(
+      `INSERT INTO webhook_receipts (provider, event_key, contact_id, response, received_at)
+        VALUES ($1, $2, $3, $4::jsonb, $5) ON CONFLICT DO NOTHING RETURNING provider`,
+      [receipt.provider, receipt.eventKey, contactId, JSON.stringify(receipt.response), new Date()],
+    );
+    return inserted.length > 0;
   }
 
   /**
