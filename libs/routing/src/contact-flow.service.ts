@@ -94,13 +94,13 @@ export class ContactFlowService implements OnModuleInit {
   async estimatedWait(contact: Contact, position: number | null): Promise<WaitEstimate | null> {
     if (!position || !contact.problemType) return null;
     const skill = this.frontOffice.skillFor(contact.problemType);
-    const [staff, handleTimes] = await Promise.all([
-      this.staffing.working(skill),
+    const [staffed, handleTimes] = await Promise.all([
+      this.staffing.staffed(skill),
       this.handleTimes.recent(contact.problemType),
     ]);
     return estimateWait({
       position,
-      staffed: staff.length,
+      staffed,
       handleTimes,
       defaultHandleSeconds: DEFAULT_HANDLE_SECONDS,
     });

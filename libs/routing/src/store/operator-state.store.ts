@@ -13,13 +13,17 @@ import { OperatorState } from '../domain/operator-state';
  * those who are away, so "working" (online minus away) is one SDIFF instead of a read per operator.
  * The plain set of available operators that the idle index replaced is kept as well, for instances of the
  * previous version during a rolling upgrade (they read it).
- * KEYS: op hash, idle index, online set, event stream, chat-ready set, away set, available set. ARGV: id,
- * allowed (csv),
+ * Who is working (logged in, not away) changes the staffing version, so the wait estimate's staff count
+ * can be kept between changes (StaffingService).
+ * KEYS: op hash, idle index, online set, event stream, chat-ready set, away set, available set, staffing
+ * version. ARGV: id, allowed (csv),
  * new state, now, field, value, ...
  */
 const TRANSITION_SCRIPT = `
 local current = redis.call('HGET', KEYS[1], 'state') or 'offline'
 if not string.find(',' .. ARGV[2] .. ',', ',' .. current .. ',', 1, true) then return current end
+local wasWorking = current ~= 'offline' and current ~= 'away'
+if wasWorking ~= (ARGV[3] ~= 'offline' and ARGV[3] ~= 'away') then redis.call('INCR', KEYS[8]) end
 redis.call('HSET', KEYS[1], 'state', ARGV[3], 'since', ARGV[4])
 for i = 5, #ARGV, 2 do
   if ARGV[i + 1] == '' then redis.call('HDEL', KEYS[1], ARGV[i]) else redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
@@ -101,10 +105,12 @@ return out
  * upgrade), changed by an instance of the previous version (which keeps only the plain set), or sets lost
  * with a Redis restore, are put right. Run at start-up and by the reconciler. Idempotent and atomic, so
  * several instances running it at once are harmless.
- * KEYS: online set, away set, idle index, available set. ARGV: op hash key prefix. Returns how many are away.
+ * KEYS: online set, away set, idle index, available set, staffing version. ARGV: op hash key prefix.
+ * Returns how many are away.
  */
 const REBUILD_INDEXES_SCRIPT = `
 redis.call('DEL', KEYS[2], KEYS[3], KEYS[4])
+redis.call('INCR', KEYS[5])
 for _, id in ipairs(redis.call('SMEMBERS', KEYS[1])) do
   local op = redis.call('HMGET', ARGV[1] .. id, 'state', 'idleSince', 'since')
   if op[1] == 'away' then redis.call('SADD', KEYS[2], id) end
@@ -166,7 +172,7 @@ export interface OperatorLiveState {
 export class OperatorStateStore implements OnApplicationBootstrap {
   constructor(private readonly redis: RedisService) {
     redis.client.defineCommand('centralinoOperatorTransition', {
-      numberOfKeys: 7,
+      numberOfKeys: 8,
       lua: TRANSITION_SCRIPT.replace('{{maxEvents}}', String(OPERATOR_EVENT_STREAM_MAX)),
     });
     redis.client.defineCommand('centralinoReserveChat', { numberOfKeys: 2, lua: RESERVE_CHAT_SCRIPT });
@@ -176,7 +182,7 @@ export class OperatorStateStore implements OnApplicationBootstrap {
       lua: AVAILABLE_SNAPSHOT_SCRIPT,
     });
     redis.client.defineCommand('centralinoChatSnapshot', { numberOfKeys: 1, lua: CHAT_SNAPSHOT_SCRIPT });
-    redis.client.defineCommand('centralinoRebuildIndexes', { numberOfKeys: 4, lua: REBUILD_INDEXES_SCRIPT });
+    redis.client.defineCommand('centralinoRebuildIndexes', { numberOfKeys: 5, lua: REBUILD_INDEXES_SCRIPT });
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -196,12 +202,22 @@ export class OperatorStateStore implements OnApplicationBootstrap {
       this.redis.key('ops', 'away'),
       this.idleKey(),
       this.redis.key('ops', 'available'),
+      this.staffingVersionKey(),
       this.redis.key('op', ''),
     );
   }
 
   private idleKey(): string {
     return this.redis.key('ops', 'idle');
+  }
+
+  private staffingVersionKey(): string {
+    return this.redis.key('ops', 'staffing-version');
+  }
+
+  /** Changes whenever someone starts or stops working (logs in or out, goes away or comes back). */
+  async staffingVersion(): Promise<string> {
+    return (await this.redis.client.get(this.staffingVersionKey())) ?? '0';
   }
 
   /**
@@ -339,6 +355,7 @@ export class OperatorStateStore implements OnApplicationBootstrap {
       this.redis.key('ops', 'chat'),
       this.redis.key('ops', 'away'),
       this.redis.key('ops', 'available'),
+      this.staffingVersionKey(),
       ...args,
     );
     return result === 'OK';
