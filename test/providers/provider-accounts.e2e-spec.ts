@@ -5,9 +5,11 @@ import { join, resolve } from 'node:path';
 import { JwtService } from '@nestjs/jwt';
 import { stringify } from 'yaml';
 import { GenericSignatureVerifier } from '@centralino/intake';
-import { ContactRepository } from '@centralino/persistence';
+import { ContactRepository, DatabaseService } from '@centralino/persistence';
+import { ContactFlowService } from '@centralino/routing';
 import { getContact } from '../support/contacts-api';
 import { OperatorClient } from '../support/operator-client';
+import { Scrape } from '../support/prometheus';
 import { TelnyxClient } from '../support/telnyx-client';
 import { startTestService, TEST_WEBHOOK_SECRET, TestService } from '../support/test-service';
 import { TwilioClient } from '../support/twilio-client';
@@ -499,6 +501,314 @@ describe.each(['pglite', 'postgres'] as const)(
         const onA = started();
         expect((await postGenericWebhook(service.url, onA)).status).toBe(200);
         expect((await stored('generic', onA.callId))?.providerAccount).toBe('default');
+      });
+    });
+
+    /**
+     * Follow-up webhooks of a known call (status, hang-up, input, callback reports, further messages)
+     * must come from the call's own account: another account's valid signature gets
+     * `403 signature_account_mismatch` and changes nothing; the call's account goes on as before.
+     */
+    describe("follow-ups signed by another account than the call's", () => {
+      const MISMATCH = 'signature_account_mismatch';
+
+      /** The contact as stored: state, account and every event, to show a refusal changed nothing. */
+      async function snapshot(provider: string, externalId: string) {
+        const contact = await stored(provider, externalId);
+        expect(contact).not.toBeNull();
+        const events = await service.running.app.get(ContactRepository).events(contact!.id);
+        return { id: contact!.id, state: contact!.state, providerAccount: contact!.providerAccount, events };
+      }
+
+      /** Refusals counted as signature failures with reason `account_mismatch`. */
+      async function mismatches(provider: string): Promise<number> {
+        return (await Scrape.from(service.url)).value('centralino_webhook_signature_failures_total', {
+          provider,
+          reason: 'account_mismatch',
+        });
+      }
+
+      /** A contact from before accounts were stored (provider_account NULL): the default account's. */
+      async function forgetAccount(contactId: string): Promise<void> {
+        await service.running.app
+          .get(DatabaseService)
+          .transaction((manager) =>
+            manager.query(`UPDATE contacts SET provider_account = NULL WHERE id = $1`, [contactId]),
+          );
+      }
+
+      it("Twilio voice: status, queue-result, gather, wait, callback, callback-status, dial-result and message of A's call signed by B are refused; A's still work", async () => {
+        const twilio = new TwilioClient(service.url, PUBLIC_BASE_URL, TWILIO_A.token);
+        const onA = {
+          CallSid: `CA${randomBytes(16).toString('hex')}`,
+          AccountSid: TWILIO_A.sid,
+          From: '+393331234567',
+          To: '+390200000000',
+          CallStatus: 'in-progress',
+        };
+        const queued = await twilio.post('/webhooks/twilio/voice/gather', { ...onA, Digits: '1' });
+        expect(queued.status).toBe(200);
+        expect(queued.text).toMatch(/<Enqueue/);
+        const before = await snapshot('twilio', onA.CallSid);
+        expect(before).toMatchObject({ state: 'queued', providerAccount: TWILIO_A.sid });
+        const counted = await mismatches('twilio');
+
+        // The same call, claiming and signed by account B (a valid signature of B).
+        const asB = { ...onA, AccountSid: TWILIO_B.sid };
+        const followUps: [string, Record<string, string>][] = [
+          ['/webhooks/twilio/voice/status', { ...asB, CallStatus: 'completed' }],
+          ['/webhooks/twilio/voice/queue-result', { ...asB, QueueResult: 'hangup', QueueTime: '5' }],
+          ['/webhooks/twilio/voice/gather', { ...asB, Digits: '1' }],
+          ['/webhooks/twilio/voice/gather?attempt=2', { ...asB, Digits: '2' }],
+          ['/webhooks/twilio/voice/wait', asB],
+          ['/webhooks/twilio/voice/callback', { ...asB, Digits: '9' }],
+          [
+            `/webhooks/twilio/voice/callback-status?contactId=${before.id}&attempt=1`,
+            { ...asB, CallStatus: 'busy' },
+          ],
+          ['/webhooks/twilio/voice/dial-result', { ...asB, DialCallStatus: 'completed' }],
+          ['/webhooks/twilio/voice/message?field=name', { ...asB, SpeechResult: 'Mario Rossi' }],
+        ];
+        for (const [path, params] of followUps) {
+          const refused = await twilio.post(path, params, { token: TWILIO_B.token });
+          expect({
+            path,
+            status: refused.status,
+            error: refused.twiml.error,
+            // The refusal does not tell B whose call it is.
+            namesA: String(refused.twiml.message).includes(TWILIO_A.sid),
+          }).toEqual({ path, status: 403, error: MISMATCH, namesA: false });
+        }
+        expect(await snapshot('twilio', onA.CallSid)).toEqual(before);
+        expect((await mismatches('twilio')) - counted).toBe(followUps.length);
+
+        // Account A's own follow-ups are answered as before (a retried gather, the hold loop, the end).
+        const retried = await twilio.post('/webhooks/twilio/voice/gather', { ...onA, Digits: '1' });
+        expect(retried.status).toBe(200);
+        expect(retried.text).toMatch(/<Enqueue/);
+        const waiting = await twilio.post('/webhooks/twilio/voice/wait', onA);
+        expect(waiting.status).toBe(200);
+        expect(waiting.text).toMatch(/<Say/);
+        // A contact stored before accounts were (no account): the default account A's, not B's.
+        await forgetAccount(before.id);
+        const stillB = await twilio.post(
+          '/webhooks/twilio/voice/status',
+          { ...asB, CallStatus: 'completed' },
+          { token: TWILIO_B.token },
+        );
+        expect(stillB).toMatchObject({ status: 403, twiml: { error: MISMATCH } });
+        expect((await stored('twilio', onA.CallSid))?.state).toBe('queued');
+        const ended = await twilio.post('/webhooks/twilio/voice/status', { ...onA, CallStatus: 'completed' });
+        expect(ended.status).toBe(200);
+        expect((await stored('twilio', onA.CallSid))?.state).toBe('abandoned');
+      });
+
+      it("Twilio messaging: a text of A's open conversation, or a retried one, signed by B is refused; A's own goes on", async () => {
+        const twilio = new TwilioClient(service.url, PUBLIC_BASE_URL, TWILIO_A.token);
+        const sms = (
+          accountSid: string,
+          body: string,
+          messageSid = `SM${randomBytes(16).toString('hex')}`,
+        ) => ({
+          MessageSid: messageSid,
+          AccountSid: accountSid,
+          From: `+39333${String(randomBytes(3).readUIntBE(0, 3)).padStart(7, '0')}`,
+          To: '+390200000000',
+          Body: body,
+        });
+        const first = sms(TWILIO_A.sid, '1');
+        const opened = await twilio.post('/webhooks/twilio/messaging', first);
+        expect(opened.status).toBe(200);
+        const before = await snapshot('twilio', first.MessageSid);
+        expect(before).toMatchObject({ state: 'queued', providerAccount: TWILIO_A.sid });
+        const counted = await mismatches('twilio');
+
+        const followUp = { ...sms(TWILIO_B.sid, 'ancora io'), From: first.From };
+        const retried = { ...first, AccountSid: TWILIO_B.sid };
+        for (const params of [followUp, retried]) {
+          const refused = await twilio.post('/webhooks/twilio/messaging', params, { token: TWILIO_B.token });
+          expect(refused).toMatchObject({ status: 403, twiml: { error: MISMATCH } });
+        }
+        expect(await snapshot('twilio', first.MessageSid)).toEqual(before);
+        expect((await mismatches('twilio')) - counted).toBe(2);
+
+        const own = await twilio.post('/webhooks/twilio/messaging', {
+          ...followUp,
+          AccountSid: TWILIO_A.sid,
+        });
+        expect(own.status).toBe(200);
+        expect(TwilioClient.messages(own).join(' ')).toMatch(/attenda|hold/i);
+        const again = await twilio.post('/webhooks/twilio/messaging', first);
+        expect(again.status).toBe(200);
+        expect((await stored('twilio', first.MessageSid))?.state).toBe('queued');
+
+        // Once the conversation is over, a retried text still belongs to it (by its receipt), not to B.
+        await service.running.app.get(ContactFlowService).end(before.id, 'expired');
+        const ended = await snapshot('twilio', first.MessageSid);
+        expect(ended.state).not.toBe('queued');
+        const late = await twilio.post('/webhooks/twilio/messaging', retried, { token: TWILIO_B.token });
+        expect(late).toMatchObject({ status: 403, twiml: { error: MISMATCH } });
+        expect(await snapshot('twilio', first.MessageSid)).toEqual(ended);
+        expect((await twilio.post('/webhooks/twilio/messaging', first)).status).toBe(200);
+      });
+
+      it("Vonage: event, input, message and operator-event of application A's call signed for B are refused; A's still work", async () => {
+        const onA = new VonageClient(service.url, VONAGE_A.secret, VONAGE_A.applicationId);
+        const onB = new VonageClient(service.url, VONAGE_B.secret, VONAGE_B.applicationId, VONAGE_B.apiKey);
+        const call = {
+          uuid: randomUUID(),
+          conversation_uuid: `CON-${randomUUID()}`,
+          from: '393331234567',
+          to: '390200000000',
+        };
+        const input = (digits: string) => ({
+          ...call,
+          dtmf: { digits, timed_out: false },
+          speech: { timeout_reason: 'start_timeout' },
+          timestamp: new Date().toISOString(),
+        });
+        const event = (status: string) => ({
+          ...call,
+          status,
+          direction: 'inbound',
+          timestamp: new Date().toISOString(),
+        });
+        expect((await onA.post('input', input('2'))).status).toBe(200);
+        const before = await snapshot('vonage', call.uuid);
+        expect(before).toMatchObject({ state: 'queued', providerAccount: VONAGE_A.applicationId });
+        const counted = await mismatches('vonage');
+
+        const followUps: [string, unknown][] = [
+          ['event', event('completed')],
+          ['input', input('2')],
+          ['input?attempt=2', input('1')],
+          ['message?field=name', { ...call, speech: { results: [{ text: 'Mario Rossi' }] } }],
+          ['operator-event', event('busy')],
+        ];
+        for (const [path, body] of followUps) {
+          const refused = await onB.post(path, body);
+          expect({ path, status: refused.status, error: refused.body.error }).toEqual({
+            path,
+            status: 403,
+            error: MISMATCH,
+          });
+        }
+        expect(await snapshot('vonage', call.uuid)).toEqual(before);
+        expect((await mismatches('vonage')) - counted).toBe(followUps.length);
+
+        const retried = await onA.post('input', input('2'));
+        expect(retried.status).toBe(200);
+        expect(JSON.stringify(retried.body)).toMatch(/talk|conversation/);
+        expect((await onA.post('event', event('completed'))).status).toBe(200);
+        expect((await stored('vonage', call.uuid))?.state).toBe('abandoned');
+      });
+
+      it("Telnyx: hangup, gather, transcription and speak events of account A's call signed with B's key are refused and send nothing; A's still work", async () => {
+        const call = TelnyxClient.call();
+        await telnyxA.send('call.initiated', call);
+        await telnyxA.send('call.gather.ended', call, { digits: '1', status: 'valid' });
+        const before = await snapshot('telnyx', call.call_control_id);
+        expect(before).toMatchObject({ state: 'queued', providerAccount: 'default' });
+        const counted = await mismatches('telnyx');
+
+        // B's key verifies them (an event without a connection is checked with every account's keys).
+        const events = [
+          TelnyxClient.event('call.hangup', call, { hangup_cause: 'normal_clearing' }),
+          TelnyxClient.event('call.gather.ended', call, { digits: '2', status: 'valid' }),
+          TelnyxClient.event('call.transcription', call, {
+            transcription_data: { transcript: 'fattura', is_final: true },
+          }),
+          TelnyxClient.event('call.speak.ended', call, {
+            client_state: Buffer.from(`${before.id}:hangup`).toString('base64'),
+          }),
+          TelnyxClient.event(
+            'call.hangup',
+            { ...call },
+            { hangup_cause: 'normal_clearing', connection_id: TELNYX_B_CONNECTION },
+          ),
+        ];
+        for (const event of events) {
+          const refused = await telnyxB.post(event);
+          expect({ type: event.data.event_type, status: refused.status, error: refused.body.error }).toEqual({
+            type: event.data.event_type,
+            status: 403,
+            error: MISMATCH,
+          });
+        }
+        expect(await snapshot('telnyx', call.call_control_id)).toEqual(before);
+        expect(telnyxB.commands(call)).toEqual([]);
+        expect((await mismatches('telnyx')) - counted).toBe(events.length);
+
+        // The same hang-up from A's key ends the call.
+        expect((await telnyxA.post(events[0]!)).status).toBe(200);
+        expect((await stored('telnyx', call.call_control_id))?.state).toBe('abandoned');
+      });
+
+      it("generic: call.ended, call.input, call.answered and a retried call.started of gateway A's call sent by gateway B are refused; A's still work", async () => {
+        const call = {
+          id: `evt_${randomUUID()}`,
+          type: 'call.started',
+          callId: `call_${randomUUID()}`,
+          from: '+393331234567',
+          to: '+390200000000',
+          digits: '1',
+        };
+        expect((await postGenericWebhook(service.url, call)).status).toBe(200);
+        const before = await snapshot('generic', call.callId);
+        expect(before).toMatchObject({ state: 'queued', providerAccount: 'default' });
+        const counted = await mismatches('generic');
+
+        const event = (type: string, extra: Record<string, unknown> = {}) => ({
+          id: `evt_${randomUUID()}`,
+          type,
+          callId: call.callId,
+          ...extra,
+        });
+        const followUps = [
+          event('call.ended', { reason: 'hangup' }),
+          event('call.input', { digits: '2' }),
+          event('call.input', { field: 'name', speech: 'Mario Rossi' }),
+          event('call.answered'),
+          call,
+        ];
+        for (const followUp of followUps) {
+          // With B's key id, and without one (B's secret then names gateway B).
+          for (const keyId of [GENERIC_B.keyId, undefined]) {
+            const raw = JSON.stringify(followUp);
+            const response = await fetch(`${service.url}/webhooks/generic`, {
+              method: 'POST',
+              headers: {
+                'content-type': 'application/json',
+                'webhook-signature': GenericSignatureVerifier.header(GENERIC_B.secret, raw),
+                ...(keyId ? { 'webhook-key-id': keyId } : {}),
+              },
+              body: raw,
+            });
+            const body = (await response.json()) as { error?: string };
+            expect({ type: followUp.type, keyId, status: response.status, error: body.error }).toEqual({
+              type: followUp.type,
+              keyId,
+              status: 403,
+              error: MISMATCH,
+            });
+          }
+        }
+        expect(await snapshot('generic', call.callId)).toEqual(before);
+        expect((await mismatches('generic')) - counted).toBe(followUps.length * 2);
+
+        // Gateway A's own: the retried start, an input, and (as a contact without an account) the end.
+        expect(await postGenericWebhook(service.url, call)).toMatchObject({
+          status: 200,
+          body: { duplicate: true, state: 'queued' },
+        });
+        expect((await postGenericWebhook(service.url, event('call.input', { digits: '2' }))).status).toBe(
+          200,
+        );
+        await forgetAccount(before.id);
+        expect(
+          (await postGenericWebhook(service.url, event('call.ended', { reason: 'hangup' }))).status,
+        ).toBe(200);
+        expect((await stored('generic', call.callId))?.state).toBe('abandoned');
       });
     });
 

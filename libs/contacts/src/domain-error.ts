@@ -20,6 +20,11 @@ export type DomainErrorCode =
   | 'signature_expired'
   /** A webhook names a provider account (AccountSid, application, gateway key id) centralino does not have. */
   | 'signature_account_unknown'
+  /**
+   * A webhook about an existing contact signed by another account of its provider than the contact's
+   * own (validly signed, but not that account's call to change).
+   */
+  | 'signature_account_mismatch'
   | 'unauthenticated'
   | 'forbidden'
   | 'not_found'

@@ -15,6 +15,7 @@ const STATUS_BY_CODE: Record<DomainErrorCode, number> = {
   signature_invalid: 403,
   signature_expired: 401,
   signature_account_unknown: 403,
+  signature_account_mismatch: 403,
   unauthenticated: 401,
   forbidden: 403,
   not_found: 404,

@@ -1,3 +1,4 @@
+export * from './accounts/account-ownership.service';
 export * from './accounts/account-resolution';
 export * from './accounts/provider-accounts.service';
 export * from './call-flow/call-actions';

@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AccountOwnership } from './accounts/account-ownership.service';
 import { ProviderAccountsService } from './accounts/provider-accounts.service';
 import { CallFlow } from './call-flow/call-flow.service';
 import { VoiceMessageFlow } from './call-flow/voice-message.service';
@@ -35,6 +36,7 @@ export class ProvidersModule {
         : [],
       providers: [
         ProviderAccountsService,
+        AccountOwnership,
         CallFlow,
         VoiceMessageFlow,
         MessageFlow,

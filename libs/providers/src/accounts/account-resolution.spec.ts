@@ -1,6 +1,7 @@
 import type { GenericGateway, TelnyxAccount, TwilioAccount, VonageAccount } from '@centralino/config';
 import { DomainError } from '@centralino/contacts';
 import {
+  assertSignedByOwner,
   firstVerified,
   genericCandidates,
   telnyxCandidates,
@@ -112,6 +113,29 @@ describe('provider account resolution', () => {
       expect(genericCandidates(gateways, 'gw-b')).toEqual([gateways[1]]);
       expect(genericCandidates(gateways, undefined)).toEqual(gateways);
       expect(codeOf(() => genericCandidates(gateways, 'gw-x'))).toBe('signature_account_unknown');
+    });
+  });
+
+  describe("assertSignedByOwner: a known contact's webhooks come from its own account", () => {
+    it('accepts the owner, refuses another account and a contact whose account is gone', () => {
+      expect(codeOf(() => assertSignedByOwner({ id: 'a' }, { id: 'a' }, 'Twilio'))).toBeUndefined();
+      expect(codeOf(() => assertSignedByOwner({ id: 'a' }, { id: 'b' }, 'Twilio'))).toBe(
+        'signature_account_mismatch',
+      );
+      expect(codeOf(() => assertSignedByOwner(undefined, { id: 'b' }, 'Twilio'))).toBe(
+        'signature_account_mismatch',
+      );
+    });
+
+    it("does not name the owner's account", () => {
+      let message = '';
+      try {
+        assertSignedByOwner({ id: 'ACowner' }, { id: 'ACother' }, 'Twilio');
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      expect(message).toMatch(/another Twilio account/);
+      expect(message).not.toContain('ACowner');
     });
   });
 

@@ -93,6 +93,25 @@ export function firstVerified<T>(candidates: readonly T[], verify: (candidate: T
   throw refusal;
 }
 
+/**
+ * A webhook about a contact centralino already has must come from the contact's own account (`owner`:
+ * the account centralino uses for it, ProviderAccountsService.accountOf; undefined when no longer
+ * configured). A valid signature of another account of the same provider proves only who sent it, not
+ * that the call is theirs to end or steer: refused with `signature_account_mismatch` (403, counted in
+ * the signature failures as `account_mismatch`). The answer names neither the owner nor the contact.
+ */
+export function assertSignedByOwner(
+  owner: { id: string } | undefined,
+  signer: { id: string },
+  provider: string,
+): void {
+  if (owner && owner.id === signer.id) return;
+  throw new DomainError(
+    'signature_account_mismatch',
+    `This call belongs to another ${provider} account than the one that signed the webhook`,
+  );
+}
+
 function first<T>(accounts: readonly T[], provider: string): T {
   const account = accounts[0];
   if (!account) throw new Error(`No ${provider} account is configured`);

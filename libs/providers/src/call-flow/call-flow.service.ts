@@ -439,6 +439,10 @@ export class CallFlow {
     return this.contacts.findByExternalId(provider, externalId);
   }
 
+  contactById(contactId: string): Promise<Contact | null> {
+    return this.contacts.findById(contactId);
+  }
+
   say(text: string, language: string): SayAction {
     return { type: 'say', text, language };
   }

@@ -7,6 +7,7 @@ import { IntakeResult, IntakeService } from '@centralino/intake';
 import { MetricsService } from '@centralino/observability';
 import { ContactRepository } from '@centralino/persistence';
 import { parseCallbackCallId } from '@centralino/routing';
+import { AccountOwnership } from '../accounts/account-ownership.service';
 import { MessageField } from '../call-flow/call-actions';
 import { CallFlow } from '../call-flow/call-flow.service';
 import { CallInputEvent, genericWebhookSchema } from './generic-webhook.dto';
@@ -17,6 +18,8 @@ import { GenericAction, renderGenericActions } from './generic-actions';
  * The generic signed JSON webhook for any SIP gateway (docs/generic-webhook.md). The signature is checked
  * on the raw bytes before anything is parsed or stored. The reply carries what the gateway does next:
  * wait in a queue, answer a question, leave a message, or be put through to a directory entry's phone.
+ * An event about a known call from another gateway than the call's is refused before anything changes
+ * (403 `signature_account_mismatch`, AccountOwnership).
  */
 @Controller('webhooks/generic')
 export class GenericWebhookController {
@@ -27,6 +30,7 @@ export class GenericWebhookController {
     private readonly contacts: ContactRepository,
     private readonly frontOffice: FrontOfficeConfig,
     private readonly metrics: MetricsService,
+    private readonly ownership: AccountOwnership,
   ) {}
 
   @Post()
@@ -49,24 +53,35 @@ export class GenericWebhookController {
       throw new DomainError('validation_failed', 'The body must be a JSON object');
     }
     const event = genericWebhookSchema.parse(request.body);
+    // Any event about a call centralino knows (a retried call.started too) must come from its gateway.
+    const known = await this.ownership.callOf(GENERIC_PROVIDER, event.callId, gateway.id);
+    // The outbound call of a chat's callback: the contact is known by the chat, the call by its id; it
+    // was pushed to the default gateway, whose reports are the only ones taken.
+    const chatCallback =
+      !known && (event.type === 'call.ended' || event.type === 'call.answered')
+        ? await this.chatCallback(event.callId)
+        : null;
+    if (chatCallback) {
+      const { contact } = chatCallback;
+      this.ownership.assertOwner(GENERIC_PROVIDER, contact, gateway.id, this.generic.gatewayOf(contact));
+    }
     if (event.type === 'call.ended') {
-      // The outbound call of a chat's callback: the contact is known by the chat, the call by its id.
-      const chatCallback = await this.chatCallback(event.callId);
       if (chatCallback) return this.callbackReport(event.id, chatCallback, event.reason);
       // Unknown calls are a 404 here (the gateway is ours to fix), unlike the providers' silent 200.
-      if (!(await this.flow.findContact(GENERIC_PROVIDER, event.callId))) {
-        throw new DomainError('unknown_call', `No contact for call ${event.callId}`);
-      }
+      if (!known) throw new DomainError('unknown_call', `No contact for call ${event.callId}`);
       const result = await this.flow.ended(GENERIC_PROVIDER, event.id, event.callId, event.reason);
       if (!result) throw new DomainError('unknown_call', `No contact for call ${event.callId}`);
       return { ...result, actions: [] };
     }
-    if (event.type === 'call.answered') return this.callbackAnswered(event.id, event.callId);
+    if (event.type === 'call.answered') {
+      if (chatCallback) return this.callbackReport(event.id, chatCallback, 'answered');
+      if (!known?.callback) throw new DomainError('unknown_call', `No callback for call ${event.callId}`);
+      return this.callbackReport(event.id, { contact: known, attempt: null }, 'answered');
+    }
     if (event.type === 'call.input') {
       if (event.field) return this.messageAnswer(event, event.field);
-      if (this.flow.isCallbackKey(event.digits)) {
-        const waiting = await this.flow.findContact(GENERIC_PROVIDER, event.callId);
-        if (waiting && (waiting.state === 'queued' || waiting.callback)) return this.callbackKey(event);
+      if (this.flow.isCallbackKey(event.digits) && known) {
+        if (known.state === 'queued' || known.callback) return this.callbackKey(event);
       }
       const result = await this.intake.input({
         provider: GENERIC_PROVIDER,
@@ -144,11 +159,12 @@ export class GenericWebhookController {
 
   /**
    * A callback's outbound call placed for a contact of another channel (a chat): its id names the
-   * contact and the attempt (`cb-<contactId>-<attempt>`). Null for any other call.
+   * contact and the attempt (`cb-<contactId>-<attempt>`). Null for any other call (asked only about
+   * call ids no contact has).
    */
   private async chatCallback(callId: string) {
     const named = parseCallbackCallId(callId);
-    if (!named || (await this.flow.findContact(GENERIC_PROVIDER, callId))) return null;
+    if (!named) return null;
     const contact = await this.contacts.findById(named.contactId);
     return contact?.callback && contact.channel !== 'voice' ? { contact, attempt: named.attempt } : null;
   }
@@ -168,15 +184,6 @@ export class GenericWebhookController {
     );
     const now = first ? await this.flow.callbackStatus(contact.id, attempt, status) : contact;
     return outOfLineReply(contact, now?.state ?? contact.state, !first, []);
-  }
-
-  /** The customer answered a callback's outbound call: the contact is connected to its operator. */
-  private async callbackAnswered(eventId: string, callId: string) {
-    const chatCallback = await this.chatCallback(callId);
-    if (chatCallback) return this.callbackReport(eventId, chatCallback, 'answered');
-    const contact = await this.flow.findContact(GENERIC_PROVIDER, callId);
-    if (!contact?.callback) throw new DomainError('unknown_call', `No callback for call ${callId}`);
-    return this.callbackReport(eventId, { contact, attempt: null }, 'answered');
   }
 
   /** An answer to a `gather` of the voice message flow (`field`); a retried delivery changes nothing. */

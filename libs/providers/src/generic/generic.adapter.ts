@@ -178,11 +178,7 @@ export class GenericAdapter extends CallBridge implements OnModuleInit {
    * actions URL polls instead.
    */
   private async push(contact: Contact, actions: GenericAction[], idempotencyKey: string): Promise<void> {
-    const gateways = this.accounts.current.generic;
-    const gateway =
-      contact.provider === GENERIC_PROVIDER
-        ? ProviderAccountsService.accountOf(gateways, contact)
-        : gateways[0];
+    const gateway = this.gatewayOf(contact);
     const url = gateway?.actionsUrl;
     if (!url) return;
     const body = JSON.stringify(this.message(contact, actions));
@@ -198,6 +194,14 @@ export class GenericAdapter extends CallBridge implements OnModuleInit {
       signal: AbortSignal.timeout(5000),
     });
     if (!response.ok) throw new Error(`the gateway answered ${response.status} to call.actions`);
+  }
+
+  /** The gateway centralino tells about `contact`: the one it came from; a chat's (callbacks), the default one. */
+  gatewayOf(contact: Contact): GenericGateway | undefined {
+    const gateways = this.accounts.current.generic;
+    return contact.provider === GENERIC_PROVIDER
+      ? ProviderAccountsService.accountOf(gateways, contact)
+      : gateways[0];
   }
 
   private message(contact: Contact, actions: GenericAction[]): GenericCallActions {

@@ -6,13 +6,17 @@ import { ContactRepository } from '@centralino/persistence';
 import type { ClarifyQuestion } from '@centralino/triage';
 import { QueueRegistry } from '@centralino/queueing';
 import { messageExpiryJobId } from '@centralino/routing';
+import { AccountOwnership } from '../accounts/account-ownership.service';
 import { messagePrompts } from '../call-flow/message-prompts';
 import { closedPrompt, positionPrompt } from '../call-flow/wait-prompts';
 
 /** A text message as a provider adapter hands it over (SMS today; any text channel of a provider). */
 export interface InboundMessage {
   provider: string;
-  /** The provider account the message came in on (stored on a new conversation). */
+  /**
+   * The provider account the message came in on: stored on a new conversation; a message for an open
+   * conversation (or a retried one) of another account is refused (`signature_account_mismatch`).
+   */
   providerAccount?: string;
   /** The provider's id of this message: the idempotency key of its delivery. */
   messageId: string;
@@ -42,6 +46,7 @@ export class MessageFlow {
     private readonly frontOffice: FrontOfficeConfig,
     private readonly sink: DepartmentMessageSink,
     private readonly queues: QueueRegistry,
+    private readonly ownership: AccountOwnership,
   ) {}
 
   async received(message: InboundMessage, channel: Channel = 'sms'): Promise<MessageReply> {
@@ -56,6 +61,11 @@ export class MessageFlow {
       message.from,
       message.to,
     );
+    if (message.providerAccount !== undefined) {
+      // The conversation this message goes on (or, retried, went to) must be the signing account's.
+      const known = open ?? (await this.receiptContact(message.provider, eventKey));
+      if (known) this.ownership.assertOwnerOf(message.provider, known, message.providerAccount);
+    }
     const result = open
       ? await this.intake.input({
           provider: message.provider,
@@ -83,6 +93,12 @@ export class MessageFlow {
     );
     const diverted = await this.diverted(result, text);
     return { result: diverted?.result ?? result, texts: diverted?.texts ?? this.replyTo(result) };
+  }
+
+  /** The contact a delivery already went to (a retried message of a conversation that has ended since). */
+  private async receiptContact(provider: string, eventKey: string): Promise<Contact | null> {
+    const receipt = await this.contacts.findReceipt(provider, eventKey);
+    return receipt?.contactId ? this.contacts.findById(receipt.contactId) : null;
   }
 
   /**

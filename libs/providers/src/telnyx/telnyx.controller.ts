@@ -5,6 +5,7 @@ import type { TelnyxAccount } from '@centralino/config';
 import { maskPhone } from '@centralino/contacts';
 import { markWebhookDuplicate, webhookMetricsInterceptor } from '@centralino/observability';
 import { ContactRepository } from '@centralino/persistence';
+import { AccountOwnership } from '../accounts/account-ownership.service';
 import { CallAction, MessageField } from '../call-flow/call-actions';
 import { CallFlow } from '../call-flow/call-flow.service';
 import { TELNYX_PROVIDER, TelnyxAdapter } from './telnyx.adapter';
@@ -24,7 +25,9 @@ const STOP_GATHER: TelnyxCommand = { action: 'gather_stop', body: {} };
  * acts by sending commands, and always answers 200 `{}` to a verified, well-formed event (also for an
  * unknown call, logged) so Telnyx does not retry. A retried event (same `data.id`) is skipped; the commands
  * an answer causes carry a `command_id` derived from the answered step (not the event), so two events
- * carrying the same answer (the digits and a transcript of the menu) send each command once.
+ * carrying the same answer (the digits and a transcript of the menu) send each command once. An event
+ * about a known call signed by another Telnyx account than the call's is refused before anything is
+ * sent or changed (403 `signature_account_mismatch`, AccountOwnership).
  */
 @Controller('webhooks/telnyx')
 @UseInterceptors(webhookMetricsInterceptor(TELNYX_PROVIDER))
@@ -35,6 +38,7 @@ export class TelnyxWebhookController {
     private readonly telnyx: TelnyxAdapter,
     private readonly flow: CallFlow,
     private readonly contacts: ContactRepository,
+    private readonly ownership: AccountOwnership,
   ) {}
 
   @Post('call-control')
@@ -62,6 +66,8 @@ export class TelnyxWebhookController {
     }
     const { data, meta } = telnyxWebhookSchema.parse(request.body);
     const call = data.payload;
+    // Every event of a call centralino knows (its retries too) must come from the call's account.
+    await this.ownership.callOf(TELNYX_PROVIDER, call.call_control_id, account.id);
     // A redelivery after a failed attempt: commands of an answer intake already took are sent again
     // (same command_ids, so Telnyx runs each once), in case the failure came before they went out.
     const redelivery = (meta?.attempt ?? 1) > 1;

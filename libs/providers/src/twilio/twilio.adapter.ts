@@ -176,6 +176,17 @@ export class TwilioAdapter extends CallBridge implements OnModuleInit {
     return client;
   }
 
+  /**
+   * The account a callback's outbound call for `contact` goes out through (and whose status callbacks
+   * report on it): the account the caller called; a chat's, the first one that can be called over REST.
+   */
+  callbackAccountOf(contact: Contact): TwilioAccount | undefined {
+    const accounts = this.accounts.current.twilio;
+    return contact.provider === TWILIO_PROVIDER
+      ? ProviderAccountsService.accountOf(accounts, contact)
+      : accounts.find((account) => account.accountSid);
+  }
+
   async connect(contact: Contact, operator: OperatorRecord): Promise<void> {
     // A text conversation has no call to move: the operator answers it from the console.
     const client = this.clientFor(contact);
@@ -223,15 +234,10 @@ export class TwilioAdapter extends CallBridge implements OnModuleInit {
     operator: OperatorRecord,
     call: OutboundCallback,
   ): Promise<string> {
-    // The account the caller called; a chat's callback goes out through the default account.
-    const accounts = this.accounts.current.twilio;
-    const client =
-      contact.provider === TWILIO_PROVIDER
-        ? this.clientOf(ProviderAccountsService.accountOf(accounts, contact), contact.providerAccount)
-        : this.clientOf(
-            accounts.find((account) => account.accountSid),
-            null,
-          );
+    const client = this.clientOf(
+      this.callbackAccountOf(contact),
+      contact.provider === TWILIO_PROVIDER ? contact.providerAccount : null,
+    );
     if (!call.from) throw new Error('No caller id to call back from (callbacks.fromNumber)');
     const query = new URLSearchParams({ contactId: contact.id, attempt: String(call.attempt) });
     const created = await client.calls.create({

@@ -11,8 +11,10 @@ import {
 } from '@nestjs/common';
 import type { RawBodyRequest } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodType } from 'zod';
 import { maskPhone } from '@centralino/contacts';
 import { markWebhookDuplicate, webhookMetricsInterceptor } from '@centralino/observability';
+import { AccountOwnership } from '../accounts/account-ownership.service';
 import { CallAction } from '../call-flow/call-actions';
 import { CallFlow } from '../call-flow/call-flow.service';
 import { gatherAttemptSchema, messageFieldSchema } from '../call-flow/gather-attempt.dto';
@@ -38,7 +40,9 @@ type TwilioRequest = RawBodyRequest<FastifyRequest>;
  * Twilio Programmable Voice webhooks (docs/providers/twilio.md). Every request is verified before its
  * body is read; every answer is TwiML (errors are JSON with a 4xx). Callbacks about calls centralino does
  * not know get an empty `<Response/>` with 200, so Twilio neither retries nor plays an error to anyone.
- * Every delivery is counted in `centralino_webhooks_total` (provider `twilio`).
+ * A callback about a known call signed by another account than the call's is refused before anything
+ * changes (403 `signature_account_mismatch`, AccountOwnership). Every delivery is counted in
+ * `centralino_webhooks_total` (provider `twilio`).
  */
 @Controller('webhooks/twilio/voice')
 @UseInterceptors(webhookMetricsInterceptor(TWILIO_PROVIDER))
@@ -48,6 +52,7 @@ export class TwilioVoiceController {
   constructor(
     private readonly twilio: TwilioAdapter,
     private readonly flow: CallFlow,
+    private readonly ownership: AccountOwnership,
   ) {}
 
   /** "A call comes in": greeting and the triage menu (digits or speech). */
@@ -80,9 +85,11 @@ export class TwilioVoiceController {
     const { body, accountId } = this.twilio.verifiedRequest(request, signature);
     const call = twilioGatherSchema.parse(body);
     const { attempt } = gatherAttemptSchema.parse({ attempt: attemptParam });
+    // A retried menu answer or the answer to a question: the call must be this account's.
+    const known = await this.ownership.callOf(TWILIO_PROVIDER, call.CallSid, accountId);
     // The answer to a question was recognised in the language it was asked in; the menu's answer is
     // detected from the transcript, so a caller who answers in another company language is understood.
-    const asked = attempt > 1 ? await this.flow.findContact(TWILIO_PROVIDER, call.CallSid) : null;
+    const asked = attempt > 1 ? known : null;
     const { result, actions } = await this.flow.gathered(
       {
         provider: TWILIO_PROVIDER,
@@ -117,7 +124,7 @@ export class TwilioVoiceController {
     @Headers('i-twilio-idempotency-token') idempotencyToken?: string,
     @Query('field') fieldParam?: string,
   ): Promise<string> {
-    const call = twilioGatherSchema.parse(this.verified(request, signature));
+    const call = await this.verifiedCall(request, signature, twilioGatherSchema);
     const { field } = messageFieldSchema.parse({ field: fieldParam });
     const actions = await this.flow.messageAnswer(
       TWILIO_PROVIDER,
@@ -137,7 +144,7 @@ export class TwilioVoiceController {
     @Res({ passthrough: true }) reply: FastifyReply,
     @Headers('x-twilio-signature') signature?: string,
   ): Promise<string> {
-    const call = twilioCallSchema.parse(this.verified(request, signature));
+    const call = await this.verifiedCall(request, signature, twilioCallSchema);
     // The holding room takes a key: the position comes with the callback offer when one is possible.
     const actions = await this.flow.waiting(TWILIO_PROVIDER, call.CallSid, { callbackInput: true });
     // An unknown call leaves the queue (and then ends) rather than waiting for nobody; a caller who is
@@ -156,7 +163,7 @@ export class TwilioVoiceController {
     @Res({ passthrough: true }) reply: FastifyReply,
     @Headers('x-twilio-signature') signature?: string,
   ): Promise<string> {
-    const call = twilioGatherSchema.parse(this.verified(request, signature));
+    const call = await this.verifiedCall(request, signature, twilioGatherSchema);
     const actions = await this.flow.callbackKey(TWILIO_PROVIDER, call.CallSid, call.Digits);
     return actions ? this.twiml(reply, actions) : this.raw(reply, LEAVE);
   }
@@ -174,8 +181,14 @@ export class TwilioVoiceController {
     @Headers('x-twilio-signature') signature?: string,
     @Query() query?: Record<string, string>,
   ): Promise<string> {
-    const call = twilioStatusSchema.parse(this.verified(request, signature));
+    const { body, accountId } = this.twilio.verifiedRequest(request, signature);
+    const call = twilioStatusSchema.parse(body);
     const { contactId, attempt } = twilioCallbackQuerySchema.parse(query ?? {});
+    // Reported by the account the callback went out through (a chat's: the first callable one).
+    const contact = await this.flow.contactById(contactId);
+    if (contact) {
+      this.ownership.assertOwner(TWILIO_PROVIDER, contact, accountId, this.twilio.callbackAccountOf(contact));
+    }
     await this.flow.callbackStatus(contactId, attempt, call.CallStatus);
     return this.raw(reply, EMPTY);
   }
@@ -188,7 +201,7 @@ export class TwilioVoiceController {
     @Res({ passthrough: true }) reply: FastifyReply,
     @Headers('x-twilio-signature') signature?: string,
   ): Promise<string> {
-    const call = twilioQueueResultSchema.parse(this.verified(request, signature));
+    const call = await this.verifiedCall(request, signature, twilioQueueResultSchema);
     if (call.QueueResult === 'leave') {
       const message = await this.flow.leftHoldingRoom(TWILIO_PROVIDER, call.CallSid);
       if (message) return this.twiml(reply, message);
@@ -215,8 +228,9 @@ export class TwilioVoiceController {
     @Res({ passthrough: true }) reply: FastifyReply,
     @Headers('x-twilio-signature') signature?: string,
   ): Promise<string> {
-    const call = twilioDialResultSchema.parse(this.verified(request, signature));
-    const contact = await this.flow.findContact(TWILIO_PROVIDER, call.CallSid);
+    const { body, accountId } = this.twilio.verifiedRequest(request, signature);
+    const call = twilioDialResultSchema.parse(body);
+    const contact = await this.ownership.callOf(TWILIO_PROVIDER, call.CallSid, accountId);
     const answered = call.DialCallStatus === 'completed' || call.DialCallStatus === 'answered';
     return this.twiml(reply, answered ? [{ type: 'hangup' }] : this.flow.apology(contact?.language ?? null));
   }
@@ -232,7 +246,7 @@ export class TwilioVoiceController {
     @Res({ passthrough: true }) reply: FastifyReply,
     @Headers('x-twilio-signature') signature?: string,
   ): Promise<string> {
-    const call = twilioStatusSchema.parse(this.verified(request, signature));
+    const call = await this.verifiedCall(request, signature, twilioStatusSchema);
     if (TWILIO_FINAL_STATUSES.has(call.CallStatus)) {
       await this.flow.ended(
         TWILIO_PROVIDER,
@@ -257,5 +271,20 @@ export class TwilioVoiceController {
 
   private verified(request: TwilioRequest, signature: string | undefined): unknown {
     return this.twilio.verifiedBody(request, signature);
+  }
+
+  /**
+   * The verified, validated callback about a call, refused when centralino knows the call and it belongs
+   * to another account than the one that signed the request (before anything is changed).
+   */
+  private async verifiedCall<T extends { CallSid: string }>(
+    request: TwilioRequest,
+    signature: string | undefined,
+    schema: ZodType<T>,
+  ): Promise<T> {
+    const { body, accountId } = this.twilio.verifiedRequest(request, signature);
+    const call = schema.parse(body);
+    await this.ownership.callOf(TWILIO_PROVIDER, call.CallSid, accountId);
+    return call;
   }
 }

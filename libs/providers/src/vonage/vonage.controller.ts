@@ -11,9 +11,11 @@ import {
 } from '@nestjs/common';
 import type { RawBodyRequest } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
+import type { ZodType } from 'zod';
 import type { VonageAccount } from '@centralino/config';
 import { maskPhone } from '@centralino/contacts';
 import { markWebhookDuplicate, webhookMetricsInterceptor } from '@centralino/observability';
+import { AccountOwnership } from '../accounts/account-ownership.service';
 import { CallFlow } from '../call-flow/call-flow.service';
 import { gatherAttemptSchema, messageFieldSchema } from '../call-flow/gather-attempt.dto';
 import { VONAGE_PROVIDER, VonageAdapter } from './vonage.adapter';
@@ -33,7 +35,9 @@ const OPERATOR_MISSED = new Set(['busy', 'cancelled', 'failed', 'rejected', 'tim
 /**
  * Vonage Voice webhooks (docs/providers/vonage.md): answer -> NCCO, input -> NCCO, call events. Every
  * request's signed-callback JWT is verified first. Events about unknown calls get 200 `{}` and are
- * logged, so Vonage does not retry them. Every delivery is counted in `centralino_webhooks_total`.
+ * logged, so Vonage does not retry them. A callback about a known call signed for another application
+ * than the call's is refused before anything changes (403 `signature_account_mismatch`,
+ * AccountOwnership). Every delivery is counted in `centralino_webhooks_total`.
  */
 @Controller('webhooks/vonage/voice')
 @UseInterceptors(webhookMetricsInterceptor(VONAGE_PROVIDER))
@@ -43,6 +47,7 @@ export class VonageVoiceController {
   constructor(
     private readonly vonage: VonageAdapter,
     private readonly flow: CallFlow,
+    private readonly ownership: AccountOwnership,
   ) {}
 
   /** answer_url, GET (query parameters, Vonage's default) or POST (JSON). */
@@ -73,8 +78,10 @@ export class VonageVoiceController {
     const input = vonageInputSchema.parse(request.body ?? {});
     const { attempt } = gatherAttemptSchema.parse({ attempt: attemptParam });
     const speech = input.speech?.results?.[0]?.text?.trim() || undefined;
+    // A retried menu answer or the answer to a question: the call must be this application's.
+    const known = await this.ownership.callOf(VONAGE_PROVIDER, input.uuid, account.id);
     // An answer to a question was recognised in the language it was asked in; the menu's is detected.
-    const asked = attempt > 1 ? await this.flow.findContact(VONAGE_PROVIDER, input.uuid) : null;
+    const asked = attempt > 1 ? known : null;
     const { actions, result } = await this.flow.gathered(
       {
         provider: VONAGE_PROVIDER,
@@ -107,7 +114,7 @@ export class VonageVoiceController {
     @Headers('authorization') authorization?: string,
     @Query('field') fieldParam?: string,
   ): Promise<NccoAction[]> {
-    const input = vonageInputSchema.parse(this.verified(request, authorization, request.body));
+    const input = await this.verifiedCall(request, authorization, vonageInputSchema);
     const { field } = messageFieldSchema.parse({ field: fieldParam });
     const actions = await this.flow.messageAnswer(
       VONAGE_PROVIDER,
@@ -129,7 +136,7 @@ export class VonageVoiceController {
     @Req() request: VonageRequest,
     @Headers('authorization') authorization?: string,
   ): Promise<object> {
-    const event = vonageEventSchema.parse(this.verified(request, authorization, request.body));
+    const event = await this.verifiedCall(request, authorization, vonageEventSchema);
     if (VONAGE_FINAL_STATUSES.has(event.status)) {
       await this.flow.ended(
         VONAGE_PROVIDER,
@@ -149,9 +156,10 @@ export class VonageVoiceController {
     @Req() request: VonageRequest,
     @Headers('authorization') authorization?: string,
   ): Promise<NccoAction[] | object> {
-    const event = vonageEventSchema.parse(this.verified(request, authorization, request.body));
+    const account = this.checked(request, authorization, request.body);
+    const event = vonageEventSchema.parse(request.body ?? {});
+    const contact = await this.ownership.callOf(VONAGE_PROVIDER, event.uuid, account.id);
     if (!OPERATOR_MISSED.has(event.status)) return {};
-    const contact = await this.flow.findContact(VONAGE_PROVIDER, event.uuid);
     return this.vonage.renderer.render(this.flow.apology(contact?.language ?? null));
   }
 
@@ -165,6 +173,21 @@ export class VonageVoiceController {
   private verified(request: VonageRequest, authorization: string | undefined, params: unknown): unknown {
     this.checked(request, authorization, params);
     return params ?? {};
+  }
+
+  /**
+   * The verified, validated callback (POST, JSON) about a call, refused when centralino knows the call
+   * and it belongs to another application than the one that signed it (before anything is changed).
+   */
+  private async verifiedCall<T extends { uuid: string }>(
+    request: VonageRequest,
+    authorization: string | undefined,
+    schema: ZodType<T>,
+  ): Promise<T> {
+    const account = this.checked(request, authorization, request.body);
+    const call = schema.parse(request.body ?? {});
+    await this.ownership.callOf(VONAGE_PROVIDER, call.uuid, account.id);
+    return call;
   }
 
   /** Verifies the signed callback; returns the account it is for. A refusal is logged, number masked. */
