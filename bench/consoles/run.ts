@@ -18,7 +18,7 @@
  */
 import { execSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { JwtService } from '@nestjs/jwt';
@@ -282,6 +282,51 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in USER_HZ (100 on Linux)
 }
 
+/** CPU seconds (user + system) used so far by a process and its live children, or its children only. */
+function treeCpuSeconds(rootPid: number, childName?: string): number {
+  let ticks = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // exited meanwhile
+    }
+    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+    const child = Number(fields[1]) === rootPid && (!childName || name.startsWith(childName));
+    if ((Number(entry) === rootPid && !childName) || child) ticks += Number(fields[11]) + Number(fields[12]);
+  }
+  return ticks / 100;
+}
+
+/** CPU seconds used by the whole machine so far (/proc/stat: all but idle and iowait). */
+function machineCpuSeconds(): number {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  return (fields.reduce((sum, value) => sum + value, 0) - fields[3]! - fields[4]!) / 100;
+}
+
+/** Where the machine's CPU goes: the service, its Redis, PostgreSQL, this load generator, the machine. */
+interface CpuSplit {
+  service: number;
+  redis: number;
+  postgres: number;
+  bench: number;
+  machine: number;
+}
+
+function cpuSplit(pid: number, postmasterPid: number | null): CpuSplit {
+  const bench = process.cpuUsage();
+  return {
+    service: cpuSeconds(pid),
+    redis: treeCpuSeconds(pid, 'redis-server'),
+    postgres: postmasterPid ? treeCpuSeconds(postmasterPid) : 0,
+    bench: (bench.user + bench.system) / 1e6,
+    machine: machineCpuSeconds(),
+  };
+}
+
 interface Phase {
   rate: number;
   sentPerSecond: number;
@@ -294,19 +339,27 @@ interface Phase {
   ended: number;
   webhookFailures: number;
   serverCpu: number;
+  /** Share of a core each part used while the calls were sent (the measured seconds). */
+  cpu: CpuSplit;
   loadStart: number;
   loadEnd: number;
   rssPeak: number;
 }
 
 /** RATE calls per second, evenly spaced, for the warm-up and the measured seconds; then the drain. */
-async function runPhase(traffic: Traffic, rate: number, pid: number): Promise<Phase> {
+async function runPhase(
+  traffic: Traffic,
+  rate: number,
+  pid: number,
+  postmasterPid: number | null,
+): Promise<Phase> {
   const loadStart = loadavg()[0]!;
   const failuresBefore = traffic.webhookFailures;
   const skippedBefore = traffic.skipped;
   const sentBefore = traffic.sent;
   const started = Date.now();
   let cpuAtMeasure = cpuSeconds(pid);
+  let splitAtMeasure = cpuSplit(pid, postmasterPid);
   let measureStarted = started;
   const total = Math.round(rate * (WARM_UP_SECONDS + SECONDS));
   let rssPeak = rssBytes(pid);
@@ -319,11 +372,20 @@ async function runPhase(traffic: Traffic, rate: number, pid: number): Promise<Ph
       traffic.measuring = true;
       measureStarted = Date.now();
       cpuAtMeasure = cpuSeconds(pid);
+      splitAtMeasure = cpuSplit(pid, postmasterPid);
     }
     void traffic.startCall();
   }
   const sendingEnded = Date.now();
-  const serverCpu = (cpuSeconds(pid) - cpuAtMeasure) / ((sendingEnded - measureStarted) / 1000);
+  const measuredSeconds = (sendingEnded - measureStarted) / 1000;
+  const serverCpu = (cpuSeconds(pid) - cpuAtMeasure) / measuredSeconds;
+  const splitNow = cpuSplit(pid, postmasterPid);
+  const cpu = Object.fromEntries(
+    Object.entries(splitNow).map(([part, seconds]) => [
+      part,
+      (seconds - splitAtMeasure[part as keyof CpuSplit]) / measuredSeconds,
+    ]),
+  ) as unknown as CpuSplit;
   const calls = () =>
     [...traffic.calls.values()].filter((call) => call.phase === traffic.phase && call.measured);
   while (Date.now() - sendingEnded < DRAIN_SECONDS * 1000) {
@@ -347,6 +409,7 @@ async function runPhase(traffic: Traffic, rate: number, pid: number): Promise<Ph
     ended: measured.filter((call) => call.ended).length,
     webhookFailures: traffic.webhookFailures - failuresBefore,
     serverCpu,
+    cpu,
     loadStart,
     loadEnd: loadavg()[0]!,
     rssPeak,
@@ -451,7 +514,7 @@ async function main(): Promise<void> {
     const phases: Phase[] = [];
     for (const [index, rate] of RATES.entries()) {
       traffic.phase = index;
-      phases.push(await runPhase(traffic, rate, pid));
+      phases.push(await runPhase(traffic, rate, pid, postgres?.postmasterPid() ?? null));
       process.stdout.write(`phase ${rate}/s done\n`);
     }
 
@@ -510,6 +573,18 @@ async function main(): Promise<void> {
         (phase) =>
           `| ${phase.rate} | ${phase.sentPerSecond.toFixed(0)} | ${phase.skipped} | ${phase.delivered} (${phase.offersPerSecond.toFixed(0)}/s) | ${ms(phase.serverToConsole, 50)} / ${ms(phase.serverToConsole, 95)} / ${ms(phase.serverToConsole, 99)} / ${ms(phase.serverToConsole, 100)} | ${ms(phase.webhookToConsole, 50)} / ${ms(phase.webhookToConsole, 99)} | ${phase.accepted} | ${phase.ended} | ${phase.webhookFailures} | ${(phase.serverCpu * 100).toFixed(0)}% of a core | ${phase.loadStart.toFixed(1)} → ${phase.loadEnd.toFixed(1)} |`,
       ),
+      '',
+      'Where the CPU went while the calls were sent (the measured seconds; share of one core, the machine has ' +
+        `${cpus().length}):`,
+      '',
+      '| calls/s asked | service | its Redis | PostgreSQL | load generator (this process) | rest of the machine | machine |',
+      '|---|---|---|---|---|---|---|',
+      ...phases.map((phase) => {
+        const { service, redis, postgres, bench, machine } = phase.cpu;
+        const pct = (share: number) => `${(share * 100).toFixed(0)}%`;
+        const rest = Math.max(0, machine - service - redis - postgres - bench);
+        return `| ${phase.rate} | ${pct(service)} | ${pct(redis)} | ${pct(postgres)} | ${pct(bench)} | ${pct(rest)} | ${pct(machine)} |`;
+      }),
       '',
       `Contacts in the database at the end, by state: ${finalStates.map((entry) => `${entry.state} ${entry.count}`).join(', ') || 'n/a (PGlite)'} (the bench stops right after the last phase's drain, so calls still queued or connected then are not failures). Refused accepts ${traffic.acceptFailures}, re-offers ${traffic.reOffers}.`,
       '',

@@ -27,16 +27,8 @@ export class IntakeService {
   ) {}
 
   async receive(inbound: InboundContact): Promise<IntakeResult> {
-    const receipt = await this.contacts.findReceipt(inbound.provider, inbound.eventKey);
-    if (receipt?.contactId) return this.resultFor(receipt.contactId, true);
-
-    // More speech or digits for a call that was asked a clarifying question: triage continues.
-    const known = await this.contacts.findByExternalId(inbound.provider, inbound.externalId);
-    if (known?.state === 'received') {
-      const asked = await this.askedSoFar(known.id);
-      if (asked.length > 0) return this.continueTriage(known, inbound, asked);
-    }
-
+    // Straight to creating the contact: createFromWebhook finds a retried delivery (its receipt) or a
+    // call already known in the same transaction, so a new call costs no separate reads first.
     const now = new Date();
     const decision = this.triage.classify({
       text: inbound.text,
@@ -71,6 +63,12 @@ export class IntakeService {
       { provider: inbound.provider, eventKey: inbound.eventKey, response: { contactId: contact.id } },
     );
     if (!outcome.created) {
+      // More speech or digits for a call that was asked a clarifying question: triage continues.
+      const known = outcome.response === null ? outcome.contact : null;
+      if (known?.state === 'received') {
+        const asked = await this.askedSoFar(known.id);
+        if (asked.length > 0) return this.continueTriage(known, inbound, asked);
+      }
       const existingId =
         outcome.contact?.id ??
         (await this.contacts.findReceipt(inbound.provider, inbound.eventKey))?.contactId;
@@ -252,14 +250,24 @@ export class IntakeService {
   }
 
   /** The call ended on the provider's side. Unknown calls are a 404 (`unknown_call`), never a retry loop. */
-  async ended(provider: string, eventKey: string, externalId: string, reason: string): Promise<IntakeResult> {
-    const contact = await this.contacts.findByExternalId(provider, externalId);
+  async ended(
+    provider: string,
+    eventKey: string,
+    externalId: string,
+    reason: string,
+    /** The call's contact as the caller just read it: not read again (a stale one is re-read on a miss). */
+    known?: Contact,
+  ): Promise<IntakeResult> {
+    const contact =
+      known?.provider === provider && known.externalId === externalId
+        ? known
+        : await this.contacts.findByExternalId(provider, externalId);
     if (!contact) throw new DomainError('unknown_call', `No contact for call ${externalId}`);
     await this.contacts.recordReceipt(
       { provider, eventKey, response: { contactId: contact.id } },
       contact.id,
     );
-    const ended = await this.flow.end(contact.id, reason);
+    const ended = await this.flow.end(contact.id, reason, new Date(), contact);
     this.logger.log(
       { correlationId: contact.id, contactId: contact.id, state: ended?.state, reason },
       'Contact ended',

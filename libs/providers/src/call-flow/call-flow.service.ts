@@ -415,14 +415,18 @@ export class CallFlow {
     externalId: string,
     reason: string,
     from?: string,
+    /** The call's contact as the controller just read it (its account check): not read again. */
+    known?: Contact | null,
   ): Promise<IntakeResult | null> {
     try {
       // A caller who hangs up after saying why they called has left their message.
-      const contact = await this.contacts.findByExternalId(provider, externalId);
+      const contact = known ?? (await this.contacts.findByExternalId(provider, externalId));
       if (contact?.state === 'messaging') await this.messages.settle(contact);
       // The outbound call of a callback ended before it was answered (or, `completed`, after).
       if (contact?.state === 'calling_back') await this.callbacks.outcome(contact.id, null, reason);
-      return await this.intake.ended(provider, eventKey, externalId, reason);
+      // Either of those moved the contact on: intake reads it again.
+      const unchanged = contact && contact.state !== 'messaging' && contact.state !== 'calling_back';
+      return await this.intake.ended(provider, eventKey, externalId, reason, unchanged ? contact : undefined);
     } catch (error) {
       if (error instanceof DomainError && error.code === 'unknown_call') {
         this.logger.log(

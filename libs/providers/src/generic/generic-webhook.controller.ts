@@ -69,7 +69,14 @@ export class GenericWebhookController {
       if (chatCallback) return this.callbackReport(event.id, chatCallback, event.reason);
       // Unknown calls are a 404 here (the gateway is ours to fix), unlike the providers' silent 200.
       if (!known) throw new DomainError('unknown_call', `No contact for call ${event.callId}`);
-      const result = await this.flow.ended(GENERIC_PROVIDER, event.id, event.callId, event.reason);
+      const result = await this.flow.ended(
+        GENERIC_PROVIDER,
+        event.id,
+        event.callId,
+        event.reason,
+        undefined,
+        known,
+      );
       if (!result) throw new DomainError('unknown_call', `No contact for call ${event.callId}`);
       return { ...result, actions: [] };
     }
