@@ -31,7 +31,18 @@ class MemoryContacts {
   events(contactId: string) {
     return Promise.resolve(this.log.get(contactId) ?? []);
   }
-  createFromWebhook(contact: NewContact, history: NewEvent[], receipt: Receipt) {
+  async createFromWebhook(contact: NewContact, history: NewEvent[], receipt: Receipt) {
+    // As the repository: a retried delivery returns its receipt's contact and response, another event of
+    // a known call returns that call's contact; neither writes anything.
+    const receiptOf = this.receipts.get(`${receipt.provider}/${receipt.eventKey}`);
+    if (receiptOf)
+      return {
+        created: false as const,
+        contact: this.contacts.get(receiptOf) ?? null,
+        response: { contactId: receiptOf },
+      };
+    const sameCall = await this.findByExternalId(contact.provider, contact.externalId);
+    if (sameCall) return { created: false as const, contact: sameCall, response: null };
     const stored: Contact = {
       connectedAt: null,
       endedAt: null,
@@ -43,7 +54,7 @@ class MemoryContacts {
     this.contacts.set(contact.id, stored);
     this.append(contact.id, history);
     this.receipts.set(`${receipt.provider}/${receipt.eventKey}`, contact.id);
-    return Promise.resolve({ created: true as const, contact: stored });
+    return { created: true as const, contact: stored };
   }
   advanceFromWebhook(
     id: string,
