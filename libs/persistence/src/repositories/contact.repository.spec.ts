@@ -184,4 +184,74 @@ describe.each(['pglite', 'postgres'] as const)('ContactRepository on %s', (engin
     expect(notes[0]!.at).toBeInstanceOf(Date);
     expect(notes[0]!.contactId).toBe(first);
   });
+
+  it('creates a contact once per event and once per call: retries and concurrent deliveries write nothing more', async () => {
+    const newCall = (callId: string) => ({
+      id: randomUUID(),
+      channel: 'voice' as const,
+      provider: 'generic',
+      externalId: callId,
+      fromAddress: '+390212345678',
+      toAddress: '+390200000000',
+      state: 'queued' as const,
+      problemType: 'billing',
+      language: 'it',
+      triage: null,
+      operatorId: null,
+      receivedAt: new Date('2026-12-03T11:00:00Z'),
+      queuedAt: new Date('2026-12-03T11:00:00Z'),
+    });
+    const history = [{ type: 'received' as const, at: new Date('2026-12-03T11:00:00Z') }];
+    const callId = `call-${randomUUID()}`;
+    const first = newCall(callId);
+    const created = await contacts.createFromWebhook(first, history, {
+      provider: 'generic',
+      eventKey: `evt-${callId}`,
+      response: { contactId: first.id },
+    });
+    expect(created).toMatchObject({ created: true, contact: { id: first.id } });
+
+    // The same delivery again: its receipt's contact and stored response.
+    const retried = await contacts.createFromWebhook(newCall(callId), history, {
+      provider: 'generic',
+      eventKey: `evt-${callId}`,
+      response: { contactId: 'other' },
+    });
+    expect(retried).toMatchObject({
+      created: false,
+      contact: { id: first.id },
+      response: { contactId: first.id },
+    });
+    // Another event of the same call: the call's contact, no response, and no receipt written for it.
+    const sameCall = await contacts.createFromWebhook(newCall(callId), history, {
+      provider: 'generic',
+      eventKey: `evt-2-${callId}`,
+      response: {},
+    });
+    expect(sameCall).toMatchObject({ created: false, contact: { id: first.id }, response: null });
+    await expect(contacts.findReceipt('generic', `evt-2-${callId}`)).resolves.toBeNull();
+    expect((await contacts.events(first.id)).map((event) => event.type)).toEqual(['received']);
+
+    // Five deliveries of one new event at once: exactly one contact, and the others see no new one.
+    const racedId = `call-${randomUUID()}`;
+    const raced = await Promise.all(
+      Array.from({ length: 5 }, () => {
+        const attempt = newCall(racedId);
+        return contacts.createFromWebhook(attempt, history, {
+          provider: 'generic',
+          eventKey: `evt-${racedId}`,
+          response: { contactId: attempt.id },
+        });
+      }),
+    );
+    const winners = raced.filter((outcome) => outcome.created);
+    expect(winners).toHaveLength(1);
+    const winner = winners[0]!.contact!.id;
+    for (const outcome of raced.filter((entry) => !entry.created))
+      expect([null, winner]).toContain(outcome.contact?.id ?? null);
+    await expect(contacts.findByExternalId('generic', racedId)).resolves.toMatchObject({ id: winner });
+    await expect(contacts.findReceipt('generic', `evt-${racedId}`)).resolves.toMatchObject({
+      contactId: winner,
+    });
+  });
 });

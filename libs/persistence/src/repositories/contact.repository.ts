@@ -246,38 +246,46 @@ export class ContactRepository {
   > {
     type Outcome = Awaited<ReturnType<ContactRepository['createFromWebhook']>>;
     const outcome = await this.database.transaction<Outcome>(async (manager) => {
-      // Plain statements, not the query builder: this runs for every new call and chat.
-      const [existingReceipt] = await manager.query(
-        'SELECT contact_id, response FROM webhook_receipts WHERE provider = $1 AND event_key = $2',
-        [receipt.provider, receipt.eventKey],
+      // The receipt first, and only when the call is not known already: one statement for what were a
+      // read of each and an insert (this runs for every new call and chat). Nothing inserted means a
+      // retried delivery (its receipt exists), another event of a known call, or a concurrent delivery
+      // of this event (the insert waited for it): the rare paths read which.
+      const inserted = await manager.query(
+        `INSERT INTO webhook_receipts (provider, event_key, contact_id, response, received_at)
+          SELECT $1::text, $2::text, $3::uuid, $4::jsonb, $5::timestamptz
+          WHERE NOT EXISTS (SELECT 1 FROM contacts WHERE provider = $6 AND external_id = $7)
+          ON CONFLICT DO NOTHING RETURNING provider`,
+        [
+          receipt.provider,
+          receipt.eventKey,
+          contact.id,
+          JSON.stringify(receipt.response),
+          new Date(),
+          contact.provider,
+          contact.externalId,
+        ],
       );
-      if (existingReceipt) {
-        const [existing] = existingReceipt.contact_id
-          ? await manager.query('SELECT * FROM contacts WHERE id = $1', [existingReceipt.contact_id])
-          : [];
-        return {
-          created: false,
-          contact: existing ? this.toContact(existing) : null,
-          response: existingReceipt.response as JsonObject,
-        };
-      }
-      const [sameCall] = await manager.query(
-        'SELECT * FROM contacts WHERE provider = $1 AND external_id = $2 LIMIT 1',
-        [contact.provider, contact.externalId],
-      );
-      if (sameCall) return { created: false, contact: this.toContact(sameCall), response: null };
-
-      const inserted = await manager
-        .createQueryBuilder()
-        .insert()
-        .into(WebhookReceiptEntity)
-        .values({ ...receipt, contactId: contact.id, receivedAt: new Date() })
-        .orIgnore()
-        .returning(['provider'])
-        .execute();
-      if (inserted.raw.length === 0) {
-        // A concurrent delivery committed first; our transaction writes nothing.
-        return { created: false, contact: null, response: null };
+      if (inserted.length === 0) {
+        const [existingReceipt] = await manager.query(
+          'SELECT contact_id, response FROM webhook_receipts WHERE provider = $1 AND event_key = $2',
+          [receipt.provider, receipt.eventKey],
+        );
+        if (existingReceipt) {
+          const [existing] = existingReceipt.contact_id
+            ? await manager.query('SELECT * FROM contacts WHERE id = $1', [existingReceipt.contact_id])
+            : [];
+          return {
+            created: false,
+            contact: existing ? this.toContact(existing) : null,
+            response: existingReceipt.response as JsonObject,
+          };
+        }
+        const [sameCall] = await manager.query(
+          'SELECT * FROM contacts WHERE provider = $1 AND external_id = $2 LIMIT 1',
+          [contact.provider, contact.externalId],
+        );
+        // Neither: a concurrent delivery of this event committed nothing yet that this one can see.
+        return { created: false, contact: sameCall ? this.toContact(sameCall) : null, response: null };
       }
       const entity = manager.create(ContactEntity, {
         connectedAt: null,
