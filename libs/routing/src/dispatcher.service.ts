@@ -441,8 +441,11 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
     if (ringId) await this.offers.saveRing(offers);
     else await this.offers.save(offers[0]!);
     for (const offer of offers) {
-      await this.stats.offered(queue, offer.operatorId, now);
-      await this.notifier.emit(offer.operatorId, 'offer', toOfferPayload(offer, contact, now));
+      // The push and the round-robin record side by side: one wait, not two, before the offer is out.
+      await Promise.all([
+        this.notifier.emit(offer.operatorId, 'offer', toOfferPayload(offer, contact, now)),
+        this.stats.offered(queue, offer.operatorId, now),
+      ]);
       this.logger.log(
         {
           correlationId: contact.id,
