@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { RedisService } from '@centralino/redis';
-import { OperatorStateStore } from '@centralino/routing';
+import { QueueRegistry } from '@centralino/queueing';
+import { OperatorStateStore, ReconcilerService } from '@centralino/routing';
 import { getContact, waitForState } from '../support/contacts-api';
 import { OperatorClient } from '../support/operator-client';
 import { startTestService, TestService } from '../support/test-service';
@@ -169,5 +170,24 @@ describe('offers and presence', () => {
     // The plain set is kept too, for instances of the previous version during a rolling upgrade.
     expect(await redis.client.smembers(redis.key('ops', 'available'))).toContain(bruno.operatorId);
     expect(await store.workingIds()).toContain(bruno.operatorId);
+  });
+
+  it('gives a queued contact whose job was lost its job back (the reconciler), and it is then offered', async () => {
+    // Nobody for billing: the call waits. Then its job vanishes, as after a Redis restore.
+    const lost = await call('1');
+    const kept = await call('1');
+    expect(lost.body).toMatchObject({ position: 1 });
+    const line = service.running.app.get(QueueRegistry).waitingLine('billing');
+    await line.remove(lost.contactId);
+    expect(await line.getJob(lost.contactId)).toBeUndefined();
+    await service.running.app.get(ReconcilerService).reconcile();
+    expect((await line.getJob(lost.contactId))?.data).toMatchObject({ contactId: lost.contactId });
+    expect(await line.getJob(kept.contactId)).toBeDefined();
+    expect((await getContact(service.url, lost.contactId)).state).toBe('queued');
+    const anna = await operator('anna');
+    const offer = await anna.next('offer', (next) => next.contactId === lost.contactId, 8000);
+    expect((await anna.send('offer.reject', { offerId: offer.offerId })).ok).toBe(true);
+    await Promise.all([lost, kept].map(({ callId }) => hangUp(callId)));
+    await waitForState(service.url, lost.contactId, 'abandoned');
   });
 });

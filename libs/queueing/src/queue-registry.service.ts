@@ -94,7 +94,16 @@ export class QueueRegistry implements OnApplicationShutdown {
     return promoteWaitingJob(this.redis.client, this.waitingLine(problemType), jobId);
   }
 
-  /** The next `count` waiting contacts of a queue, head first. */
+  /** Which of `jobIds` have no job in `problemType`'s waiting line: one pipelined EXISTS each, one trip. */
+  async withoutJob(problemType: string, jobIds: readonly string[]): Promise<string[]> {
+    if (jobIds.length === 0) return [];
+    const line = this.waitingLine(problemType);
+    const pipeline = this.redis.client.pipeline();
+    for (const id of jobIds) pipeline.exists(line.toKey(id));
+    const results = (await pipeline.exec()) ?? [];
+    return jobIds.filter((_, index) => results[index]?.[1] === 0);
+  }
+
   /** The first waiting contacts of a queue, in line order (see peekWaitingJobs). */
   peekWaiting(problemType: string, count = 1): Promise<WaitingJob[]> {
     return peekWaitingJobs(this.redis.client, this.waitingLine(problemType), count);

@@ -82,8 +82,13 @@ export class QueueRulesService implements OnModuleInit {
     if (contact.state !== 'queued' || !contact.problemType) return false;
     if (await this.queues.waitingLine(contact.problemType).getJob(contact.id)) return false;
     // A callback was admitted long ago and keeps its place: it only needs its job back.
+    let after = contact;
     if (contact.callback) await this.flow.ensureWaiting(contact);
-    else await this.admit(contact);
+    else after = await this.admit(contact);
+    // It was waiting all along (the job was lost, not the wait): placed by its original age, not at the
+    // back of the line.
+    if (after.state === 'queued' && after.problemType)
+      await this.queues.placeWaiting(after.problemType, after.id);
     return true;
   }
 

@@ -1,6 +1,8 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { FrontOfficeConfig } from '@centralino/config';
+import { Contact } from '@centralino/contacts';
 import { ContactRepository } from '@centralino/persistence';
+import { QueueRegistry } from '@centralino/queueing';
 import { CallbackService } from './callback.service';
 import { ContactFlowService } from './contact-flow.service';
 import { DispatchSignal } from './dispatch-signal.service';
@@ -31,6 +33,7 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
     private readonly signal: DispatchSignal,
     private readonly frontOffice: FrontOfficeConfig,
     private readonly callbacks: CallbackService,
+    private readonly queues: QueueRegistry,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -53,10 +56,25 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
 
   async reconcile(): Promise<void> {
     const now = Date.now();
+    // Every queued contact has its job: checked per queue in one trip (long lines are long under load),
+    // and only a contact without one is looked at closely.
+    const byQueue = new Map<string, Contact[]>();
     for (const contact of await this.contacts.listByState('queued')) {
-      // Admitted again by the queue's rules: a contact whose queue has closed meanwhile is diverted.
-      if (await this.rules.admitIfMissing(contact)) {
-        this.logger.warn({ contactId: contact.id }, 'Queued contact had no job: admitted again');
+      if (!contact.problemType) continue;
+      byQueue.set(contact.problemType, [...(byQueue.get(contact.problemType) ?? []), contact]);
+    }
+    for (const [queue, queued] of byQueue) {
+      const missing = new Set(
+        await this.queues.withoutJob(
+          queue,
+          queued.map(({ id }) => id),
+        ),
+      );
+      for (const contact of queued.filter(({ id }) => missing.has(id))) {
+        // Admitted again by the queue's rules: a contact whose queue has closed meanwhile is diverted.
+        if (await this.rules.admitIfMissing(contact)) {
+          this.logger.warn({ contactId: contact.id }, 'Queued contact had no job: admitted again');
+        }
       }
     }
     // Callbacks whose retry or attempt timer did not run (CallbackService.recover).

@@ -106,10 +106,13 @@ export class ContactRepository {
     return rows[0] ? this.hydrate(WebhookReceiptEntity, rows[0]) : null;
   }
 
-  listByState(state: ContactState): Promise<Contact[]> {
-    return this.database.read((manager) =>
-      manager.find(ContactEntity, { where: { state }, order: { queuedAt: 'ASC' } }),
+  async listByState(state: ContactState): Promise<Contact[]> {
+    // The reconciler lists every queued and offered contact every few seconds: one plain statement.
+    const rows = await this.database.query(
+      'SELECT * FROM contacts WHERE state = $1 ORDER BY queued_at ASC NULLS LAST, id ASC',
+      [state],
     );
+    return rows.map((row) => this.toContact(row));
   }
 
   events(contactId: string): Promise<ContactEvent[]> {
