@@ -116,6 +116,11 @@ export class ChatCustomer {
   }
 
   async send<T = unknown>(event: string, payload: unknown): Promise<Ack<T>> {
+    // Reconnection is off: a closed socket would only buffer the message and reject after the 10 s ack
+    // timeout. Fail at once instead.
+    if (!this.socket.connected) {
+      throw new Error(`cannot send ${event}: the customer is disconnected`);
+    }
     return (await this.socket.timeout(10_000).emitWithAck(event, payload)) as Ack<T>;
   }
 

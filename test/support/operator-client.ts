@@ -114,6 +114,11 @@ export class OperatorClient {
   }
 
   async send<T = unknown>(event: string, payload: unknown): Promise<Ack<T>> {
+    // Reconnection is off: a closed socket would only buffer the message and reject after the 10 s ack
+    // timeout (an afterEach setting a closed console away lost 10 s per test that way). Fail at once instead.
+    if (!this.socket.connected) {
+      throw new Error(`cannot send ${event}: the console is disconnected`);
+    }
     return (await this.socket.timeout(10_000).emitWithAck(event, payload)) as Ack<T>;
   }
 
