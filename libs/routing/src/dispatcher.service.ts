@@ -206,6 +206,14 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
       }
     }
     const plan = new RoundHeads(windows);
+    // Who declined each head that this round may serve, in one round trip instead of one per head: at
+    // most as many heads per queue as there are operators who could take one.
+    const servable = snapshot.available + snapshot.chatReady;
+    const declinedOf = await this.offers.declinedMany(
+      [...windows.values()].flatMap((entries) =>
+        entries.slice(0, servable).map((entry) => entry.item.contactId),
+      ),
+    );
 
     const offering: Promise<boolean>[] = [];
     let handledToday: Map<string, number> | undefined;
@@ -226,7 +234,7 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
         rotation = await this.stats.lastOffered(head.queue);
         rotations.set(head.queue, rotation);
       }
-      const declined = await this.offers.declined(head.contactId);
+      const declined = declinedOf.get(head.contactId) ?? (await this.offers.declined(head.contactId));
       const inputs = { strategy, handledToday, lastOfferedAt: rotation };
       let ranked = rankOperators(head, pool, declined, inputs);
       const channel: CapacityChannel = voice ? 'voice' : 'chat';

@@ -258,4 +258,18 @@ export class OfferStore {
   async declined(contactId: string): Promise<Set<string>> {
     return new Set(await this.redis.client.smembers(this.redis.key('contact', contactId, 'declined')));
   }
+
+  /** `declined` of several contacts in one round trip (a pipeline). */
+  async declinedMany(contactIds: readonly string[]): Promise<Map<string, Set<string>>> {
+    const result = new Map<string, Set<string>>();
+    if (contactIds.length === 0) return result;
+    const pipeline = this.redis.client.pipeline();
+    for (const id of contactIds) pipeline.smembers(this.redis.key('contact', id, 'declined'));
+    const replies = (await pipeline.exec()) ?? [];
+    contactIds.forEach((id, index) => {
+      const [error, members] = replies[index] ?? [new Error('no reply'), null];
+      if (!error) result.set(id, new Set(members as string[]));
+    });
+    return result;
+  }
 }
