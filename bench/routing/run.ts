@@ -255,7 +255,8 @@ function processTreeCpuSeconds(rootPid: number): number {
       continue; // exited meanwhile
     }
     const pid = Number(entry);
-    if (pid === rootPid) ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+    if (pid === rootPid)
+      ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
     else if (Number(fields[1]) === rootPid) ticks += Number(fields[11]) + Number(fields[12]);
   }
   return ticks / 100;

@@ -7,6 +7,7 @@ import { stringify } from 'yaml';
 import { GenericSignatureVerifier } from '@centralino/intake';
 import { ContactRepository, DatabaseService } from '@centralino/persistence';
 import { ContactFlowService } from '@centralino/routing';
+import { callStarted } from '../support/calls';
 import { getContact } from '../support/contacts-api';
 import { OperatorClient } from '../support/operator-client';
 import { Scrape } from '../support/prometheus';
@@ -415,15 +416,7 @@ describe.each(['pglite', 'postgres'] as const)(
     });
 
     describe('generic: by Webhook-Key-Id, or by the secret that matches', () => {
-      const started = () => ({
-        id: `evt_${randomUUID()}`,
-        type: 'call.started',
-        callId: `call_${randomUUID()}`,
-        from: '+393331234567',
-        to: '+390200000000',
-        digits: '1',
-        language: 'it',
-      });
+      const started = () => callStarted({ digits: '1', language: 'it' });
       async function post(event: unknown, secretUsed: string, keyId?: string) {
         const raw = JSON.stringify(event);
         const response = await fetch(`${service.url}/webhooks/generic`, {
@@ -745,14 +738,7 @@ describe.each(['pglite', 'postgres'] as const)(
       });
 
       it("generic: call.ended, call.input, call.answered and a retried call.started of gateway A's call sent by gateway B are refused; A's still work", async () => {
-        const call = {
-          id: `evt_${randomUUID()}`,
-          type: 'call.started',
-          callId: `call_${randomUUID()}`,
-          from: '+393331234567',
-          to: '+390200000000',
-          digits: '1',
-        };
+        const call = callStarted({ digits: '1' });
         expect((await postGenericWebhook(service.url, call)).status).toBe(200);
         const before = await snapshot('generic', call.callId);
         expect(before).toMatchObject({ state: 'queued', providerAccount: 'default' });

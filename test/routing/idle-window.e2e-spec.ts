@@ -1,9 +1,8 @@
-import { randomUUID } from 'node:crypto';
+import { endGenericCall, startGenericCall } from '../support/calls';
 import { waitForState } from '../support/contacts-api';
 import { writeFixtureConfig } from '../support/fixture-config';
-import { OperatorClient } from '../support/operator-client';
+import { OperatorPool } from '../support/operator-pool';
 import { startTestService, TestService } from '../support/test-service';
-import { postGenericWebhook } from '../support/webhook-client';
 
 type Operator = { username: string; passwordHash: string; skills: Record<string, number> };
 
@@ -15,7 +14,7 @@ type Operator = { username: string; passwordHash: string; skills: Record<string,
  */
 describe('dispatch rounds read the longest idle operators first', () => {
   let service: TestService;
-  const operators: OperatorClient[] = [];
+  const operators = new OperatorPool(() => service.url);
 
   beforeAll(async () => {
     const config = writeFixtureConfig((data) => {
@@ -31,44 +30,19 @@ describe('dispatch rounds read the longest idle operators first', () => {
     service = await startTestService('pglite', { FRONT_OFFICE_CONFIG: config, DISPATCH_IDLE_WINDOW: '1' });
   }, 60_000);
 
-  afterEach(async () => {
-    for (const operator of operators.splice(0)) {
-      await operator.send('state.set', { state: 'away' }).catch(() => undefined);
-      operator.close();
-    }
-  });
+  afterEach(() => operators.closeAll());
 
   afterAll(async () => {
     await service?.stop();
   });
 
-  async function operator(username: string): Promise<OperatorClient> {
-    const client = await OperatorClient.connect(service.url, username);
-    operators.push(client);
-    await client.available();
-    // Idle times are in ms: the next operator is idle for certain less long.
-    await new Promise((done) => setTimeout(done, 20));
-    return client;
-  }
-
-  async function call(language: string) {
-    const callId = `call_${randomUUID()}`;
-    const response = await postGenericWebhook(service.url, {
-      id: `evt_${randomUUID()}`,
-      type: 'call.started',
-      callId,
-      from: '+390611122233',
-      to: '+390200000000',
-      digits: '1',
-      language,
-    });
-    expect(response.status).toBe(200);
-    return { callId, contactId: response.body.contactId as string };
-  }
-
-  async function hangUp(callId: string) {
-    await postGenericWebhook(service.url, { id: `evt_${randomUUID()}`, type: 'call.ended', callId });
-  }
+  const operator = (username: string) => operators.available(username);
+  const call = async (language: string) => {
+    const started = await startGenericCall(service.url, { digits: '1', language });
+    expect(started.status).toBe(200);
+    return started;
+  };
+  const hangUp = (callId: string) => endGenericCall(service.url, callId);
 
   it("goes past the window to an operator who speaks the caller's language", async () => {
     // Elena (English only) is idle the longest, so she is the whole window; Bruno speaks Italian.
