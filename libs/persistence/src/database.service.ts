@@ -1,8 +1,11 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import type { Pool } from 'pg';
 import { DataSource, DataSourceOptions, EntityManager } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { PGliteDriver } from 'typeorm-pglite';
 import { AppConfig } from '@centralino/config';
 import { ENTITIES } from './entities';
@@ -10,6 +13,9 @@ import { MIGRATIONS } from './migrations';
 
 /** Connections of the routing lane (PostgreSQL): the dispatcher's own, next to the main pool's 20. */
 const ROUTING_LANE_CONNECTIONS = 8;
+
+/** SQLSTATE of "cached plan must not change result type" (a prepared statement outlived a migration). */
+const CACHED_PLAN_CHANGED = '0A000';
 
 /** Arbitrary constant: the advisory lock that keeps two processes from migrating at once. */
 const MIGRATION_LOCK_ID = 7_240_311;
@@ -33,6 +39,8 @@ export class DatabaseService implements OnModuleInit, OnApplicationShutdown {
   private tail: Promise<unknown> = Promise.resolve();
   private readonly routing: DataSource | null;
   private readonly lane = new AsyncLocalStorage<true>();
+  private readonly statementNames = new Map<string, string>();
+  private statementGeneration = 0;
 
   constructor(config: AppConfig) {
     this.embedded = !config.env.DATABASE_URL;
@@ -106,9 +114,40 @@ export class DatabaseService implements OnModuleInit, OnApplicationShutdown {
   /**
    * One SQL statement with `$n` parameters, outside a transaction (a statement is atomic by itself): the
    * hot paths of routing use it instead of the ORM's query builder and a BEGIN/COMMIT round trip each.
+   * `prepared` (PostgreSQL): a named statement, parsed and planned once per connection instead of on every
+   * call. Only for statements whose best plan does not depend on the values, i.e. lookups and moves by a
+   * unique key: a cached generic plan for a filter on a non-unique column can be far worse than the
+   * plan made for the actual values.
    */
-  query<T = Record<string, unknown>>(sql: string, parameters: unknown[] = []): Promise<T[]> {
-    return this.exclusive(() => this.source().query(sql, parameters) as Promise<T[]>);
+  async query<T = Record<string, unknown>>(
+    sql: string,
+    parameters: unknown[] = [],
+    options: { prepared?: boolean } = {},
+  ): Promise<T[]> {
+    if (this.embedded || !options.prepared)
+      return this.exclusive(() => this.source().query(sql, parameters) as Promise<T[]>);
+    const pool = (this.source().driver as PostgresDriver).master as Pool;
+    try {
+      const result = await pool.query({ name: this.statementName(sql), text: sql, values: parameters });
+      return result.rows as T[];
+    } catch (error) {
+      // Another instance migrated a table under this one's prepared `SELECT *` (a rolling upgrade):
+      // PostgreSQL refuses the stale statement. New names make every connection prepare them again.
+      if ((error as { code?: string }).code !== CACHED_PLAN_CHANGED) throw error;
+      this.statementNames.clear();
+      this.statementGeneration++;
+      const result = await pool.query({ name: this.statementName(sql), text: sql, values: parameters });
+      return result.rows as T[];
+    }
+  }
+
+  private statementName(sql: string): string {
+    let name = this.statementNames.get(sql);
+    if (!name) {
+      name = `centralino_${this.statementGeneration}_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`;
+      this.statementNames.set(sql, name);
+    }
+    return name;
   }
 
   /** Runs read-only `work` outside a transaction. */

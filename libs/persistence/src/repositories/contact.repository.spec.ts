@@ -254,4 +254,21 @@ describe.each(['pglite', 'postgres'] as const)('ContactRepository on %s', (engin
       contactId: winner,
     });
   });
+
+  it('keeps reading after another instance migrates the table under its prepared statements', async () => {
+    const id = await queuedContact();
+    await expect(contacts.findById(id)).resolves.toMatchObject({ id });
+    await expect(contacts.findByExternalId('generic', `call-${id}`)).resolves.toMatchObject({ id });
+    // As a newer instance's migration during a rolling upgrade: the row type of `SELECT *` changes.
+    await database.query('ALTER TABLE contacts ADD COLUMN upgrade_probe text');
+    try {
+      await expect(contacts.findById(id)).resolves.toMatchObject({ id });
+      await expect(contacts.findByExternalId('generic', `call-${id}`)).resolves.toMatchObject({ id });
+      const moved = await contacts.transition(id, ['queued'], 'abandoned', {}, { reason: 'probe' });
+      expect(moved?.state).toBe('abandoned');
+    } finally {
+      await database.query('ALTER TABLE contacts DROP COLUMN upgrade_probe');
+    }
+    await expect(contacts.findById(id)).resolves.toMatchObject({ id, state: 'abandoned' });
+  });
 });

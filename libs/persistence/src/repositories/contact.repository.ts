@@ -66,7 +66,7 @@ export class ContactRepository {
 
   async findById(id: string): Promise<Contact | null> {
     // Read on every offer, accept and completion: one plain statement, no query builder.
-    const rows = await this.database.query('SELECT * FROM contacts WHERE id = $1', [id]);
+    const rows = await this.database.query('SELECT * FROM contacts WHERE id = $1', [id], { prepared: true });
     return rows[0] ? this.toContact(rows[0]) : null;
   }
 
@@ -75,6 +75,7 @@ export class ContactRepository {
     const rows = await this.database.query(
       'SELECT * FROM contacts WHERE provider = $1 AND external_id = $2 LIMIT 1',
       [provider, externalId],
+      { prepared: true },
     );
     return rows[0] ? this.toContact(rows[0]) : null;
   }
@@ -102,6 +103,7 @@ export class ContactRepository {
     const rows = await this.database.query(
       'SELECT * FROM webhook_receipts WHERE provider = $1 AND event_key = $2',
       [provider, eventKey],
+      { prepared: true },
     );
     return rows[0] ? this.hydrate(WebhookReceiptEntity, rows[0]) : null;
   }
@@ -212,6 +214,7 @@ export class ContactRepository {
        }
        RETURNING id, contact_id, type, at, data`,
       [contactId, at, JSON.stringify(data)],
+      { prepared: true },
     );
     if (rows[0]) return this.toEvent(rows[0]);
     if (withClientId) {
@@ -366,6 +369,7 @@ export class ContactRepository {
       `INSERT INTO webhook_receipts (provider, event_key, contact_id, response, received_at)
         VALUES ($1, $2, $3, $4::jsonb, $5) ON CONFLICT DO NOTHING RETURNING provider`,
       [receipt.provider, receipt.eventKey, contactId, JSON.stringify(receipt.response), new Date()],
+      { prepared: true },
     );
     return inserted.length > 0;
   }
@@ -419,6 +423,8 @@ export class ContactRepository {
        )
        SELECT (SELECT state FROM previous) AS previous_state, moved.* FROM (SELECT 1) AS one LEFT JOIN moved ON true`,
       parameters,
+      // By primary key: one plan fits every contact, made once per connection (the hottest write).
+      { prepared: true },
     );
     const row = rows[0]!;
     if (row.id === null || row.id === undefined) {
