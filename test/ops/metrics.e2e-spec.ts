@@ -50,6 +50,7 @@ describe('Prometheus /metrics', () => {
       'centralino_offers_total',
       'centralino_offers_settled_total',
       'centralino_routing_decision_seconds',
+      'centralino_dispatch_pool_reads_total',
       'centralino_http_rate_limited_total',
       'centralino_socket_connections',
     ]) {

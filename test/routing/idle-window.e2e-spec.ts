@@ -2,6 +2,7 @@ import { endGenericCall, startGenericCall } from '../support/calls';
 import { waitForState } from '../support/contacts-api';
 import { writeFixtureConfig } from '../support/fixture-config';
 import { OperatorPool } from '../support/operator-pool';
+import { Scrape } from '../support/prometheus';
 import { startTestService, TestService } from '../support/test-service';
 
 type Operator = { username: string; passwordHash: string; skills: Record<string, number> };
@@ -57,6 +58,11 @@ describe('dispatch rounds read the longest idle operators first', () => {
       contact.events.filter((event) => event.type === 'offered').map((event) => event.data.operatorId),
     ).toEqual([bruno.operatorId]);
     expect(elena.received.filter((entry) => entry.event === 'offer')).toHaveLength(0);
+    // The fallback is counted, so an administrator sees when the window is too small.
+    const scrape = await Scrape.from(service.url);
+    expect(scrape.value('centralino_dispatch_pool_reads_total', { read: 'fallback' })).toBeGreaterThanOrEqual(
+      1,
+    );
   });
 
   it('goes past the window when the longest idle operator just declined the contact', async () => {

@@ -60,6 +60,15 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly dispatchPoolReads = new Counter({
+    name: 'centralino_dispatch_pool_reads_total',
+    help:
+      'Dispatch rounds by how they read the available operators: whole (the idle window held all of them), ' +
+      'window (the longest idle window decided every head), fallback (the window could not decide, the whole pool was read)',
+    labelNames: ['read'] as const,
+    registers: [this.registry],
+  });
+
   readonly offersSettled = new Counter({
     name: 'centralino_offers_settled_total',
     help: 'Offers settled, by queue and outcome (accepted, rejected, expired = timeout, operator_offline, withdrawn)',
@@ -170,6 +179,11 @@ export class MetricsService {
   offerMade(queue: string, sinceMs: number): void {
     this.offersMade.inc({ queue });
     this.routingLatency.observe({ queue }, Math.max(0, Date.now() - sinceMs) / 1000);
+  }
+
+  /** A dispatch round that found operators read them this way (DISPATCH_IDLE_WINDOW, docs/routing.md). */
+  dispatchPoolRead(read: 'whole' | 'window' | 'fallback'): void {
+    this.dispatchPoolReads.inc({ read });
   }
 
   offerSettled(queue: string, outcome: OfferOutcome): void {

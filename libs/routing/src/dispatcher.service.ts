@@ -158,6 +158,7 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
     };
     let voicePool = await voicePoolOf(snapshot.longestIdle);
     let wholeVoicePool = snapshot.longestIdle.size >= snapshot.available;
+    let poolRead: 'whole' | 'window' | 'fallback' = wholeVoicePool ? 'whole' : 'window';
     // Chat slots are counted per operator, read when a chat is waiting.
     const capacity = new Map<string, number>();
     // No more heads than could be offered, but deep enough to find a chat behind calls (or the reverse).
@@ -253,6 +254,7 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
         if (reserved.length === 0 && !wholeVoicePool) {
           voicePool = await voicePoolOf((await this.operators.availableSnapshot()).longestIdle);
           wholeVoicePool = true;
+          poolRead = 'fallback';
           ranked = rankOperators(head, voicePool, declined, inputs);
           reserved = await this.reserveFirst(ranked);
         }
@@ -294,6 +296,7 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
         plan.block(head.queue);
       }
     }
+    this.metrics.dispatchPoolRead(poolRead);
     return (await Promise.all(offering)).filter(Boolean).length;
   }
 
