@@ -154,9 +154,16 @@ describe('offers and presence', () => {
     await redis.client.srem(away, bruno.operatorId);
     const store = service.running.app.get(OperatorStateStore);
     expect(await store.workingIds()).toContain(bruno.operatorId);
+    const version = await store.staffingVersion();
     await expect(store.rebuildIndexes()).resolves.toBeGreaterThanOrEqual(1);
     expect(await redis.client.smembers(away)).toContain(bruno.operatorId);
     expect(await store.workingIds()).not.toContain(bruno.operatorId);
+    // The away set changed, so the kept staff counts are stale: the version moved. A rebuild that
+    // changes nothing (the reconciler's, every pass) leaves it.
+    const rebuilt = await store.staffingVersion();
+    expect(rebuilt).not.toBe(version);
+    await store.rebuildIndexes();
+    expect(await store.staffingVersion()).toBe(rebuilt);
     // Available again: out of the set, staff again, and in the idle index with when he became idle.
     await bruno.available();
     const idleSince = Number(await redis.client.zscore(idle, bruno.operatorId));

@@ -128,9 +128,9 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
    */
   async round(): Promise<number> {
     const startedAt = Date.now();
-    // The longest idle operators and the pool sizes in one round trip; chat loads only when a chat waits.
-    // Only the longest idle operators (DISPATCH_IDLE_WINDOW): with an idle-ordered strategy the best one
-    // for a head is almost always among them, so a round costs about the same with 20 or 2,000 available.
+    // The pool sizes and only the DISPATCH_IDLE_WINDOW longest idle operators, in one round trip: with an
+    // idle-ordered strategy the best one for a head is almost always among them, so a round costs about
+    // the same with 20 or 2,000 available. Chat loads only when a chat waits.
     const snapshot = await this.operators.availableSnapshot(this.config.env.DISPATCH_IDLE_WINDOW);
     if (snapshot.available === 0 && snapshot.chatReady === 0) return 0;
     const profiles = new Map<string, OperatorRecord>();
@@ -146,7 +146,7 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
       chats,
     });
     // The voice pool: the voice slot is the state machine (available). It starts as the longest idle
-    // window; `whole` says whether that is every available operator.
+    // window; `wholeVoicePool` says whether that is every available operator.
     const voicePoolOf = async (idle: Map<string, number>): Promise<RoutableOperator[]> => {
       await loadProfiles([...idle.keys()]);
       const pool: RoutableOperator[] = [];

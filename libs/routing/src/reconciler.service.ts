@@ -61,7 +61,9 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
     const byQueue = new Map<string, Contact[]>();
     for (const contact of await this.contacts.listByState('queued')) {
       if (!contact.problemType) continue;
-      byQueue.set(contact.problemType, [...(byQueue.get(contact.problemType) ?? []), contact]);
+      const queued = byQueue.get(contact.problemType);
+      if (queued) queued.push(contact);
+      else byQueue.set(contact.problemType, [contact]);
     }
     for (const [queue, queued] of byQueue) {
       const missing = new Set(

@@ -6,8 +6,7 @@ import { OperatorState } from '../domain/operator-state';
  * Compare-and-set of an operator's state: succeeds only if the current state is one of `allowed`.
  * Keeps the idle index in step (the available operators in a sorted set scored by when each became idle,
  * so the dispatcher reads the longest idle first without a read per operator), and clears fields given an
- * empty value. Every change is also
- * appended to the operator event stream in the same script (atomic with the change, no extra round trip
+ * empty value. Every change is also appended to the operator event stream in the same script (atomic with the change, no extra round trip
  * on the routing path); the reporting drainer moves it to the database in batches.
  * The chat-ready set holds the operators who may be offered a chat (logged in, not away); the away set
  * those who are away, so "working" (online minus away) is one SDIFF instead of a read per operator.
@@ -85,8 +84,8 @@ return out
 `;
 
 /**
- * The chat-ready operators, each id with its chats held or offered and its idle time. KEYS: chat-ready set. ARGV: op hash key prefix, chat slots key suffix.
- * Returns id, chats, idleSince, ...
+ * The chat-ready operators, each id with its chats held or offered and its idle time.
+ * KEYS: chat-ready set. ARGV: op hash key prefix, chat slots key suffix. Returns id, chats, idleSince, ...
  */
 const CHAT_SNAPSHOT_SCRIPT = `
 local out = {}
@@ -104,13 +103,14 @@ return out
  * are kept by TRANSITION_SCRIPT, so operators who were away or available before a set existed (an
  * upgrade), changed by an instance of the previous version (which keeps only the plain set), or sets lost
  * with a Redis restore, are put right. Run at start-up and by the reconciler. Idempotent and atomic, so
- * several instances running it at once are harmless.
+ * several instances running it at once are harmless; the staffing version moves only if the away set
+ * did.
  * KEYS: online set, away set, idle index, available set, staffing version. ARGV: op hash key prefix.
  * Returns how many are away.
  */
 const REBUILD_INDEXES_SCRIPT = `
+local awayBefore = redis.call('SMEMBERS', KEYS[2])
 redis.call('DEL', KEYS[2], KEYS[3], KEYS[4])
-redis.call('INCR', KEYS[5])
 for _, id in ipairs(redis.call('SMEMBERS', KEYS[1])) do
   local op = redis.call('HMGET', ARGV[1] .. id, 'state', 'idleSince', 'since')
   if op[1] == 'away' then redis.call('SADD', KEYS[2], id) end
@@ -119,7 +119,15 @@ for _, id in ipairs(redis.call('SMEMBERS', KEYS[1])) do
     redis.call('SADD', KEYS[4], id)
   end
 end
-return redis.call('SCARD', KEYS[2])
+-- Who works changed only if the away set did: then the kept staff counts are stale.
+local away = redis.call('SCARD', KEYS[2])
+local changed = away ~= #awayBefore
+for _, id in ipairs(awayBefore) do
+  if changed then break end
+  changed = redis.call('SISMEMBER', KEYS[2], id) == 0
+end
+if changed then redis.call('INCR', KEYS[5]) end
+return away
 `;
 
 /** Who is free, as the dispatcher reads it once per round (OperatorStateStore.availableSnapshot). */
@@ -190,8 +198,8 @@ export class OperatorStateStore implements OnApplicationBootstrap {
   }
 
   /**
-   * Puts the away set and the idle index in line with the operators' states (REBUILD_INDEXES_SCRIPT);
-   * returns how many are away.
+   * Puts the away set, the idle index and the plain available set in line with the operators' states
+   * (REBUILD_INDEXES_SCRIPT); returns how many are away.
    */
   async rebuildIndexes(): Promise<number> {
     const client = this.redis.client as unknown as {
