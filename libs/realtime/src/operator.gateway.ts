@@ -195,8 +195,10 @@ export class OperatorGateway implements OnGatewayInit, OnGatewayConnection, OnGa
       // A chat is closed by the chat service (the customer is told); the disposition is recorded after.
       if (contact?.channel === 'chat' && contact.state === 'connected' && contact.operatorId === operatorId) {
         await this.chats.close(operatorId, contact.id);
+        return this.actions.complete(operatorId, input);
       }
-      return this.actions.complete(operatorId, input);
+      // Not read twice: the completion starts from this read.
+      return this.actions.complete(operatorId, input, contact ?? undefined);
     });
   }
 

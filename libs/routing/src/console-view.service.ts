@@ -63,10 +63,11 @@ export class ConsoleViewService {
 
   /** The contact with its triage, notes and the caller's previous contacts. */
   async current(contact: Contact): Promise<CurrentContactPayload> {
-    const [notes, previous] = await Promise.all([
-      this.contacts.notes(contact.id, [OPERATOR_NOTE_KIND]),
-      this.contacts.previousOf(contact, PREVIOUS_CONTACTS_SHOWN),
-    ]);
+    const { notes, previous } = await this.contacts.consoleContext(
+      contact,
+      [OPERATOR_NOTE_KIND],
+      PREVIOUS_CONTACTS_SHOWN,
+    );
     return {
       ...toContactPayload(contact),
       problemType: contact.problemType,

@@ -85,13 +85,32 @@ export class ContactActionsService implements OnModuleInit {
   async complete(
     operatorId: string,
     input: OperatorClientPayload<'contact.complete'>,
+    /** The contact as the caller just read it (the gateway does): not read again. */
+    known?: Contact,
   ): Promise<ContactEndedPayload> {
     if (!this.frontOffice.data.routing.dispositions.some((item) => item.id === input.disposition)) {
       throw new DomainError('validation_failed', `disposition: ${input.disposition} is not configured`);
     }
-    let contact = await this.own(operatorId, input.contactId);
+    let contact =
+      known?.id === input.contactId
+        ? this.owned(operatorId, known)
+        : await this.own(operatorId, input.contactId);
+    const disposition = {
+      kind: DISPOSITION_NOTE_KIND,
+      clientId: DISPOSITION_NOTE_KIND,
+      disposition: input.disposition,
+      ...(input.notes ? { notes: input.notes } : {}),
+      operatorId,
+    };
     if (contact.state === 'connected') {
-      const ended = await this.flow.end(contact.id, 'operator_completed', new Date(), contact);
+      // The disposition is logged by the completion's own statement (one round trip, not two).
+      const completed = await this.flow.complete(contact, 'operator_completed', new Date(), disposition);
+      if (completed) {
+        await this.bridges.hangUp(completed);
+        return this.ended(operatorId, completed, input.disposition);
+      }
+      // It moved meanwhile (the caller hung up just now): settled as any end, the disposition below.
+      const ended = await this.flow.end(contact.id, 'operator_completed');
       if (ended?.state === 'completed') await this.bridges.hangUp(ended);
       contact = ended ?? contact;
     }
@@ -100,14 +119,9 @@ export class ContactActionsService implements OnModuleInit {
         state: contact.state,
       });
     }
-    // The first disposition wins: a resend (or a second click) does not change what was recorded.
-    const recorded = await this.contacts.addNote(contact.id, {
-      kind: DISPOSITION_NOTE_KIND,
-      clientId: DISPOSITION_NOTE_KIND,
-      disposition: input.disposition,
-      ...(input.notes ? { notes: input.notes } : {}),
-      operatorId,
-    });
+    // Completed before (the caller hung up first, or a resend): the first disposition wins, a resend (or a
+    // second click) does not change what was recorded.
+    const recorded = await this.contacts.addNote(contact.id, disposition);
     return this.ended(operatorId, contact, String(recorded.data.disposition));
   }
 
@@ -330,6 +344,10 @@ export class ContactActionsService implements OnModuleInit {
   private async own(operatorId: string, contactId: string): Promise<Contact> {
     const contact = await this.contacts.findById(contactId);
     if (!contact) throw new DomainError('not_found', `Contact ${contactId} does not exist`);
+    return this.owned(operatorId, contact);
+  }
+
+  private owned(operatorId: string, contact: Contact): Contact {
     if (contact.operatorId !== operatorId) throw new DomainError('forbidden', 'This contact is not yours');
     return contact;
   }

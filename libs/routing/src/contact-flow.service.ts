@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { Contact } from '@centralino/contacts';
 import { FrontOfficeConfig } from '@centralino/config';
-import { ContactRepository } from '@centralino/persistence';
+import { ContactRepository, JsonObject } from '@centralino/persistence';
 import { QueueRegistry, TimerHandlerRegistry } from '@centralino/queueing';
 import { DispatchSignal } from './dispatch-signal.service';
 import { OfferService } from './offer.service';
@@ -165,29 +165,8 @@ export class ContactFlowService implements OnModuleInit {
           break;
         }
         case 'connected': {
-          const ended = await this.contacts.transition(
-            contactId,
-            ['connected'],
-            'completed',
-            { endedAt: at },
-            {
-              reason,
-              talkSeconds: contact.connectedAt
-                ? Math.round((at.getTime() - contact.connectedAt.getTime()) / 1000)
-                : 0,
-            },
-          );
-          if (ended) {
-            if (ended.problemType && contact.connectedAt) {
-              const talkSeconds = (at.getTime() - contact.connectedAt.getTime()) / 1000;
-              await this.handleTimes.record(
-                ended.problemType,
-                Math.round(talkSeconds + this.frontOffice.data.routing.wrapUpSeconds),
-              );
-            }
-            await this.startWrapUp(ended);
-            return ended;
-          }
+          const ended = await this.complete(contact, reason, at);
+          if (ended) return ended;
           break;
         }
         default:
@@ -196,6 +175,39 @@ export class ContactFlowService implements OnModuleInit {
     }
     this.logger.error({ contactId }, 'Could not settle the end of a contact after 5 attempts');
     return this.contacts.findById(contactId);
+  }
+
+  /**
+   * Connected -> completed, the talk time recorded, the operator to wrap-up; null (nothing written) when
+   * the contact is no longer connected. `note` (an operator's disposition) is logged by the same
+   * statement, after the `completed` event.
+   */
+  async complete(
+    contact: Contact,
+    reason: string,
+    at = new Date(),
+    note?: JsonObject & { kind: string },
+  ): Promise<Contact | null> {
+    const talkSeconds = contact.connectedAt ? (at.getTime() - contact.connectedAt.getTime()) / 1000 : 0;
+    const ended = await this.contacts.transition(
+      contact.id,
+      ['connected'],
+      'completed',
+      { endedAt: at },
+      { reason, talkSeconds: Math.round(talkSeconds) },
+      at,
+      note,
+      { noteAfter: true },
+    );
+    if (!ended) return null;
+    if (ended.problemType && contact.connectedAt) {
+      await this.handleTimes.record(
+        ended.problemType,
+        Math.round(talkSeconds + this.frontOffice.data.routing.wrapUpSeconds),
+      );
+    }
+    await this.startWrapUp(ended);
+    return ended;
   }
 
   /**

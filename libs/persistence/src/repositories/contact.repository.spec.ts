@@ -88,6 +88,21 @@ describe.each(['pglite', 'postgres'] as const)('ContactRepository on %s', (engin
       ['offered', { offerId: 'o-1' }],
     ]);
     expect(events[2]!.at).toEqual(at);
+    // `noteAfter` (a completion's disposition): the move's event first, then the note, same time.
+    await contacts.transition(
+      id,
+      ['offered'],
+      'connected',
+      {},
+      {},
+      at,
+      { kind: 'after' },
+      { noteAfter: true },
+    );
+    expect((await contacts.events(id)).slice(3).map((event) => [event.type, event.data])).toEqual([
+      ['connected', {}],
+      ['note', { kind: 'after' }],
+    ]);
   });
 
   it('writes nothing and returns null when the contact is no longer in `from`', async () => {
@@ -141,7 +156,11 @@ describe.each(['pglite', 'postgres'] as const)('ContactRepository on %s', (engin
       contacts.addNote(id, { kind: 'operator_note', text: 'no client id' }),
       contacts.addNote(id, { kind: 'operator_note', text: 'no client id' }),
     ]);
-    const notes = await contacts.notes(id, ['operator_note', 'disposition']);
+    const { notes } = await contacts.consoleContext(
+      (await contacts.findById(id))!,
+      ['operator_note', 'disposition'],
+      5,
+    );
     // Concurrent writes: the order among them is the database's, so compare as sets with counts.
     expect(notes.map((note) => String(note.data.text ?? note.data.disposition)).sort()).toEqual([
       'a',
@@ -170,16 +189,22 @@ describe.each(['pglite', 'postgres'] as const)('ContactRepository on %s', (engin
     const current = await queuedContact({ fromAddress, receivedAt: at(2) });
     await queuedContact({ fromAddress: `${fromAddress}9`, receivedAt: at(3) });
 
-    const previous = await contacts.previousOf((await contacts.findById(current))!, 5);
+    const { previous } = await contacts.consoleContext((await contacts.findById(current))!, [], 5);
     expect(previous.map((entry) => entry.contact.id)).toEqual([second, first]);
     expect(previous[1]).toMatchObject({ disposition: 'solved', operatorName: 'Olga' });
     expect(previous[1]!.contact.receivedAt).toEqual(at(0));
     expect(previous[1]!.contact.operatorId).toBe(operatorId);
     expect(previous[0]).toMatchObject({ disposition: null, operatorName: null });
-    expect(
-      (await contacts.previousOf((await contacts.findById(current))!, 1)).map((e) => e.contact.id),
-    ).toEqual([second]);
-    const notes = await contacts.notes(first, ['disposition']);
+    const latest = await contacts.consoleContext((await contacts.findById(current))!, [], 1);
+    expect(latest.previous.map((e) => e.contact.id)).toEqual([second]);
+    expect(latest.notes).toEqual([]);
+    const { notes, previous: none } = await contacts.consoleContext(
+      (await contacts.findById(first))!,
+      ['disposition'],
+      5,
+    );
+    // "Previous" is every other contact of the same caller, later ones included.
+    expect(none.map((e) => e.contact.id).sort()).toEqual([second, current].sort());
     expect(notes.map((note) => note.data.disposition)).toEqual(['callback', 'solved']);
     expect(notes[0]!.at).toBeInstanceOf(Date);
     expect(notes[0]!.contactId).toBe(first);

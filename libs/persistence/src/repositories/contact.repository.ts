@@ -50,6 +50,12 @@ export interface PreviousContactRecord {
   operatorName: string | null;
 }
 
+/** A contact's notes and the caller's previous contacts, as a console shows them (`consoleContext`). */
+export interface ConsoleContextRecord {
+  notes: ContactEvent[];
+  previous: PreviousContactRecord[];
+}
+
 export interface Receipt {
   provider: string;
   eventKey: string;
@@ -133,40 +139,47 @@ export class ContactRepository {
     );
   }
 
-  /** Only the `note` events of a contact whose `data.kind` is one of `kinds`, oldest first. */
-  async notes(contactId: string, kinds: readonly string[]): Promise<ContactEvent[]> {
-    if (kinds.length === 0) return [];
-    // Read on every accept (the console's view of the contact): one plain statement, no query builder.
-    const rows = await this.database.query(
-      `SELECT * FROM contact_events WHERE contact_id = $1 AND type = 'note'
-        AND data->>'kind' IN (${kinds.map((_, index) => `$${index + 2}`).join(', ')})
-        ORDER BY at ASC, id ASC`,
-      [contactId, ...kinds],
-    );
-    return rows.map((row) => this.hydrate(ContactEventEntity, row)) as ContactEvent[];
-  }
-
   /**
-   * The caller's other contacts (same address), latest first, with the last disposition recorded on each
-   * (a `note` of kind `disposition`) and the name of the operator who handled it. Read on every accept:
-   * one plain statement.
+   * What a console shows of a contact beyond its row, read on every accept in one plain statement: its
+   * `note` events whose `data.kind` is one of `noteKinds` (oldest first), and the caller's other contacts
+   * (same address, latest first, at most `previousLimit`) with the last disposition recorded on each (a
+   * `note` of kind `disposition`) and the name of the operator who handled it.
    */
-  async previousOf(contact: Contact, limit: number): Promise<PreviousContactRecord[]> {
+  async consoleContext(
+    contact: Contact,
+    noteKinds: readonly string[],
+    previousLimit: number,
+  ): Promise<ConsoleContextRecord> {
+    const kinds = noteKinds.length > 0 ? noteKinds.map((_, index) => `$${index + 4}`).join(', ') : 'NULL';
     const rows = await this.database.query(
-      `SELECT c.*, o.display_name AS previous_operator_name,
-          (SELECT e.data->>'disposition' FROM contact_events e
-            WHERE e.contact_id = c.id AND e.type = 'note' AND e.data->>'kind' = 'disposition'
-            ORDER BY e.at DESC, e.id DESC LIMIT 1) AS previous_disposition
-        FROM contacts c LEFT JOIN operators o ON o.id = c.operator_id
-        WHERE c.from_address = $1 AND c.id <> $2
-        ORDER BY c.received_at DESC LIMIT $3`,
-      [contact.fromAddress, contact.id, limit],
+      `SELECT n.console_notes, p.* FROM
+         (SELECT coalesce(json_agg(json_build_object('contact_id', e.contact_id, 'type', e.type, 'at', e.at,
+                   'data', e.data) ORDER BY e.at ASC, e.id ASC), '[]'::json) AS console_notes
+            FROM contact_events e
+           WHERE e.contact_id = $2 AND e.type = 'note' AND e.data->>'kind' IN (${kinds})) AS n
+       LEFT JOIN LATERAL (
+         SELECT c.*, o.display_name AS previous_operator_name,
+             (SELECT d.data->>'disposition' FROM contact_events d
+               WHERE d.contact_id = c.id AND d.type = 'note' AND d.data->>'kind' = 'disposition'
+               ORDER BY d.at DESC, d.id DESC LIMIT 1) AS previous_disposition
+           FROM contacts c LEFT JOIN operators o ON o.id = c.operator_id
+          WHERE c.from_address = $1 AND c.id <> $2
+          ORDER BY c.received_at DESC LIMIT $3) AS p ON true`,
+      [contact.fromAddress, contact.id, previousLimit, ...noteKinds],
     );
-    return rows.map((row) => ({
-      contact: this.toContact(row),
-      disposition: (row.previous_disposition as string | null) ?? null,
-      operatorName: (row.previous_operator_name as string | null) ?? null,
-    }));
+    const raw = rows[0]?.console_notes ?? [];
+    const notes = (typeof raw === 'string' ? JSON.parse(raw) : raw) as Record<string, unknown>[];
+    return {
+      notes: notes.map((row) => this.toEvent(row)),
+      // No previous contact: the one row carries the notes and nulls.
+      previous: rows
+        .filter((row) => row.id !== null && row.id !== undefined)
+        .map((row) => ({
+          contact: this.toContact(row),
+          disposition: (row.previous_disposition as string | null) ?? null,
+          operatorName: (row.previous_operator_name as string | null) ?? null,
+        })),
+    };
   }
 
   /**
@@ -389,8 +402,11 @@ export class ContactRepository {
     data: JsonObject = {},
     at = new Date(),
     note?: JsonObject & { kind: string },
-    /** `noCallback`: only if the contact has no callback request (else null, nothing written). */
-    when: { noCallback?: boolean } = {},
+    /**
+     * `noCallback`: only if the contact has no callback request (else null, nothing written).
+     * `noteAfter`: the note is logged after the move's event instead of before it (a completion's disposition).
+     */
+    when: { noCallback?: boolean; noteAfter?: boolean } = {},
   ): Promise<Contact | null> {
     const legal = from.filter((state) => ContactStateMachine.canTransition(state, to));
     const parameters: unknown[] = [id, to, at, note ? JSON.stringify(note) : null, JSON.stringify(data)];
@@ -416,7 +432,7 @@ export class ContactRepository {
        logged AS (
          INSERT INTO contact_events (contact_id, type, at, data)
          SELECT moved.id, event.type, $3, event.data
-         FROM moved CROSS JOIN (VALUES (1, 'note', $4::jsonb), (2, $2::text, $5::jsonb)) AS event (ord, type, data)
+         FROM moved CROSS JOIN (VALUES (${when.noteAfter ? 3 : 1}, 'note', $4::jsonb), (2, $2::text, $5::jsonb)) AS event (ord, type, data)
          WHERE event.data IS NOT NULL
          ORDER BY event.ord
          ON CONFLICT DO NOTHING
