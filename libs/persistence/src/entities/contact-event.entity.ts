@@ -4,6 +4,7 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 @Entity({ name: 'contact_events' })
 @Index('contact_events_contact_idx', ['contactId', 'at'])
 @Index('contact_events_type_at_idx', ['type', 'at'])
+@Index('contact_events_note_idx', ['contactId', 'at'], { where: `type = 'note'` })
 export class ContactEventEntity {
   @PrimaryGeneratedColumn('increment', { type: 'bigint' })
   id!: string;

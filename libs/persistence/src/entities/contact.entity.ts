@@ -4,7 +4,7 @@ import type { CallbackRequest, Channel, ContactState, TriageSummary } from '@cen
 @Entity({ name: 'contacts' })
 @Index('contacts_provider_external_id_uq', ['provider', 'externalId'], { unique: true })
 @Index('contacts_state_idx', ['state'])
-@Index('contacts_from_address_idx', ['fromAddress'])
+@Index('contacts_from_address_received_idx', ['fromAddress', 'receivedAt'])
 export class ContactEntity {
   @PrimaryColumn('uuid')
   id!: string;

@@ -10,6 +10,7 @@ import { Privacy1765500000000 } from './1765500000000-privacy';
 import { ContactCallback1765600000000 } from './1765600000000-contact-callback';
 import { NoteClientId1765750000000 } from './1765750000000-note-client-id';
 import { ContactProviderAccount1765800000000 } from './1765800000000-contact-provider-account';
+import { ContactReadIndexes1765900000000 } from './1765900000000-contact-read-indexes';
 
 /** Every migration, oldest first. Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   ContactCallback1765600000000,
   NoteClientId1765750000000,
   ContactProviderAccount1765800000000,
+  ContactReadIndexes1765900000000,
 ];

@@ -166,6 +166,9 @@ export class ContactRepository {
           WHERE c.from_address = $1 AND c.id <> $2
           ORDER BY c.received_at DESC LIMIT $3) AS p ON true`,
       [contact.fromAddress, contact.id, previousLimit, ...noteKinds],
+      // One plan fits every contact: each part has an index of its own (contact_events_note_idx,
+      // contacts_from_address_received_idx), so the plan is made once per connection, not per accept.
+      { prepared: true },
     );
     const raw = rows[0]?.console_notes ?? [];
     const notes = (typeof raw === 'string' ? JSON.parse(raw) : raw) as Record<string, unknown>[];
