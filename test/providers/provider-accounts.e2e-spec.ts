@@ -645,7 +645,7 @@ describe.each(['pglite', 'postgres'] as const)(
         expect((await twilio.post('/webhooks/twilio/messaging', first)).status).toBe(200);
       });
 
-      it("Vonage: event, input, message and operator-event of application A's call signed for B are refused; A's still work", async () => {
+      it("Vonage: event, input, message, operator-event, callback and callback-event of application A's call signed for B are refused; A's still work", async () => {
         const onA = new VonageClient(service.url, VONAGE_A.secret, VONAGE_A.applicationId);
         const onB = new VonageClient(service.url, VONAGE_B.secret, VONAGE_B.applicationId, VONAGE_B.apiKey);
         const call = {
@@ -677,6 +677,9 @@ describe.each(['pglite', 'postgres'] as const)(
           ['input?attempt=2', input('1')],
           ['message?field=name', { ...call, speech: { results: [{ text: 'Mario Rossi' }] } }],
           ['operator-event', event('busy')],
+          // The callback key loop, and the report of a callback's outbound call about A's contact.
+          ['callback', input('9')],
+          [`callback-event?contactId=${before.id}&attempt=1`, event('answered')],
         ];
         for (const [path, body] of followUps) {
           const refused = await onB.post(path, body);

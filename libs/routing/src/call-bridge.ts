@@ -39,6 +39,14 @@ export abstract class CallBridge {
   readonly placesCallbacks: boolean = false;
 
   /**
+   * The caller's number as a callback would dial it (E.164 with its `+` when the provider gives one
+   * without), or the caller id as it came (a withheld or non-phone one is then refused). Default: as it came.
+   */
+  callerNumber(contact: Contact): string | null {
+    return contact.fromAddress;
+  }
+
+  /**
    * Calls the customer and, once they answer, puts them through to the operator. Resolves with the
    * provider's id of the outbound call; its outcome is reported back later (answered, not reached).
    */
@@ -125,6 +133,12 @@ export class CallBridges {
         `Could not ${what} the call`,
       );
     }
+  }
+
+  /** The caller's number of a call, as `provider`'s bridge reads it (no bridge: as it came). */
+  callerNumber(provider: string | null | undefined, contact: Contact): string | null {
+    const bridge = provider ? this.bridges.get(provider) : undefined;
+    return bridge ? bridge.callerNumber(contact) : contact.fromAddress;
   }
 
   /** Whether `provider` has a bridge that places callbacks. */

@@ -49,6 +49,11 @@ export class CallbackDialer {
       : (this.frontOffice.data.callbacks?.provider ?? null);
   }
 
+  /** The number a call would be called back on (its caller id, as its provider reads it). */
+  callerNumber(contact: Contact): string | null {
+    return this.bridges.callerNumber(contact.provider, contact);
+  }
+
   /** Callbacks are configured and this contact's provider can place them. */
   canCallBack(contact: Contact): boolean {
     return !!this.frontOffice.data.callbacks && this.bridges.canCallBack(this.providerFor(contact));

@@ -57,12 +57,28 @@ export class CallbackService implements OnModuleInit {
 
   /** A callback can be offered to this contact now: it waits, has none yet, and can be called back. */
   canOffer(contact: Contact): boolean {
+    return contact.state === 'queued' && this.offerable(contact);
+  }
+
+  /**
+   * As canOffer, also while an operator is being offered the contact (a reject or a timeout puts it back
+   * in the line): a hold loop that runs by itself (Vonage, Telnyx) keeps offering the key meanwhile.
+   */
+  mayOffer(contact: Contact): boolean {
+    return (contact.state === 'queued' || contact.state === 'offered') && this.offerable(contact);
+  }
+
+  /** The number a call is called back on: its caller id, as its provider gives it (Vonage's has no `+`). */
+  callerNumber(contact: Contact): string | null {
+    return this.dialer.callerNumber(contact);
+  }
+
+  private offerable(contact: Contact): boolean {
     return (
-      contact.state === 'queued' &&
       !contact.callback &&
       this.dialer.canCallBack(contact) &&
       // A call is called back on its caller id: a withheld or non-phone one cannot be.
-      (contact.channel !== 'voice' || callbackNumber(contact.fromAddress) !== null)
+      (contact.channel !== 'voice' || callbackNumber(this.callerNumber(contact)) !== null)
     );
   }
 

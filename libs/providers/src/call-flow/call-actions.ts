@@ -54,6 +54,13 @@ export interface EnqueueAction {
   wait: 'wait';
   /** Reported to when the caller leaves the holding room (hang-up, bridged, redirected...). */
   next: 'queue-result';
+  /**
+   * Providers without a wait URL (Vonage, Telnyx), when a callback can be offered: the hold loop that
+   * takes the callback key while the caller waits (a one-key gather reported to `callback`, whose answer
+   * is the next round). Vonage holds the caller in it instead of the holding conversation (which takes no
+   * key); Telnyx runs it on the call parked in its queue.
+   */
+  keyLoop?: GatherAction;
 }
 
 export interface PauseAction {

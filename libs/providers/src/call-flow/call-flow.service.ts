@@ -6,7 +6,14 @@ import { ContactRepository, OperatorRecord } from '@centralino/persistence';
 import { QueueRegistry } from '@centralino/queueing';
 import { CallbackService, ContactFlowService } from '@centralino/routing';
 import type { ClarifyQuestion, DirectoryTarget } from '@centralino/triage';
-import { CallAction, MessageField, parseOperatorEndpoint, SayAction } from './call-actions';
+import {
+  CallAction,
+  EnqueueAction,
+  GatherAction,
+  MessageField,
+  parseOperatorEndpoint,
+  SayAction,
+} from './call-actions';
 import { StartMessageOptions, VoiceMessageFlow } from './voice-message.service';
 import {
   callbackConfirmedPrompt,
@@ -231,30 +238,60 @@ export class CallFlow {
       return null;
     }
     if (contact.state === 'messaging') return null;
-    if (options.callbackInput && this.callbacks.canOffer(contact)) return this.holdWithCallback(contact);
+    if (options.callbackInput && this.callbacks.canOffer(contact))
+      return [await this.holdWithCallback(contact)];
     return this.actionsFor(contact, false);
   }
 
   /**
-   * The hold loop of a provider whose holding room takes a key (Twilio's wait URL): the position and
-   * the callback offer as a one-key gather, reported to the `callback` step (empty: hold on).
+   * One round of a hold loop that takes the callback key (Twilio's wait URL; the key loop of Vonage and
+   * Telnyx): the position and the callback offer as a one-key gather, reported to the `callback` step
+   * (empty: hold on).
    */
-  private async holdWithCallback(contact: Contact): Promise<CallAction[]> {
+  private async holdWithCallback(contact: Contact): Promise<GatherAction> {
     const language = contact.language ?? this.defaultLanguage;
     const position = await this.flow.position(contact);
     const text = `${positionPrompt(language, position, null)} ${callbackOfferPrompt(language, this.callbacks.digit!)}`;
-    return [
-      {
-        type: 'gather',
-        input: ['dtmf'],
-        numDigits: 1,
-        timeoutSeconds: HOLD_PAUSE_SECONDS,
-        language,
-        hints: [],
-        prompt: this.say(text, language),
-        next: 'callback',
-      },
-    ];
+    return {
+      type: 'gather',
+      input: ['dtmf'],
+      numDigits: 1,
+      timeoutSeconds: HOLD_PAUSE_SECONDS,
+      language,
+      hints: [],
+      prompt: this.say(text, language),
+      next: 'callback',
+    };
+  }
+
+  /**
+   * The next round of the key loop of a provider without a wait URL (`parked`: Vonage, Telnyx): the
+   * loop again while a callback can be offered; else the holding room (an `enqueue`: Vonage's
+   * conversation, where the caller waits until the operator connect moves the call; Telnyx's call is
+   * still parked in its queue), also while the call is being connected; a contact that no longer waits
+   * gets its state's actions (the message questions, the closed prompt...).
+   */
+  private async holdRound(contact: Contact): Promise<CallAction[]> {
+    if (this.callbacks.mayOffer(contact)) return [await this.holdWithCallback(contact)];
+    switch (contact.state) {
+      case 'queued':
+      case 'offered':
+      case 'connected':
+        return [this.enqueue(contact)];
+      default:
+        return this.actionsFor(contact, false);
+    }
+  }
+
+  private enqueue(contact: Contact, keyLoop?: GatherAction): EnqueueAction {
+    return {
+      type: 'enqueue',
+      queue: contact.problemType ?? this.frontOffice.receptionQueue,
+      contactId: contact.id,
+      wait: 'wait',
+      next: 'queue-result',
+      ...(keyLoop ? { keyLoop } : {}),
+    };
   }
 
   /**
@@ -262,21 +299,25 @@ export class CallFlow {
    * as a callback to the caller's number, and the caller hears a confirmation and is hung up on; a
    * number that cannot be called (withheld) is told so and holds on. Any other key: hold on. A contact
    * that already has a callback (a retried report) gets the confirmation again. Null: unknown call.
+   * `parked`: the key loop of a provider without a wait URL (Vonage, Telnyx), whose answer is the loop's
+   * next round or the holding room (holdRound), since nothing fetches the hold loop again by itself.
    */
   async callbackKey(
     provider: string,
     externalId: string,
     digits: string | undefined,
+    options: { parked?: boolean } = {},
   ): Promise<CallAction[] | null> {
     const contact = await this.contacts.findByExternalId(provider, externalId);
     if (!contact) return null;
     const language = contact.language ?? this.defaultLanguage;
     if (contact.callback) return this.callbackConfirmed(language);
     if (!digits || digits !== this.callbacks.digit || contact.state !== 'queued') {
+      if (options.parked) return this.holdRound(contact);
       return (await this.waiting(provider, externalId, { callbackInput: true })) ?? [];
     }
     try {
-      await this.callbacks.request(contact.id, contact.fromAddress, 'voice');
+      await this.callbacks.request(contact.id, this.callbacks.callerNumber(contact), 'voice');
       return this.callbackConfirmed(language);
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
@@ -287,7 +328,7 @@ export class CallFlow {
       const now = (await this.contacts.findById(contact.id)) ?? contact;
       return [
         this.say(callbackUnavailablePrompt(language), language),
-        ...(await this.actionsFor(now, false)),
+        ...(options.parked ? await this.holdRound(now) : await this.actionsFor(now, false)),
       ];
     }
   }
@@ -335,18 +376,17 @@ export class CallFlow {
         if (contact.callback) return this.callbackConfirmed(language);
         if (justQueued) {
           const queued = this.frontOffice.prompt('queued', language);
-          // Providers without a wait URL hear their position once, before the holding room.
-          const position = announcePosition ? await this.flow.position(contact) : null;
+          // Providers without a wait URL hear their position once, before the holding room; when a
+          // callback can be offered, their hold loop takes the key and says the position each round.
+          const keyLoop =
+            announcePosition && this.callbacks.mayOffer(contact)
+              ? await this.holdWithCallback(contact)
+              : undefined;
+          const position = announcePosition && !keyLoop ? await this.flow.position(contact) : null;
           return [
             ...(queued ? [this.say(queued, language)] : []),
             ...(position ? [this.say(positionPrompt(language, position, null), language)] : []),
-            {
-              type: 'enqueue',
-              queue: contact.problemType ?? this.frontOffice.receptionQueue,
-              contactId: contact.id,
-              wait: 'wait',
-              next: 'queue-result',
-            },
+            this.enqueue(contact, keyLoop),
           ];
         }
         const position = await this.flow.position(contact);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { callbackReportQuerySchema } from '../call-flow/callback-report.dto';
 
 /** Twilio posts form fields; only those centralino reads are validated, the rest are ignored. */
 const callSid = z.string().regex(/^CA[0-9a-zA-Z]{8,64}$/, 'a Twilio call SID (CA...)');
@@ -64,7 +65,4 @@ export const twilioMessageSchema = z.object({
 });
 
 /** The query of a callback's outbound status callback: which contact and which attempt it reports on. */
-export const twilioCallbackQuerySchema = z.object({
-  contactId: z.uuid(),
-  attempt: z.coerce.number().int().positive(),
-});
+export const twilioCallbackQuerySchema = callbackReportQuerySchema;

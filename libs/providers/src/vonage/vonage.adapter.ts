@@ -3,13 +3,14 @@ import { tokenGenerate } from '@vonage/jwt';
 import { AppConfig, VonageAccount } from '@centralino/config';
 import { Contact } from '@centralino/contacts';
 import { OperatorRecord } from '@centralino/persistence';
-import { CallBridge, CallBridges } from '@centralino/routing';
+import { CallBridge, CallBridges, OutboundCallback } from '@centralino/routing';
 import { CallStep } from '../call-flow/call-actions';
 import { CallFlow } from '../call-flow/call-flow.service';
 import { vonageAccountFor } from '../accounts/account-resolution';
 import { ProviderAccountsService } from '../accounts/provider-accounts.service';
 import { VonageSignatureVerifier } from './vonage-signature.verifier';
 import { VonageRenderer } from './vonage.renderer';
+import { vonageCallerNumber } from './vonage-callbacks';
 
 export const VONAGE_PROVIDER = 'vonage';
 export const VONAGE_WEBHOOK_PATH = '/webhooks/vonage/voice';
@@ -20,8 +21,8 @@ const STEP_PATHS: Record<CallStep, string> = {
   'queue-result': 'event',
   'dial-result': 'operator-event',
   message: 'message',
-  // Never rendered: Vonage's hold loop (a conversation) takes no input, so no callback is offered there.
-  callback: 'input',
+  // The key loop that offers a callback while the caller holds (instead of the conversation).
+  callback: 'callback',
 };
 
 /**
@@ -30,6 +31,10 @@ const STEP_PATHS: Record<CallStep, string> = {
  * Operator connect: the caller waits in a conversation of their own; when an operator accepts, the call
  * is transferred over REST (`PUT /v1/calls/{uuid}` with `action: transfer` and an NCCO that `connect`s
  * the operator's endpoint), authenticated with an application JWT (`@vonage/jwt`).
+ *
+ * Callbacks (docs/routing.md, "Callbacks that keep their place"): while one can be offered, the caller
+ * holds in a key loop instead of the conversation (VonageRenderer); the outbound call is a
+ * `POST /v1/calls` whose NCCO connects the operator, its events reported to `/voice/callback-event`.
  *
  * Several applications (PROVIDER_ACCOUNTS_FILE): a callback is checked with the signature secret of the
  * application its JWT's `application_id` names; that application is stored on the contact, and the
@@ -40,6 +45,7 @@ export class VonageAdapter extends CallBridge implements OnModuleInit {
   readonly provider = VONAGE_PROVIDER;
   private readonly logger = new Logger(VonageAdapter.name);
   readonly renderer: VonageRenderer;
+  override readonly placesCallbacks = true;
   // Per account object: a reload makes new ones, so a rotated secret gets a new verifier.
   private readonly verifiers = new WeakMap<VonageAccount, VonageSignatureVerifier>();
 
@@ -50,9 +56,7 @@ export class VonageAdapter extends CallBridge implements OnModuleInit {
     private readonly accounts: ProviderAccountsService,
   ) {
     super();
-    this.renderer = new VonageRenderer(
-      (step) => `${config.publicBaseUrl}${VONAGE_WEBHOOK_PATH}/${STEP_PATHS[step]}`,
-    );
+    this.renderer = new VonageRenderer((step) => this.webhookUrl(STEP_PATHS[step]));
   }
 
   onModuleInit(): void {
@@ -132,10 +136,65 @@ export class VonageAdapter extends CallBridge implements OnModuleInit {
   }
 
   /**
-   * A Voice API call update with a short-lived JWT of the application the call came in on
-   * (`@vonage/jwt`), at that account's API base URL.
+   * Vonage gives numbers in E.164 without the `+` (`393331234567`): a callback dials the caller id read
+   * with it. Anything else (withheld: `Unknown`, empty; a SIP or app caller) is left as it came.
    */
+  override callerNumber(contact: Contact): string | null {
+    return vonageCallerNumber(contact.fromAddress);
+  }
+
+  /**
+   * A callback: `POST /v1/calls` to the customer, from the number they dialled, ringing at most
+   * `ringSeconds` (`ringing_timer`), with an NCCO that connects the operator's endpoint once they answer;
+   * the call's events (answered, completed, busy, timeout, unanswered, rejected, failed, cancelled)
+   * report on this attempt (`/voice/callback-event?contactId=&attempt=`). Resolves with the call's uuid.
+   */
+  override async callBack(
+    contact: Contact,
+    operator: OperatorRecord,
+    call: OutboundCallback,
+  ): Promise<string> {
+    if (!call.from) throw new Error('No caller id to call back from');
+    const query = new URLSearchParams({ contactId: contact.id, attempt: String(call.attempt) });
+    const response = await this.request(contact, 'POST', '/v1/calls', {
+      to: [{ type: 'phone', number: call.number.replace(/^\+/, '') }],
+      from: { type: 'phone', number: call.from.replace(/^\+/, '') },
+      ncco: this.renderer.render(this.flow.connect(contact, operator)),
+      ringing_timer: call.ringSeconds,
+      event_url: [`${this.webhookUrl('callback-event')}?${query.toString()}`],
+      event_method: 'POST',
+    });
+    const created = (await response.json().catch(() => ({}))) as { uuid?: unknown };
+    if (typeof created.uuid !== 'string' || !created.uuid) {
+      throw new Error('Vonage created a call without a uuid');
+    }
+    this.logger.log(
+      { contactId: contact.id, operatorId: operator.id, attempt: call.attempt },
+      'Vonage callback placed',
+    );
+    return created.uuid;
+  }
+
+  /** The public URL of a Vonage webhook path. */
+  private webhookUrl(path: string): string {
+    return `${this.config.publicBaseUrl}${VONAGE_WEBHOOK_PATH}/${path}`;
+  }
+
+  /** A Voice API call update (`PUT /v1/calls/{uuid}`) of the contact's call. */
   private async update(contact: Contact, body: Record<string, unknown>): Promise<void> {
+    await this.request(contact, 'PUT', `/v1/calls/${encodeURIComponent(contact.externalId)}`, body);
+  }
+
+  /**
+   * A Voice API request with a short-lived JWT of the application the call came in on (`@vonage/jwt`),
+   * at that account's API base URL. Throws unless Vonage answers 2xx.
+   */
+  private async request(
+    contact: Contact,
+    method: 'POST' | 'PUT',
+    path: string,
+    body: Record<string, unknown>,
+  ): Promise<Response> {
     const account = ProviderAccountsService.accountOf(this.accounts.current.vonage, contact);
     if (!account?.applicationId || !account.privateKey) {
       throw new Error(
@@ -143,13 +202,15 @@ export class VonageAdapter extends CallBridge implements OnModuleInit {
       );
     }
     const token = tokenGenerate(account.applicationId, account.privateKey, { ttl: 300 });
-    const url = `${account.apiBaseUrl.replace(/\/$/, '')}/v1/calls/${encodeURIComponent(contact.externalId)}`;
-    const response = await fetch(url, {
-      method: 'PUT',
+    const response = await fetch(`${account.apiBaseUrl.replace(/\/$/, '')}${path}`, {
+      method,
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify(body),
       signal: AbortSignal.timeout(5000),
     });
-    if (!response.ok) throw new Error(`Vonage ${String(body.action)} answered ${response.status}`);
+    if (!response.ok) {
+      throw new Error(`Vonage ${String(body.action ?? 'create call')} answered ${response.status}`);
+    }
+    return response;
   }
 }

@@ -17,8 +17,10 @@ import { maskPhone } from '@centralino/contacts';
 import { markWebhookDuplicate, webhookMetricsInterceptor } from '@centralino/observability';
 import { AccountOwnership } from '../accounts/account-ownership.service';
 import { CallFlow } from '../call-flow/call-flow.service';
+import { callbackReportQuerySchema } from '../call-flow/callback-report.dto';
 import { gatherAttemptSchema, messageFieldSchema } from '../call-flow/gather-attempt.dto';
 import { VONAGE_PROVIDER, VonageAdapter } from './vonage.adapter';
+import { vonageCallbackStatus } from './vonage-callbacks';
 import { NccoAction } from './vonage.renderer';
 import {
   VONAGE_FINAL_STATUSES,
@@ -146,6 +148,53 @@ export class VonageVoiceController {
         event.from,
       );
     }
+    return {};
+  }
+
+  /**
+   * The key loop that offers a callback while the caller holds (an `input` in place of the holding
+   * conversation): the callback key keeps the caller's place as a callback (a goodbye, then the NCCO
+   * ends and so does the call); no key or another one is the loop's next round, or the holding
+   * conversation once no callback can be offered. An unknown call gets an empty NCCO (the call ends).
+   */
+  @Post('callback')
+  @HttpCode(200)
+  async callback(
+    @Req() request: VonageRequest,
+    @Headers('authorization') authorization?: string,
+  ): Promise<NccoAction[]> {
+    const input = await this.verifiedCall(request, authorization, vonageInputSchema);
+    const actions = await this.flow.callbackKey(
+      VONAGE_PROVIDER,
+      input.uuid,
+      input.dtmf?.digits || undefined,
+      {
+        parked: true,
+      },
+    );
+    return this.vonage.renderer.render(actions ?? []);
+  }
+
+  /**
+   * The event_url of a callback's outbound call (`?contactId=&attempt=`, set by `POST /v1/calls`):
+   * `answered` connects the contact, `completed` ends it, `busy`/`timeout`/`unanswered`/`rejected`/
+   * `failed`/`cancelled` count as an attempt that did not reach the customer (the retry policy decides);
+   * other statuses change nothing. Only the application that placed the call may report on it.
+   */
+  @Post('callback-event')
+  @HttpCode(200)
+  async callbackEvent(
+    @Req() request: VonageRequest,
+    @Headers('authorization') authorization?: string,
+    @Query() query?: Record<string, string>,
+  ): Promise<object> {
+    const account = this.checked(request, authorization, request.body);
+    const event = vonageEventSchema.parse(request.body ?? {});
+    const { contactId, attempt } = callbackReportQuerySchema.parse(query ?? {});
+    const contact = await this.flow.contactById(contactId);
+    if (contact) this.ownership.assertOwner(VONAGE_PROVIDER, contact, account.id);
+    const status = vonageCallbackStatus(event.status);
+    if (contact && status) await this.flow.callbackStatus(contactId, attempt, status);
     return {};
   }
 

@@ -1,12 +1,16 @@
 import { CallAction, CallStep, OperatorEndpoint, reportUrl } from '../call-flow/call-actions';
 import { localeOf } from '../call-flow/locales';
 
+/** The longest `input` dtmf `timeOut` Vonage accepts (NCCO reference: 0-10 s). */
+export const VONAGE_MAX_DTMF_TIMEOUT_SECONDS = 10;
+
 /** One NCCO action (https://developer.vonage.com/en/voice/voice-api/ncco-reference). */
 export type NccoAction = Record<string, unknown> & { action: string };
 
 /**
  * Renders the neutral call actions as an NCCO. The holding room is a `conversation` of its own per caller
- * (named after the contact), where the caller waits until the operator connect transfers the call out.
+ * (named after the contact), where the caller waits until the operator connect transfers the call out;
+ * when the callback key is offered, it is the key loop instead (`enqueue.keyLoop`).
  */
 export class VonageRenderer {
   constructor(private readonly urlFor: (step: CallStep) => string) {}
@@ -38,7 +42,8 @@ export class VonageRenderer {
               ? {
                   dtmf: {
                     maxDigits: action.numDigits,
-                    timeOut: action.timeoutSeconds,
+                    // Vonage waits at most 10 s for a key (the hold loop's round asks for 15).
+                    timeOut: Math.min(action.timeoutSeconds, VONAGE_MAX_DTMF_TIMEOUT_SECONDS),
                     ...(action.finishOnKey === '#' ? { submitOnHash: true } : {}),
                   },
                 }
@@ -60,6 +65,9 @@ export class VonageRenderer {
           },
         ];
       case 'enqueue':
+        // A conversation takes no key: when the callback key is offered, the caller holds in its loop
+        // (talk and input, whose report answers the next round) instead.
+        if (action.keyLoop) return this.toNcco(action.keyLoop);
         return [{ action: 'conversation', name: `centralino-${action.contactId}`, startOnEnter: false }];
       case 'pause':
         return [{ action: 'talk', text: `<speak><break time="${action.seconds}s"/></speak>` }];
