@@ -19,8 +19,13 @@
  *    first add to the last completion, against bare BullMQ add + process of as many no-op jobs in the
  *    same Redis, measured in the same run.
  *
+ * `--split` runs the roles as two processes, as docs/operating.md describes for a busy site: one
+ * `CENTRALINO_ROLES=http` (webhooks, consoles: accept, complete) and one `CENTRALINO_ROLES=worker` (the
+ * dispatcher, timers); "service" CPU is then both processes', and the decision histogram the worker's.
+ *
  *   npm run bench:routing
  *   npm run bench:routing -- --operators 500 --rate 200 --seconds 20 --burst 3000 --no-write
+ *   npm run bench:routing -- --split
  */
 import { execSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -53,6 +58,7 @@ const OFFER_TIMEOUT_SECONDS = 20;
 const PREFIX = 'bench';
 const QUEUES = ['billing', 'technical_support'];
 const CONNECT_CONCURRENCY = 50;
+const SPLIT = process.argv.includes('--split');
 const PROFILE_DIR = (() => {
   const at = process.argv.indexOf('--cpu-prof');
   return at > 0 ? process.argv[at + 1]! : '';
@@ -235,7 +241,7 @@ async function decisionHistogram(url: string): Promise<Map<number, number>> {
   return buckets;
 }
 
-function cpuSeconds(pid: number): number {
+function processCpuSeconds(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
@@ -319,23 +325,32 @@ async function main(): Promise<void> {
   const databaseUrl = await postgres.start();
   const dataDir = mkdtempSync(join(tmpdir(), 'centralino-bench-routing-'));
   const loadBefore = loadavg()[0]!;
+  const serviceEnv = {
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redisUrl,
+    REDIS_PREFIX: PREFIX,
+    FRONT_OFFICE_CONFIG: frontOffice(),
+    LOG_LEVEL: process.argv.includes('--logs') ? 'info' : 'warn',
+    JWT_SECRET,
+  };
+  const nodeArgs = PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR] : [];
   const service = await ServiceProcess.start(
-    {
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
-      DATABASE_URL: databaseUrl,
-      REDIS_URL: redisUrl,
-      REDIS_PREFIX: PREFIX,
-      FRONT_OFFICE_CONFIG: frontOffice(),
-      LOG_LEVEL: process.argv.includes('--logs') ? 'info' : 'warn',
-      JWT_SECRET,
-    },
+    SPLIT ? { ...serviceEnv, CENTRALINO_ROLES: 'http' } : serviceEnv,
     120_000,
-    PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR] : [],
+    nodeArgs,
   );
+  const worker = SPLIT
+    ? await ServiceProcess.start({ ...serviceEnv, CENTRALINO_ROLES: 'worker' }, 120_000, nodeArgs)
+    : null;
   const url = service.url!;
+  // The dispatcher's process: its /metrics has the decision histogram.
+  const workerUrl = worker?.url ?? url;
   const pid = service.child.pid!;
+  const pids = [pid, ...(worker ? [worker.child.pid!] : [])];
+  const cpuSeconds = () => pids.reduce((sum, one) => sum + processCpuSeconds(one), 0);
   const redis = new Redis(redisUrl);
   const lines = new Map(
     QUEUES.map((queue) => [
@@ -348,7 +363,7 @@ async function main(): Promise<void> {
   const sockets: Socket[] = [];
   const report: string[] = [];
   try {
-    process.stdout.write(`centralino at ${url}, pid ${pid}\n`);
+    process.stdout.write(`centralino at ${url}, pids ${pids.join(' ')}${SPLIT ? ' (http, worker)' : ''}\n`);
     const client = new Client({ connectionString: databaseUrl });
     await client.connect();
     const { rows } = await client.query<{ id: string; username: string }>(
@@ -398,9 +413,9 @@ async function main(): Promise<void> {
     const signal = () => redis.publish(`${PREFIX}:dispatch`, '1');
 
     // 1. Decision latency at RATE/s.
-    const histogramBefore = await decisionHistogram(url);
+    const histogramBefore = await decisionHistogram(workerUrl);
     const loadStart = loadavg()[0]!;
-    const cpuStart = cpuSeconds(pid);
+    const cpuStart = cpuSeconds();
     const started = Date.now();
     for (let i = 0; i < total; i++) {
       const wait = started + (i * 1000) / RATE - Date.now();
@@ -408,10 +423,10 @@ async function main(): Promise<void> {
       void add(latencyRows[i]!).then(signal);
     }
     const sentMs = Date.now() - started;
-    const cpu = (cpuSeconds(pid) - cpuStart) / (sentMs / 1000);
+    const cpu = (cpuSeconds() - cpuStart) / (sentMs / 1000);
     const allOffered = await contacts.until(total, 30_000);
     const latencyIds = latencyRows.map((row) => row.id);
-    const histogramAfter = await decisionHistogram(url);
+    const histogramAfter = await decisionHistogram(workerUrl);
     const loadEnd = loadavg()[0]!;
     const measured = latencyRows.map((row) => contacts.byId.get(row.id)!);
     const offered = measured.filter((tracked) => tracked.offeredAt !== undefined);
@@ -444,7 +459,7 @@ async function main(): Promise<void> {
     const transactionsBefore = await transactions();
     const redisBefore = await redisCommandStats(redis);
     const burstStarted = Date.now();
-    const cpuBurst = cpuSeconds(pid);
+    const cpuBurst = cpuSeconds();
     const machineBurst = machineCpuSeconds();
     const postmasterPid = postgres.postmasterPid()!;
     const postgresBurst = processTreeCpuSeconds(postmasterPid);
@@ -473,12 +488,12 @@ async function main(): Promise<void> {
     const burstIds = burstRows.map((row) => row.id);
     const burstDone = await contacts.allCompleted(burstIds, 240_000);
     const burstMs = Date.now() - burstStarted;
-    const burstCpu = (cpuSeconds(pid) - cpuBurst) / (burstMs / 1000);
+    const burstCpu = (cpuSeconds() - cpuBurst) / (burstMs / 1000);
     // Where the CPU of one routed contact goes: the service, this process (the simulated consoles), and
     // the rest of the machine (Redis, PostgreSQL, and anything else running).
     const benchUsage = process.cpuUsage(benchBurst);
     const perContactMs = {
-      service: ((cpuSeconds(pid) - cpuBurst) * 1000) / BURST,
+      service: ((cpuSeconds() - cpuBurst) * 1000) / BURST,
       consoles: (benchUsage.user + benchUsage.system) / 1000 / BURST,
       redis: (((await redisCpuSeconds(redis)) - redisBurst) * 1000) / BURST,
       postgres: ((processTreeCpuSeconds(postmasterPid) - postgresBurst) * 1000) / BURST,
@@ -533,7 +548,7 @@ async function main(): Promise<void> {
       '',
       `Command: \`npm run bench:routing${args ? ` -- ${args}` : ''}\` at commit ${commit}, ${new Date().toISOString().slice(0, 16)}Z, Node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} cores); load average ${fmt(loadBefore)} before start-up.`,
       '',
-      `centralino as one process (roles http + worker), its own Redis and PostgreSQL; ${OPERATORS} simulated operators = real socket.io consoles in the bench process (same machine), each available, accepting every offer and completing the contact (wrap-up 0 s). Contacts enter at the waiting line (at its time each row is inserted \`queued\`, then its BullMQ job added with the dispatch signal, as \`ensureWaiting\` does): these are the routing engine's figures, not intake's.`,
+      `centralino as ${SPLIT ? 'two processes (one `CENTRALINO_ROLES=http`, one `worker`; "service" and "server" CPU are both together)' : 'one process (roles http + worker)'}, its own Redis and PostgreSQL; ${OPERATORS} simulated operators = real socket.io consoles in the bench process (same machine), each available, accepting every offer and completing the contact (wrap-up 0 s). Contacts enter at the waiting line (at its time each row is inserted \`queued\`, then its BullMQ job added with the dispatch signal, as \`ensureWaiting\` does): these are the routing engine's figures, not intake's.`,
       '',
       `## Decision latency: ${RATE} new contacts/s for ${SECONDS} s, ${OPERATORS} operators connected, each contact held ${HOLD_MS} ms`,
       '',
@@ -563,6 +578,7 @@ async function main(): Promise<void> {
     for (const socket of sockets) socket.disconnect();
     for (const line of lines.values()) await line.close();
     redis.disconnect();
+    await worker?.stop();
     await service.stop();
     if (process.argv.includes('--logs'))
       writeFileSync('/tmp/bench-routing-logs.json', service.logs.map((l) => JSON.stringify(l)).join('\n'));
