@@ -699,7 +699,7 @@ describe.each(['pglite', 'postgres'] as const)(
         expect((await stored('vonage', call.uuid))?.state).toBe('abandoned');
       });
 
-      it("Telnyx: hangup, gather, transcription and speak events of account A's call signed with B's key are refused and send nothing; A's still work", async () => {
+      it("Telnyx: hangup, gather, transcription and speak events of account A's call, and callback events of its contact, signed with B's key are refused and send nothing; A's still work", async () => {
         const call = TelnyxClient.call();
         await telnyxA.send('call.initiated', call);
         await telnyxA.send('call.gather.ended', call, { digits: '1', status: 'valid' });
@@ -721,6 +721,15 @@ describe.each(['pglite', 'postgres'] as const)(
             'call.hangup',
             { ...call },
             { hangup_cause: 'normal_clearing', connection_id: TELNYX_B_CONNECTION },
+          ),
+          // A callback's outbound call for A's contact (a call centralino does not know by its id yet),
+          // reported by B: refused by the contact its client_state names.
+          ...['call.answered', 'call.hangup'].map((type) =>
+            TelnyxClient.event(type, TelnyxClient.call(), {
+              direction: 'outgoing',
+              hangup_cause: 'user_busy',
+              client_state: Buffer.from(`${before.id}:outbound-1`).toString('base64'),
+            }),
           ),
         ];
         for (const event of events) {

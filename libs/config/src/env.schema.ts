@@ -85,6 +85,11 @@ export const envSchema = z.object({
   TELNYX_API_KEY: z.string().min(1).optional(),
   TELNYX_API_BASE_URL: z.url().default('https://api.telnyx.com/v2'),
   /**
+   * The Call Control application (connection) id callbacks are placed through (`POST /calls`
+   * `connection_id`); unset: Telnyx callers are not offered callbacks.
+   */
+  TELNYX_CONNECTION_ID: z.string().min(1).optional(),
+  /**
    * Several accounts per provider (several Twilio accounts, Vonage applications, Telnyx accounts, SIP
    * gateways on the generic webhook): a YAML or JSON file of accounts, each with its id, its current and
    * previous secret and its REST credentials (docs/providers/README.md, "Several accounts"). The single-

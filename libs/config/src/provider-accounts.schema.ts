@@ -49,6 +49,8 @@ const telnyxAccountSchema = z.strictObject({
   id: z.string().regex(/^[A-Za-z0-9._:-]{1,100}$/, 'letters, digits, . _ : - (at most 100)'),
   /** The Call Control connection ids (`connection_id` of the events) of this account; empty: any. */
   connectionIds: z.array(z.string().min(1)).default([]),
+  /** The connection callbacks are placed through (`POST /calls`); default: the first of connectionIds. */
+  callbackConnectionId: z.string().min(1).optional(),
   publicKey: telnyxKey,
   previousPublicKey: telnyxKey.optional(),
   apiKey: z.string().min(1),

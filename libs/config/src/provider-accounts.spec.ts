@@ -49,7 +49,13 @@ describe('ProviderAccounts', () => {
     ]);
     // No application id: the env account answers for any application, as before accounts had ids.
     expect(accounts.vonage[0]).toMatchObject({ id: 'default', applicationId: null, privateKey: null });
-    expect(accounts.telnyx[0]).toMatchObject({ id: 'default', connectionIds: [], publicKeys: [telnyxKey] });
+    expect(accounts.telnyx[0]).toMatchObject({
+      id: 'default',
+      connectionIds: [],
+      publicKeys: [telnyxKey],
+      // No TELNYX_CONNECTION_ID: no connection to place callbacks through.
+      callbackConnectionId: null,
+    });
     expect(accounts.generic).toEqual([
       { id: 'default', secrets: ['whsec_0123456789abcdef'], actionsUrl: 'https://gw.example.com/actions' },
     ]);
@@ -91,7 +97,12 @@ describe('ProviderAccounts', () => {
     expect(accounts.vonage[0]!.privateKey).toBe(
       '-----BEGIN PRIVATE KEY-----\nMII\n-----END PRIVATE KEY-----',
     );
-    expect(accounts.telnyx[0]).toMatchObject({ id: 'telnyx-b', apiBaseUrl: 'https://eu.telnyx.example/v2' });
+    expect(accounts.telnyx[0]).toMatchObject({
+      id: 'telnyx-b',
+      apiBaseUrl: 'https://eu.telnyx.example/v2',
+      // Callbacks go out through its first connection unless callbackConnectionId names another.
+      callbackConnectionId: '123',
+    });
     expect(accounts.generic.map((gateway) => gateway.id)).toEqual(['default', 'gw-b']);
 
     writeFileSync(file, JSON.stringify({ twilio: [{ accountSid: SID_B, authToken: 'token-b-current' }] }));

@@ -34,6 +34,8 @@ export interface TelnyxAccount {
   id: string;
   /** Empty: events of any connection whose key verifies. */
   connectionIds: string[];
+  /** The connection a callback's outbound call is placed through; null: no callbacks on this account. */
+  callbackConnectionId: string | null;
   publicKeys: string[];
   apiKey: string;
   apiBaseUrl: string;
@@ -160,6 +162,7 @@ export class ProviderAccounts {
       telnyx.push({
         id: DEFAULT_ACCOUNT_ID,
         connectionIds: [],
+        callbackConnectionId: env.TELNYX_CONNECTION_ID ?? null,
         publicKeys: compact(env.TELNYX_PUBLIC_KEY, env.TELNYX_PUBLIC_KEY_PREVIOUS),
         apiKey: env.TELNYX_API_KEY,
         apiBaseUrl: env.TELNYX_API_BASE_URL,
@@ -170,6 +173,7 @@ export class ProviderAccounts {
       telnyx.push({
         id: account.id,
         connectionIds: account.connectionIds,
+        callbackConnectionId: account.callbackConnectionId ?? account.connectionIds[0] ?? null,
         publicKeys: compact(account.publicKey, account.previousPublicKey),
         apiKey: account.apiKey,
         apiBaseUrl: account.apiBaseUrl ?? env.TELNYX_API_BASE_URL,

@@ -39,6 +39,15 @@ export abstract class CallBridge {
   readonly placesCallbacks: boolean = false;
 
   /**
+   * Whether this provider can call back this contact (its account may lack what an outbound call needs,
+   * such as Telnyx's connection). Default: whenever it places callbacks.
+   */
+  callsBack(contact: Contact): boolean {
+    void contact;
+    return this.placesCallbacks;
+  }
+
+  /**
    * The caller's number as a callback would dial it (E.164 with its `+` when the provider gives one
    * without), or the caller id as it came (a withheld or non-phone one is then refused). Default: as it came.
    */
@@ -141,9 +150,10 @@ export class CallBridges {
     return bridge ? bridge.callerNumber(contact) : contact.fromAddress;
   }
 
-  /** Whether `provider` has a bridge that places callbacks. */
-  canCallBack(provider: string | null | undefined): boolean {
-    return !!provider && !!this.bridges.get(provider)?.placesCallbacks;
+  /** Whether `provider` has a bridge that places callbacks (for `contact`, when given). */
+  canCallBack(provider: string | null | undefined, contact?: Contact): boolean {
+    const bridge = provider ? this.bridges.get(provider) : undefined;
+    return !!bridge?.placesCallbacks && (!contact || bridge.callsBack(contact));
   }
 
   /**

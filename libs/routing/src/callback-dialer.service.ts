@@ -56,7 +56,7 @@ export class CallbackDialer {
 
   /** Callbacks are configured and this contact's provider can place them. */
   canCallBack(contact: Contact): boolean {
-    return !!this.frontOffice.data.callbacks && this.bridges.canCallBack(this.providerFor(contact));
+    return !!this.frontOffice.data.callbacks && this.bridges.canCallBack(this.providerFor(contact), contact);
   }
 
   /**

@@ -68,6 +68,14 @@ export class CallbackService implements OnModuleInit {
     return (contact.state === 'queued' || contact.state === 'offered') && this.offerable(contact);
   }
 
+  /**
+   * Whether this contact is one a callback is offered to, whatever its state now: a hold loop that runs
+   * by itself (Telnyx's gather) may still be running when the call is moved on, and is stopped then.
+   */
+  offeredTo(contact: Contact): boolean {
+    return this.offerable(contact);
+  }
+
   /** The number a call is called back on: its caller id, as its provider gives it (Vonage's has no `+`). */
   callerNumber(contact: Contact): string | null {
     return this.dialer.callerNumber(contact);

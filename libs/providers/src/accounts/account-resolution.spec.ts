@@ -26,6 +26,7 @@ const vonage = (applicationId: string | null, apiKey: string | null = null): Von
 const telnyx = (id: string, connectionIds: string[] = []): TelnyxAccount => ({
   id,
   connectionIds,
+  callbackConnectionId: null,
   publicKeys: [],
   apiKey: 'K',
   apiBaseUrl: 'https://api.telnyx.com/v2',

@@ -350,6 +350,15 @@ export class CallFlow {
     return contact && this.callbacks.canOffer(contact) ? this.callbacks.digit : null;
   }
 
+  /**
+   * Whether this call's hold loop offers the callback key (callbacks on, a caller id that can be called
+   * back, none asked for yet), whatever its state now: a provider whose loop runs by itself (Telnyx's
+   * gather) stops it when the call is moved on.
+   */
+  holdsInKeyLoop(contact: Contact): boolean {
+    return !!this.callbacks.digit && this.callbacks.offeredTo(contact);
+  }
+
   /** Whether `digits` is the hold loop's callback key (callbacks configured). */
   isCallbackKey(digits: string | undefined): boolean {
     return !!digits && digits === this.callbacks.digit;

@@ -1,8 +1,8 @@
 import { Injectable, Logger, OnModuleInit, ServiceUnavailableException } from '@nestjs/common';
 import { AppConfig, TelnyxAccount } from '@centralino/config';
 import { Contact } from '@centralino/contacts';
-import { OperatorRecord } from '@centralino/persistence';
-import { CallBridge, CallBridges } from '@centralino/routing';
+import { OperatorRecord, OperatorRepository } from '@centralino/persistence';
+import { CallBridge, CallBridges, OutboundCallback } from '@centralino/routing';
 import { CallAction } from '../call-flow/call-actions';
 import { CallFlow } from '../call-flow/call-flow.service';
 import { firstVerified, telnyxCandidates } from '../accounts/account-resolution';
@@ -21,6 +21,11 @@ export const TELNYX_PROVIDER = 'telnyx';
  * accepts, the call is `transfer`red to the operator's endpoint (SIP URI or number; a `client:` identity
  * becomes `sip:<identity>@sip.telnyx.com`, a Telnyx credential connection).
  *
+ * Callbacks (docs/routing.md, "Callbacks that keep their place"): while one can be offered, a key loop
+ * (`gather_using_speak`, `client_state` `:hold`) runs on the call parked in its queue; the outbound call
+ * is a `POST /calls` through the account's callback connection, transferred to the operator on its
+ * `call.answered` (`client_state` `:outbound-<attempt>` on every event of that call).
+ *
  * Several accounts (PROVIDER_ACCOUNTS_FILE): an event is checked with the keys of the accounts its
  * `connection_id` belongs to (or of every account that lists no connections); the account whose key
  * verifies is stored on the contact, and every command about it carries that account's API key.
@@ -30,6 +35,7 @@ export class TelnyxAdapter extends CallBridge implements OnModuleInit {
   readonly provider = TELNYX_PROVIDER;
   private readonly logger = new Logger(TelnyxAdapter.name);
   readonly renderer = new TelnyxRenderer();
+  override readonly placesCallbacks = true;
   // Per account object: a reload makes new ones, so a rotated key gets a new verifier.
   private readonly verifiers = new WeakMap<TelnyxAccount, TelnyxSignatureVerifier>();
 
@@ -38,6 +44,7 @@ export class TelnyxAdapter extends CallBridge implements OnModuleInit {
     private readonly flow: CallFlow,
     private readonly bridges: CallBridges,
     private readonly accounts: ProviderAccountsService,
+    private readonly operators: OperatorRepository,
   ) {
     super();
   }
@@ -131,7 +138,9 @@ export class TelnyxAdapter extends CallBridge implements OnModuleInit {
     const commands = this.commands(this.flow.connect(contact, operator), contact.id).filter(
       (command) => command.action !== 'hangup',
     );
-    await this.send(this.accountFor(contact), contact.externalId, commands, `accept-${contact.id}`, {
+    const account = this.accountFor(contact);
+    await this.stopKeyLoop(account, contact, `accept-${contact.id}`);
+    await this.send(account, contact.externalId, commands, `accept-${contact.id}`, {
       strict: true,
     });
     this.logger.log(
@@ -174,13 +183,96 @@ export class TelnyxAdapter extends CallBridge implements OnModuleInit {
    */
   override async diverted(contact: Contact): Promise<void> {
     const actions = await this.flow.actionsFor(contact, false);
+    const account = this.accountFor(contact);
+    await this.stopKeyLoop(account, contact, `diverted-${contact.id}`);
     await this.send(
-      this.accountFor(contact),
+      account,
       contact.externalId,
       [{ action: 'leave_queue', body: {} }, ...this.commands(actions, contact.id)],
       `diverted-${contact.id}`,
       { strict: true },
     );
+  }
+
+  /**
+   * The hold loop's gather (the callback offer) may still be speaking on a call that is being moved on:
+   * stopped first. Not strict: Telnyx refuses to stop a gather that has just ended, and that is fine.
+   */
+  private async stopKeyLoop(account: TelnyxAccount, contact: Contact, causeId: string): Promise<void> {
+    if (!this.flow.holdsInKeyLoop(contact)) return;
+    await this.send(account, contact.externalId, [{ action: 'gather_stop', body: {} }], `${causeId}-hold`);
+  }
+
+  /** Callbacks go out through the connection of the contact's account (TELNYX_CONNECTION_ID). */
+  override callsBack(contact: Contact): boolean {
+    const account = ProviderAccountsService.accountOf(this.accounts.current.telnyx, contact);
+    return !!account?.callbackConnectionId;
+  }
+
+  /**
+   * A callback: `POST /calls` (Dial) to the customer from the number they dialled, through the account's
+   * connection, ringing at most `ringSeconds` (`timeout_secs`). Its events come to the same webhook with
+   * `client_state` `<contactId>:outbound-<attempt>`: `call.answered` connects the operator
+   * (`connectCallback`), `call.hangup` reports how it ended. Resolves with its `call_control_id`.
+   */
+  override async callBack(
+    contact: Contact,
+    operator: OperatorRecord,
+    call: OutboundCallback,
+  ): Promise<string> {
+    const account = this.accountFor(contact);
+    if (!account.callbackConnectionId) {
+      throw new Error(`Telnyx account ${account.id} has no connection for callbacks (TELNYX_CONNECTION_ID)`);
+    }
+    if (!call.from) throw new Error('No caller id to call back from');
+    const response = await fetch(`${account.apiBaseUrl.replace(/\/$/, '')}/calls`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${account.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        connection_id: account.callbackConnectionId,
+        to: call.number,
+        from: call.from,
+        timeout_secs: call.ringSeconds,
+        client_state: encodeClientState(contact.id, `outbound-${call.attempt}`),
+        command_id: `callback-${contact.id}-${call.attempt}`,
+      }),
+      signal: AbortSignal.timeout(5000),
+    });
+    if (!response.ok) throw new Error(`Telnyx dial answered ${response.status}`);
+    const created = (await response.json().catch(() => ({}))) as { data?: { call_control_id?: unknown } };
+    const callControlId = created.data?.call_control_id;
+    if (typeof callControlId !== 'string' || !callControlId) {
+      throw new Error('Telnyx placed a call without a call_control_id');
+    }
+    this.logger.log(
+      { contactId: contact.id, operatorId: operator.id, attempt: call.attempt },
+      'Telnyx callback placed',
+    );
+    return callControlId;
+  }
+
+  /**
+   * The customer answered a callback (`attempt`): their call is `transfer`red to the operator who
+   * accepted it, as an inbound call is (command ids `callback-<contactId>-<attempt>:<n>:<action>`).
+   */
+  async connectCallback(
+    account: TelnyxAccount,
+    callControlId: string,
+    contact: Contact,
+    attempt: number,
+  ): Promise<void> {
+    const operator = contact.operatorId ? await this.operators.findById(contact.operatorId) : null;
+    if (!operator) {
+      this.logger.warn({ contactId: contact.id }, 'Answered callback without its operator');
+      return;
+    }
+    // The call keeps its callback step, so its hang-up still reports on this attempt.
+    const clientState = encodeClientState(contact.id, `outbound-${attempt}`);
+    const commands = this.commands(this.flow.connect(contact, operator), contact.id)
+      .filter((command) => command.action !== 'hangup')
+      .map((command) => ({ ...command, body: { ...command.body, client_state: clientState } }));
+    await this.send(account, callControlId, commands, `callback-${contact.id}-${attempt}`);
+    this.logger.log({ contactId: contact.id, operatorId: operator.id, attempt }, 'Telnyx callback connected');
   }
 
   /** Out to a department's number (Call Control `transfer`); centralino's part of the call ends. */

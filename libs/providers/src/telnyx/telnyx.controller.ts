@@ -8,6 +8,7 @@ import { ContactRepository } from '@centralino/persistence';
 import { AccountOwnership } from '../accounts/account-ownership.service';
 import { CallAction, MessageField } from '../call-flow/call-actions';
 import { CallFlow } from '../call-flow/call-flow.service';
+import { telnyxCallbackStatus } from './telnyx-callbacks';
 import { TELNYX_PROVIDER, TelnyxAdapter } from './telnyx.adapter';
 import { decodeClientState, TelnyxCommand } from './telnyx.renderer';
 import { TelnyxWebhook, telnyxWebhookSchema } from './telnyx.dto';
@@ -76,6 +77,12 @@ export class TelnyxWebhookController {
       return {};
     }
     const state = decodeClientState(call.client_state);
+    if (state?.outboundAttempt) {
+      // A callback's outbound call: reported by the account that placed it, before the contact knows it
+      // by this call (its first events may come before the call's id is stored).
+      const contact = await this.flow.contactById(state.contactId);
+      if (contact) this.ownership.assertOwner(TELNYX_PROVIDER, contact, account.id);
+    }
     switch (data.event_type) {
       case 'call.initiated': {
         if (call.direction && call.direction !== 'incoming') break;
@@ -92,7 +99,9 @@ export class TelnyxWebhookController {
         break;
       }
       case 'call.gather.ended':
-        if (state?.field) {
+        if (state?.hold) {
+          await this.holdAnswer(account, call, data.id);
+        } else if (state?.field) {
           await this.messageAnswer(account, call, state.field, { digits: call.digits ?? '' }, []);
         } else {
           const input = { digits: call.digits || undefined };
@@ -125,7 +134,15 @@ export class TelnyxWebhookController {
           await this.telnyx.send(account, call.call_control_id, [{ action: 'hangup', body: {} }], data.id);
         }
         break;
+      case 'call.answered':
+        if (state?.outboundAttempt)
+          await this.callbackAnswered(account, call, state.contactId, state.outboundAttempt);
+        break;
       case 'call.hangup':
+        if (state?.outboundAttempt) {
+          await this.callbackEnded(call, state.contactId, state.outboundAttempt);
+          break;
+        }
         await this.flow.ended(
           TELNYX_PROVIDER,
           `${data.id}:end`,
@@ -135,7 +152,7 @@ export class TelnyxWebhookController {
         );
         break;
       default:
-        break; // call.answered, call.enqueued, call.bridged...: nothing to do
+        break; // call.enqueued, call.bridged...: nothing to do
     }
     // The receipt is stored once the event was handled, not before: an event whose handling failed
     // (a 5xx) is handled again when Telnyx retries it, so a hang-up is never lost. Every step above is
@@ -191,6 +208,57 @@ export class TelnyxWebhookController {
       `${call.call_control_id}:gather${suffix}-${by}`,
     );
     await this.sendActions(account, call, this.telnyx.commands(actions, result.contactId), `gather${suffix}`);
+  }
+
+  /**
+   * A round of the hold loop that offers the callback key (`client_state` `<contactId>:hold`): the key
+   * keeps the caller's place as a callback (the goodbye, then hang-up); no key or another one starts
+   * the next round, or none once no callback can be offered (the call stays parked in its queue). A
+   * gather stopped (the operator connect, a diversion) or ended by the hang-up, or a contact no longer
+   * waiting, gets nothing: the call has moved on. Command ids: `<data.id>:<n>:<action>`.
+   */
+  private async holdAnswer(account: TelnyxAccount, call: TelnyxCall, eventId: string): Promise<void> {
+    if (call.status === 'cancelled' || call.status === 'call_hangup') return;
+    const contact = await this.flow.findContact(TELNYX_PROVIDER, call.call_control_id);
+    if (!contact || (contact.state !== 'queued' && contact.state !== 'offered')) return;
+    const actions = await this.flow.callbackKey(
+      TELNYX_PROVIDER,
+      call.call_control_id,
+      call.digits || undefined,
+      {
+        parked: true,
+      },
+    );
+    if (!actions) return;
+    // The call is still parked in its Telnyx queue: holding on needs no new `enqueue`.
+    const commands = this.telnyx
+      .commands(actions, contact.id)
+      .filter((command) => command.action !== 'enqueue');
+    await this.telnyx.send(account, call.call_control_id, commands, eventId);
+  }
+
+  /**
+   * A callback's outbound call was answered (`attempt`, from its `client_state`): the contact is
+   * connected and the customer put through to the operator. A report about an earlier attempt, or one
+   * that comes after the attempt already ended, changes nothing and connects nobody.
+   */
+  private async callbackAnswered(
+    account: TelnyxAccount,
+    call: TelnyxCall,
+    contactId: string,
+    attempt: number,
+  ): Promise<void> {
+    const contact = await this.flow.callbackStatus(contactId, attempt, 'answered');
+    if (contact?.state !== 'connected' || contact.callback?.attempts !== attempt) return;
+    await this.telnyx.connectCallback(account, call.call_control_id, contact, attempt);
+  }
+
+  /** A callback's outbound call hung up: over if this attempt was answered, else not reached (by its cause). */
+  private async callbackEnded(call: TelnyxCall, contactId: string, attempt: number): Promise<void> {
+    const contact = await this.flow.contactById(contactId);
+    if (!contact) return;
+    const answered = contact.state === 'connected' && contact.callback?.attempts === attempt;
+    await this.flow.callbackStatus(contactId, attempt, telnyxCallbackStatus(call.hangup_cause, answered));
   }
 
   /** An answer of the voice message flow; then the next question, or thanks and hang-up. */

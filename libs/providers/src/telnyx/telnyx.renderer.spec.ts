@@ -16,6 +16,11 @@ describe('TelnyxRenderer', () => {
       contactId: CONTACT,
       hangup: true,
     });
+    expect(decodeClientState(encodeClientState(CONTACT, 'hold'))).toEqual({ contactId: CONTACT, hold: true });
+    expect(decodeClientState(encodeClientState(CONTACT, 'outbound-2'))).toEqual({
+      contactId: CONTACT,
+      outboundAttempt: 2,
+    });
     expect(decodeClientState(Buffer.from(`${CONTACT}:other`).toString('base64'))).toEqual({
       contactId: CONTACT,
     });
@@ -104,6 +109,41 @@ describe('TelnyxRenderer', () => {
     });
     // Without a contact there is no state to carry the hang-up: it is sent as is.
     expect(renderer.render(goodbye, undefined).map((command) => command.action)).toEqual(['speak', 'hangup']);
+  });
+
+  it('runs the callback key loop on the call once it is parked in its queue, tagged `hold`', () => {
+    const keyLoop: CallAction = {
+      type: 'gather',
+      input: ['dtmf'],
+      numDigits: 1,
+      timeoutSeconds: 15,
+      language: 'it',
+      hints: [],
+      prompt: { type: 'say', text: 'Lei è il primo in attesa. Se preferisce … prema 9.', language: 'it' },
+      next: 'callback',
+    };
+    const commands = renderer.render(
+      [
+        { type: 'say', text: 'Grazie, attenda in linea.', language: 'it' },
+        {
+          type: 'enqueue',
+          queue: 'billing',
+          contactId: CONTACT,
+          wait: 'wait',
+          next: 'queue-result',
+          keyLoop,
+        },
+      ],
+      CONTACT,
+    );
+    expect(commands.map((command) => command.action)).toEqual(['speak', 'enqueue', 'gather_using_speak']);
+    expect(commands[1]!.body).toEqual({ queue_name: 'billing', client_state: encodeClientState(CONTACT) });
+    expect(commands[2]!.body).toMatchObject({
+      payload: keyLoop.prompt!.text,
+      maximum_digits: 1,
+      timeout_millis: 15_000,
+      client_state: encodeClientState(CONTACT, 'hold'),
+    });
   });
 
   it('transfers to a number and to an operator endpoint', () => {

@@ -12,7 +12,7 @@ export interface TelnyxCommand {
  * question collects, which clarifying question of triage is asked (`clarify-2`, `clarify-3`...), or that
  * the call is to be hung up once the speech ends.
  */
-export type TelnyxStep = MessageField | 'hangup' | `clarify-${number}`;
+export type TelnyxStep = MessageField | 'hangup' | `clarify-${number}` | 'hold' | `outbound-${number}`;
 
 /** A decoded `client_state`: the contact, and the step its command was part of. */
 export interface TelnyxClientState {
@@ -21,6 +21,10 @@ export interface TelnyxClientState {
   hangup?: true;
   /** The clarifying question (2+) whose answer this event carries. */
   attempt?: number;
+  /** A round of the hold loop that offers the callback key. */
+  hold?: true;
+  /** A callback's outbound call: which attempt (1+) it is. */
+  outboundAttempt?: number;
 }
 
 /**
@@ -36,8 +40,11 @@ export function decodeClientState(clientState: string | null | undefined): Telny
   const [contactId, step] = Buffer.from(clientState, 'base64').toString('utf8').split(':');
   if (!contactId) return null;
   if (step === 'hangup') return { contactId, hangup: true };
+  if (step === 'hold') return { contactId, hold: true };
   const clarify = /^clarify-(\d+)$/.exec(step ?? '');
   if (clarify) return { contactId, attempt: Number(clarify[1]) };
+  const outbound = /^outbound-(\d+)$/.exec(step ?? '');
+  if (outbound) return { contactId, outboundAttempt: Number(outbound[1]) };
   return MESSAGE_FIELDS.includes(step as MessageField)
     ? { contactId, field: step as MessageField }
     : { contactId };
@@ -51,9 +58,15 @@ export class TelnyxRenderer {
    * real-time transcription (`transcription_start`, final results only), which the webhook stops once it
    * has an answer.
    */
-  render(actions: CallAction[], contactId: string | undefined): TelnyxCommand[] {
+  render(given: CallAction[], contactId: string | undefined): TelnyxCommand[] {
     const state = (step?: TelnyxStep) =>
       contactId ? { client_state: encodeClientState(contactId, step) } : {};
+    // The hold loop that offers the callback key runs on the call once it is parked in its queue.
+    const actions = given.flatMap((action): CallAction[] =>
+      action.type === 'enqueue' && action.keyLoop
+        ? [{ ...action, keyLoop: undefined }, action.keyLoop]
+        : [action],
+    );
     return actions.flatMap((action, index): TelnyxCommand[] => {
       switch (action.type) {
         case 'say': {
@@ -66,7 +79,9 @@ export class TelnyxRenderer {
           // A clarifying question's answer must be told from the menu's: its step says which it is.
           const attempt = action.attempt ?? 1;
           const step: TelnyxStep | undefined =
-            action.field ?? (attempt > 1 ? `clarify-${attempt}` : undefined);
+            action.next === 'callback'
+              ? 'hold'
+              : (action.field ?? (attempt > 1 ? `clarify-${attempt}` : undefined));
           const commands: TelnyxCommand[] = [];
           if (action.input.includes('dtmf')) {
             commands.push({
