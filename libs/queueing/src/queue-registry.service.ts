@@ -41,7 +41,7 @@ export class QueueRegistry implements OnApplicationShutdown {
   }
 
   options() {
-    return { connection: this.redis.client, prefix: this.prefix };
+    return { connection: this.redis.direct, prefix: this.prefix };
   }
 
   /** A fresh connection for a Worker, which blocks on Redis. */

@@ -12,7 +12,7 @@ export class SocketIoCustomerNotifier extends CustomerNotifier {
 
   constructor(redis: RedisService) {
     super();
-    this.emitter = new Emitter(redis.client, { key: RedisIoAdapter.channelPrefix(redis) });
+    this.emitter = new Emitter(redis.direct, { key: RedisIoAdapter.channelPrefix(redis) });
   }
 
   async emit<E extends keyof CustomerServerEvents>(

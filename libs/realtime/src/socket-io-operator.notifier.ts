@@ -16,7 +16,7 @@ export class SocketIoOperatorNotifier extends OperatorNotifier {
 
   constructor(redis: RedisService) {
     super();
-    this.emitter = new Emitter(redis.client, { key: RedisIoAdapter.channelPrefix(redis) });
+    this.emitter = new Emitter(redis.direct, { key: RedisIoAdapter.channelPrefix(redis) });
   }
 
   async emit<E extends keyof OperatorServerEvents>(
