@@ -460,6 +460,7 @@ async function main(): Promise<void> {
     const redisBefore = await redisCommandStats(redis);
     const burstStarted = Date.now();
     const cpuBurst = cpuSeconds();
+    const workerCpuBurst = worker ? processCpuSeconds(worker.child.pid!) : 0;
     const machineBurst = machineCpuSeconds();
     const postmasterPid = postgres.postmasterPid()!;
     const postgresBurst = processTreeCpuSeconds(postmasterPid);
@@ -494,6 +495,7 @@ async function main(): Promise<void> {
     const benchUsage = process.cpuUsage(benchBurst);
     const perContactMs = {
       service: ((cpuSeconds() - cpuBurst) * 1000) / BURST,
+      worker: worker ? ((processCpuSeconds(worker.child.pid!) - workerCpuBurst) * 1000) / BURST : 0,
       consoles: (benchUsage.user + benchUsage.system) / 1000 / BURST,
       redis: (((await redisCpuSeconds(redis)) - redisBurst) * 1000) / BURST,
       postgres: ((processTreeCpuSeconds(postmasterPid) - postgresBurst) * 1000) / BURST,
@@ -566,7 +568,7 @@ async function main(): Promise<void> {
       `| centralino routing (${OPERATORS} operators) | ${burstCompleted} of ${BURST} completed${burstDone ? '' : ' (timed out)'} | ${fmt(burstMs / 1000)} s | ${fmt(routedPerSecond, 0)} |`,
       `| bare BullMQ add (bulk) + process (no-op, concurrency 50), same Redis | ${BURST} | ${fmt(bare.ms / 1000)} s | ${fmt(bare.perSecond, 0)} |`,
       '',
-      `Ratio: routing = ${fmt((100 * routedPerSecond) / bare.perSecond)}% of bare BullMQ. Server CPU during the burst ${fmt(100 * burstCpu, 0)}% of a core. CPU per routed contact: service ${fmt(perContactMs.service)} ms, simulated consoles ${fmt(perContactMs.consoles)} ms, Redis ${fmt(perContactMs.redis)} ms, PostgreSQL ${fmt(perContactMs.postgres)} ms; the rest of the machine (other processes) ${fmt(Math.max(0, perContactMs.machine - perContactMs.service - perContactMs.consoles - perContactMs.redis - perContactMs.postgres))} ms. Database transactions (each statement outside one counts as one) per routed contact: ${fmt(transactionsPerContact)}. Redis commands per routed contact: ${fmt(redisTotalPerContact)} (${redisPerContact
+      `Ratio: routing = ${fmt((100 * routedPerSecond) / bare.perSecond)}% of bare BullMQ. Server CPU during the burst ${fmt(100 * burstCpu, 0)}% of a core. CPU per routed contact: service ${fmt(perContactMs.service)} ms${worker ? ` (http ${fmt(perContactMs.service - perContactMs.worker)}, worker ${fmt(perContactMs.worker)})` : ''}, simulated consoles ${fmt(perContactMs.consoles)} ms, Redis ${fmt(perContactMs.redis)} ms, PostgreSQL ${fmt(perContactMs.postgres)} ms; the rest of the machine (other processes) ${fmt(Math.max(0, perContactMs.machine - perContactMs.service - perContactMs.consoles - perContactMs.redis - perContactMs.postgres))} ms. Database transactions (each statement outside one counts as one) per routed contact: ${fmt(transactionsPerContact)}. Redis commands per routed contact: ${fmt(redisTotalPerContact)} (${redisPerContact
         .slice(0, 40)
         .map(([command, calls]) => `${command} ${fmt(calls)}`)
         .join(
