@@ -13,8 +13,15 @@
  * - the server's memory per connection: its RSS after the connections minus before, / connections.
  * Loopback only; bounded in time (about 2 minutes by default).
  *
+ * `--split` runs the roles as two processes, as docs/operating.md describes for a busy site: one
+ * `CENTRALINO_ROLES=http` (webhooks, the consoles' sockets) and one `CENTRALINO_ROLES=worker` (the
+ * dispatcher, timers), against a Redis the bench starts (shared by both) and PostgreSQL (PGlite serves one
+ * process). "service" CPU is then both processes'; memory per connection stays the http process's (it
+ * holds the sockets), with the worker's RSS beside it.
+ *
  *   npm run bench:consoles
  *   npm run bench:consoles -- --consoles 500 --rate 50 --seconds 20 --database pglite --no-write
+ *   npm run bench:consoles -- --split
  */
 import { execSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -22,9 +29,11 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { JwtService } from '@nestjs/jwt';
+import { Redis } from 'ioredis';
 import { Client } from 'pg';
 import { io, Socket } from 'socket.io-client';
 import { GenericSignatureVerifier } from '../../libs/intake/src/generic/generic-signature.verifier';
+import { EmbeddedRedisServer } from '../../libs/redis/src/embedded-redis-server';
 import type {
   Ack,
   OperatorServerEvents,
@@ -59,6 +68,7 @@ const OFFER_TIMEOUT_SECONDS = 20;
 const WRAP_UP_SECONDS = 1;
 const CONNECT_CONCURRENCY = 50;
 const PROFILE_DIR = option('cpu-prof', '');
+const SPLIT = process.argv.includes('--split');
 
 const WEBHOOK_SECRET = `whsec_${randomUUID().replaceAll('-', '')}`;
 const JWT_SECRET = `bench-${randomUUID()}-${randomUUID()}`;
@@ -307,20 +317,51 @@ function machineCpuSeconds(): number {
   return (fields.reduce((sum, value) => sum + value, 0) - fields[3]! - fields[4]!) / 100;
 }
 
+/** CPU seconds used by Redis itself so far (its own INFO: user and system, main thread and I/O threads). */
+async function redisCpuSeconds(redis: Redis): Promise<number> {
+  const info = await redis.info('cpu');
+  const field = (name: string) => Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(info)?.[1] ?? 0);
+  return field('used_cpu_user') + field('used_cpu_sys');
+}
+
+/**
+ * The processes measured: the http one (every role when not split; it holds the sockets), the worker
+ * (with --split), and how to reach the service's Redis when the bench started it (with --split; else the
+ * service's own embedded Redis is its child process).
+ */
+interface Layout {
+  httpPid: number;
+  workerPid: number | null;
+  redis: Redis | null;
+}
+
+/** CPU seconds of the service: both processes with --split. */
+function serviceCpuSeconds(layout: Layout): number {
+  return cpuSeconds(layout.httpPid) + (layout.workerPid ? cpuSeconds(layout.workerPid) : 0);
+}
+
 /** Where the machine's CPU goes: the service, its Redis, PostgreSQL, this load generator, the machine. */
 interface CpuSplit {
-  service: number;
+  service: number; // http + worker
+  http: number;
+  worker: number; // 0 when one process runs every role
   redis: number;
   postgres: number;
   bench: number;
   machine: number;
 }
 
-function cpuSplit(pid: number, postmasterPid: number | null): CpuSplit {
+async function cpuSplit(layout: Layout, postmasterPid: number | null): Promise<CpuSplit> {
   const bench = process.cpuUsage();
+  const http = cpuSeconds(layout.httpPid);
+  const worker = layout.workerPid ? cpuSeconds(layout.workerPid) : 0;
   return {
-    service: cpuSeconds(pid),
-    redis: treeCpuSeconds(pid, 'redis-server'),
+    service: http + worker,
+    http,
+    worker,
+    redis: layout.redis
+      ? await redisCpuSeconds(layout.redis)
+      : treeCpuSeconds(layout.httpPid, 'redis-server'),
     postgres: postmasterPid ? treeCpuSeconds(postmasterPid) : 0,
     bench: (bench.user + bench.system) / 1e6,
     machine: machineCpuSeconds(),
@@ -343,27 +384,34 @@ interface Phase {
   cpu: CpuSplit;
   loadStart: number;
   loadEnd: number;
-  rssPeak: number;
+  rssPeak: number; // the http process's
+  workerRssPeak: number; // 0 when one process runs every role
 }
 
 /** RATE calls per second, evenly spaced, for the warm-up and the measured seconds; then the drain. */
 async function runPhase(
   traffic: Traffic,
   rate: number,
-  pid: number,
+  layout: Layout,
   postmasterPid: number | null,
 ): Promise<Phase> {
+  const pid = layout.httpPid;
+  const workerPid = layout.workerPid;
   const loadStart = loadavg()[0]!;
   const failuresBefore = traffic.webhookFailures;
   const skippedBefore = traffic.skipped;
   const sentBefore = traffic.sent;
   const started = Date.now();
-  let cpuAtMeasure = cpuSeconds(pid);
-  let splitAtMeasure = cpuSplit(pid, postmasterPid);
+  let cpuAtMeasure = serviceCpuSeconds(layout);
+  let splitAtMeasure = await cpuSplit(layout, postmasterPid);
   let measureStarted = started;
   const total = Math.round(rate * (WARM_UP_SECONDS + SECONDS));
   let rssPeak = rssBytes(pid);
-  const memory = setInterval(() => (rssPeak = Math.max(rssPeak, rssBytes(pid))), 1000);
+  let workerRssPeak = workerPid ? rssBytes(workerPid) : 0;
+  const memory = setInterval(() => {
+    rssPeak = Math.max(rssPeak, rssBytes(pid));
+    if (workerPid) workerRssPeak = Math.max(workerRssPeak, rssBytes(workerPid));
+  }, 1000);
   traffic.measuring = false;
   for (let i = 0; i < total; i++) {
     const wait = started + (i * 1000) / rate - Date.now();
@@ -371,15 +419,15 @@ async function runPhase(
     if (!traffic.measuring && Date.now() - started >= WARM_UP_SECONDS * 1000) {
       traffic.measuring = true;
       measureStarted = Date.now();
-      cpuAtMeasure = cpuSeconds(pid);
-      splitAtMeasure = cpuSplit(pid, postmasterPid);
+      cpuAtMeasure = serviceCpuSeconds(layout);
+      splitAtMeasure = await cpuSplit(layout, postmasterPid);
     }
     void traffic.startCall();
   }
   const sendingEnded = Date.now();
   const measuredSeconds = (sendingEnded - measureStarted) / 1000;
-  const serverCpu = (cpuSeconds(pid) - cpuAtMeasure) / measuredSeconds;
-  const splitNow = cpuSplit(pid, postmasterPid);
+  const serverCpu = (serviceCpuSeconds(layout) - cpuAtMeasure) / measuredSeconds;
+  const splitNow = await cpuSplit(layout, postmasterPid);
   const cpu = Object.fromEntries(
     Object.entries(splitNow).map(([part, seconds]) => [
       part,
@@ -413,37 +461,65 @@ async function runPhase(
     loadStart,
     loadEnd: loadavg()[0]!,
     rssPeak,
+    workerRssPeak,
   };
 }
 
 async function main(): Promise<void> {
+  if (SPLIT && DATABASE !== 'postgres') {
+    process.stderr.write(`--split needs --database postgres: the embedded database serves one process\n`);
+    process.exit(2);
+  }
   const startedAt = Date.now();
   const postgres = DATABASE === 'postgres' ? new PrivatePostgres({ statementStats: true }) : null;
   const databaseUrl = postgres ? await postgres.start() : null;
   const dataDir = mkdtempSync(join(tmpdir(), 'centralino-bench-'));
+  // Two processes share one Redis, which the bench then starts: configured as the service's embedded one
+  // (append-only file in DATA_DIR/redis), so both layouts pay the same Redis.
+  const redisServer = SPLIT ? new EmbeddedRedisServer({ dataDir: join(dataDir, 'redis') }) : null;
+  const redisUrl = redisServer ? await redisServer.start() : null;
   const loadBefore = loadavg();
+  const serviceEnv: Record<string, string> = {
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    FRONT_OFFICE_CONFIG: frontOffice(),
+    LOG_LEVEL: 'warn',
+    JWT_SECRET,
+    GENERIC_WEBHOOK_SECRETS: WEBHOOK_SECRET,
+    // One client address sends everything here; the per-address limits are for the internet.
+    RATE_LIMIT_WEBHOOKS_PER_MINUTE: '10000000',
+    RATE_LIMIT_LOGIN_PER_MINUTE: '100000',
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+    ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
+  };
+  // --cpu-prof DIR: the server writes a V8 CPU profile there when it stops (open it in DevTools).
+  const nodeArgs = PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR] : [];
   const service = await ServiceProcess.start(
-    {
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
-      FRONT_OFFICE_CONFIG: frontOffice(),
-      LOG_LEVEL: 'warn',
-      JWT_SECRET,
-      GENERIC_WEBHOOK_SECRETS: WEBHOOK_SECRET,
-      // One client address sends everything here; the per-address limits are for the internet.
-      RATE_LIMIT_WEBHOOKS_PER_MINUTE: '10000000',
-      RATE_LIMIT_LOGIN_PER_MINUTE: '100000',
-      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
-    },
+    SPLIT ? { ...serviceEnv, CENTRALINO_ROLES: 'http' } : serviceEnv,
     120_000,
-    // --cpu-prof DIR: the server writes a V8 CPU profile there when it stops (open it in DevTools).
-    PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR] : [],
+    nodeArgs,
   );
+  const worker = SPLIT
+    ? await ServiceProcess.start({ ...serviceEnv, CENTRALINO_ROLES: 'worker' }, 120_000, nodeArgs).catch(
+        async (error: Error) => {
+          // Not left running behind the error: the http process, the bench's Redis, PostgreSQL.
+          await service.stop();
+          await redisServer?.stop();
+          await postgres?.stop();
+          throw error;
+        },
+      )
+    : null;
   const url = service.url!;
   const pid = service.child.pid!;
+  const workerPid = worker?.child.pid ?? null;
+  const redis = redisUrl ? new Redis(redisUrl) : null;
+  const layout: Layout = { httpPid: pid, workerPid, redis };
   process.stdout.write(
-    `centralino (${DATABASE}) at ${url}, pid ${pid}, up in ${Date.now() - startedAt} ms\n`,
+    SPLIT
+      ? `centralino (${DATABASE}, two processes: CENTRALINO_ROLES=http and =worker, the bench's Redis) at ${url}, pids ${pid} ${workerPid} (http, worker), up in ${Date.now() - startedAt} ms\n`
+      : `centralino (${DATABASE}, one process: roles http + worker) at ${url}, pid ${pid}, up in ${Date.now() - startedAt} ms\n`,
   );
   const traffic = new Traffic(url);
   try {
@@ -468,6 +544,10 @@ async function main(): Promise<void> {
 
     await sleep(3000);
     const rssBefore = rssBytes(pid);
+    // The worker holds no socket: its RSS at each step says what the consoles cost it (their presence,
+    // the dispatcher's view of them).
+    const workerRssAt = () => (workerPid ? rssBytes(workerPid) : 0);
+    const workerRssBefore = workerRssAt();
     const connectStarted = Date.now();
     const consoles = await connectAll(CONSOLES, async (index) => {
       const username = `op${String(index + 1).padStart(4, '0')}`;
@@ -484,6 +564,7 @@ async function main(): Promise<void> {
     const consolesMs = Date.now() - connectStarted;
     await sleep(3000);
     const rssConsoles = rssBytes(pid);
+    const workerRssConsoles = workerRssAt();
     let snapshots = 0;
     let snapshotBytes = 0;
     const dashboards = await connectAll(DASHBOARDS, async (index) => {
@@ -501,8 +582,9 @@ async function main(): Promise<void> {
     });
     await sleep(3000);
     const rssConnected = rssBytes(pid);
+    const workerRssConnected = workerRssAt();
     process.stdout.write(
-      `${CONSOLES} consoles connected in ${consolesMs} ms, then ${DASHBOARDS} dashboards; RSS ${mb(rssBefore)} → ${mb(rssConsoles)} → ${mb(rssConnected)} MB\n`,
+      `${CONSOLES} consoles connected in ${consolesMs} ms, then ${DASHBOARDS} dashboards; RSS ${mb(rssBefore)} → ${mb(rssConsoles)} → ${mb(rssConnected)} MB${SPLIT ? ` (http; worker ${mb(workerRssBefore)} → ${mb(workerRssConsoles)} → ${mb(workerRssConnected)} MB)` : ''}\n`,
     );
 
     const statementStats = databaseUrl ? new Client({ connectionString: databaseUrl }) : null;
@@ -514,7 +596,7 @@ async function main(): Promise<void> {
     const phases: Phase[] = [];
     for (const [index, rate] of RATES.entries()) {
       traffic.phase = index;
-      phases.push(await runPhase(traffic, rate, pid, postgres?.postmasterPid() ?? null));
+      phases.push(await runPhase(traffic, rate, layout, postgres?.postmasterPid() ?? null));
       process.stdout.write(`phase ${rate}/s done\n`);
     }
 
@@ -557,7 +639,7 @@ async function main(): Promise<void> {
       '',
       `Command: \`npm run bench:consoles${args ? ` -- ${args}` : ''}\` at commit ${commit}, ${new Date().toISOString().slice(0, 16)}Z, Node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} cores).`,
       '',
-      `centralino ran as one process (roles http + worker, its private Redis, ${DATABASE === 'postgres' ? 'a private PostgreSQL cluster' : 'the embedded PGlite'}), front office generated with ${CONSOLES} operators (every skill) and ${DASHBOARDS} supervisors; offer timeout ${OFFER_TIMEOUT_SECONDS} s, wrap-up ${WRAP_UP_SECONDS} s. ` +
+      `centralino ran as ${SPLIT ? 'two processes (one `CENTRALINO_ROLES=http`: webhooks and the sockets; one `CENTRALINO_ROLES=worker`: the dispatcher and timers), sharing a private Redis the bench started and a private PostgreSQL cluster' : `one process (roles http + worker, its private Redis, ${DATABASE === 'postgres' ? 'a private PostgreSQL cluster' : 'the embedded PGlite'})`}, front office generated with ${CONSOLES} operators (every skill) and ${DASHBOARDS} supervisors; offer timeout ${OFFER_TIMEOUT_SECONDS} s, wrap-up ${WRAP_UP_SECONDS} s. ` +
         `The bench process (same machine, loopback) held ${CONSOLES} socket.io consoles (websocket, JWT in the handshake) and ${DASHBOARDS} dashboards, then sent signed generic \`call.started\` webhooks (IVR digit 1 or 2) at a steady rate, one phase per rate (${RATES.join(', ')} calls/s), each ${WARM_UP_SECONDS} s of warm-up plus ${SECONDS} s measured, then up to ${DRAIN_SECONDS} s for the last calls to finish. Every console is available, accepts each offer, and the call ends (\`call.ended\`) ${HOLD_MS} ms after the accept. ` +
         `At most ${MAX_IN_FLIGHT} \`call.started\` wait for their answer at once: beyond that the server is behind the asked rate and a call is skipped (counted), so the figures say what the server sustains rather than how many sockets the client can pile up.`,
       '',
@@ -577,38 +659,44 @@ async function main(): Promise<void> {
       'Where the CPU went while the calls were sent (the measured seconds; share of one core, the machine has ' +
         `${cpus().length}):`,
       '',
-      '| calls/s asked | service | its Redis | PostgreSQL | load generator (this process) | rest of the machine | machine |',
-      '|---|---|---|---|---|---|---|',
+      SPLIT
+        ? '| calls/s asked | service (http + worker) | http | worker | Redis (shared, started by the bench) | PostgreSQL | load generator (this process) | rest of the machine | machine |'
+        : '| calls/s asked | service | its Redis | PostgreSQL | load generator (this process) | rest of the machine | machine |',
+      SPLIT ? '|---|---|---|---|---|---|---|---|---|' : '|---|---|---|---|---|---|---|',
       ...phases.map((phase) => {
-        const { service, redis, postgres, bench, machine } = phase.cpu;
+        const { service, http, worker, redis, postgres, bench, machine } = phase.cpu;
         const pct = (share: number) => `${(share * 100).toFixed(0)}%`;
         const rest = Math.max(0, machine - service - redis - postgres - bench);
-        return `| ${phase.rate} | ${pct(service)} | ${pct(redis)} | ${pct(postgres)} | ${pct(bench)} | ${pct(rest)} | ${pct(machine)} |`;
+        const processes = SPLIT ? `${pct(service)} | ${pct(http)} | ${pct(worker)}` : pct(service);
+        return `| ${phase.rate} | ${processes} | ${pct(redis)} | ${pct(postgres)} | ${pct(bench)} | ${pct(rest)} | ${pct(machine)} |`;
       }),
       '',
       `Contacts in the database at the end, by state: ${finalStates.map((entry) => `${entry.state} ${entry.count}`).join(', ') || 'n/a (PGlite)'} (the bench stops right after the last phase's drain, so calls still queued or connected then are not failures). Refused accepts ${traffic.acceptFailures}, re-offers ${traffic.reOffers}.`,
       '',
       '## Server memory per connection',
       '',
-      '| step | time | RSS after | per connection |',
-      '|---|---|---|---|',
-      `| started, idle | — | ${mb(rssBefore)} MB | — |`,
-      `| ${CONSOLES} consoles connected and available | ${(consolesMs / 1000).toFixed(1)} s | ${mb(rssConsoles)} MB | ${kib((rssConsoles - rssBefore) / CONSOLES)} KiB |`,
+      `| step | time | RSS after${SPLIT ? ' (http)' : ''} | per connection |${SPLIT ? ' worker RSS |' : ''}`,
+      `|---|---|---|---|${SPLIT ? '---|' : ''}`,
+      `| started, idle | — | ${mb(rssBefore)} MB | — |${SPLIT ? ` ${mb(workerRssBefore)} MB |` : ''}`,
+      `| ${CONSOLES} consoles connected and available | ${(consolesMs / 1000).toFixed(1)} s | ${mb(rssConsoles)} MB | ${kib((rssConsoles - rssBefore) / CONSOLES)} KiB |${SPLIT ? ` ${mb(workerRssConsoles)} MB |` : ''}`,
       ...(DASHBOARDS > 0
         ? [
-            `| + ${DASHBOARDS} dashboards | — | ${mb(rssConnected)} MB | ${kib((rssConnected - rssConsoles) / DASHBOARDS)} KiB |`,
+            `| + ${DASHBOARDS} dashboards | — | ${mb(rssConnected)} MB | ${kib((rssConnected - rssConsoles) / DASHBOARDS)} KiB |${SPLIT ? ` ${mb(workerRssConnected)} MB |` : ''}`,
           ]
         : []),
-      `| peak during the traffic | — | ${mb(Math.max(...phases.map((phase) => phase.rssPeak)))} MB | — |`,
+      `| peak during the traffic | — | ${mb(Math.max(...phases.map((phase) => phase.rssPeak)))} MB | — |${SPLIT ? ` ${mb(Math.max(...phases.map((phase) => phase.workerRssPeak)))} MB |` : ''}`,
       '',
-      `RSS of the centralino process only (/proc/<pid>/status, VmRSS; its Redis is a separate process), each 3 s after the step. A console's share includes its socket, room, presence state in Redis and the first snapshot it was sent; a dashboard's includes the once-a-second \`queues.snapshot\` (about ${kib(snapshotBytes)} KiB as JSON with ${CONSOLES} operators online; ${snapshots} received in all).`,
+      `RSS of ${SPLIT ? "the http process (it holds the sockets), the worker's beside it" : 'the centralino process only'} (/proc/<pid>/status, VmRSS; ${SPLIT ? 'Redis' : 'its Redis'} is a separate process), each 3 s after the step. A console's share includes its socket, room, presence state in Redis and the first snapshot it was sent; a dashboard's includes the once-a-second \`queues.snapshot\` (about ${kib(snapshotBytes)} KiB as JSON with ${CONSOLES} operators online; ${snapshots} received in all).`,
     ];
     const text = lines.join('\n') + '\n';
     process.stdout.write(`\n${text}`);
     if (!process.argv.includes('--no-write')) writeFileSync(join(__dirname, 'results.md'), text);
   } finally {
+    redis?.disconnect();
+    await worker?.stop();
     await service.stop();
     await postgres?.stop();
+    await redisServer?.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
