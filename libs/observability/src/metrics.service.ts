@@ -98,6 +98,14 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly databaseStatements = new Counter({
+    name: 'centralino_database_statements_total',
+    help:
+      'SQL statements this process sent to its database (each a round trip: a transaction counts its ' +
+      'BEGIN and COMMIT too); divided by webhooks, what a webhook costs the database',
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
     const snapshots = async (): Promise<QueueSnapshot[]> => (this.queueProbe ? this.queueProbe() : []);

@@ -1,0 +1,131 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { callEnded, callStarted } from '../support/calls';
+import { writeFixtureConfig } from '../support/fixture-config';
+import { Scrape } from '../support/prometheus';
+import { TelnyxClient } from '../support/telnyx-client';
+import { startTestService, TestService } from '../support/test-service';
+import { TwilioClient } from '../support/twilio-client';
+import { VonageClient } from '../support/vonage-client';
+import { postGenericWebhook } from '../support/webhook-client';
+import { RestStub } from './rest-stub';
+
+const PUBLIC_BASE_URL = 'https://centralino.example.com';
+const TWILIO_TOKEN = randomBytes(16).toString('hex');
+const VONAGE_SECRET = randomBytes(24).toString('hex');
+const VONAGE_APPLICATION_ID = randomUUID();
+const FIXTURE = writeFixtureConfig(() => undefined, 'front-office.providers.yaml');
+const STATEMENTS = 'centralino_database_statements_total';
+const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
+
+/**
+ * What the hot webhooks cost the database, in SQL statements (each a round trip; a transaction's BEGIN
+ * and COMMIT count), read from the service's own counter (`centralino_database_statements_total`): the
+ * service runs the http role only, so nothing but the webhook under measure talks to the database. The
+ * numbers are exact, so a change that adds a read to one of these paths fails here; one that saves one
+ * updates them.
+ */
+describe('database statements per webhook (http role, PostgreSQL)', () => {
+  let service: TestService;
+  let stub: RestStub;
+  let twilio: TwilioClient;
+  let vonage: VonageClient;
+  let telnyx: TelnyxClient;
+
+  beforeAll(async () => {
+    stub = await new RestStub(() => ({ status: 200, body: { data: { result: 'ok' } } })).start();
+    telnyx = new TelnyxClient('', stub.requests);
+    service = await startTestService('postgres', {
+      CENTRALINO_ROLES: 'http',
+      FRONT_OFFICE_CONFIG: FIXTURE,
+      PUBLIC_BASE_URL,
+      TWILIO_AUTH_TOKEN: TWILIO_TOKEN,
+      VONAGE_SIGNATURE_SECRET: VONAGE_SECRET,
+      TELNYX_PUBLIC_KEY: telnyx.publicKey,
+      TELNYX_API_KEY: `KEY${randomBytes(8).toString('hex')}`,
+      TELNYX_API_BASE_URL: `${stub.url}/v2`,
+    });
+    telnyx.serviceUrl = service.url;
+    twilio = new TwilioClient(service.url, PUBLIC_BASE_URL, TWILIO_TOKEN);
+    vonage = new VonageClient(service.url, VONAGE_SECRET, VONAGE_APPLICATION_ID);
+    // One journey per provider first: what happens once per process (a cache filled) is not measured.
+    const warm = callStarted({ digits: '1' });
+    await postGenericWebhook(service.url, warm);
+    await postGenericWebhook(service.url, callEnded(warm.callId as string));
+  }, 90_000);
+
+  afterAll(async () => {
+    await service?.stop();
+    await stub?.stop();
+  });
+
+  async function statements(): Promise<number> {
+    return (await Scrape.from(service.url)).value(STATEMENTS);
+  }
+
+  /** The statements `work` made the service send (it must answer before this returns). */
+  async function cost(work: () => Promise<unknown>): Promise<number> {
+    const before = await statements();
+    await work();
+    return (await statements()) - before;
+  }
+
+  it('counts every statement, and nothing runs in the background of the http role', async () => {
+    expect(await statements()).toBeGreaterThan(0);
+    expect(await cost(() => sleep(500))).toBe(0);
+  });
+
+  it('generic: a new call.started, its retry, and its call.ended', async () => {
+    const started = callStarted({ digits: '1' });
+    const costs: Record<string, number> = {};
+    costs.started = await cost(async () => {
+      const reply = await postGenericWebhook(service.url, started);
+      expect(reply.status).toBe(200);
+      expect(reply.body).toMatchObject({ state: 'queued', queue: 'billing', duplicate: false });
+    });
+    costs.retried = await cost(async () => {
+      const reply = await postGenericWebhook(service.url, started);
+      expect(reply.body).toMatchObject({ state: 'queued', duplicate: true });
+    });
+    costs.ended = await cost(async () => {
+      const reply = await postGenericWebhook(service.url, callEnded(started.callId as string));
+      expect(reply.status).toBe(200);
+      expect(reply.body).toMatchObject({ state: 'abandoned' });
+    });
+    expect(costs).toEqual({ started: 8, retried: 8, ended: 3 });
+  });
+
+  it("Twilio's gather and status callback, Vonage's input and completed event, Telnyx's menu answer and hang-up", async () => {
+    const costs: Record<string, number> = {};
+    const sid = `CA${randomBytes(16).toString('hex')}`;
+    const call = { CallSid: sid, From: '+393331110001', To: '+390200000000' };
+    costs.twilioGather = await cost(() =>
+      twilio.post('/webhooks/twilio/voice/gather', { ...call, Digits: '1' }),
+    );
+    costs.twilioStatus = await cost(() =>
+      twilio.post('/webhooks/twilio/voice/status', { ...call, CallStatus: 'completed' }),
+    );
+
+    const vonageCall = { uuid: randomUUID(), from: '393331110002', to: '390200000000' };
+    costs.vonageInput = await cost(() => vonage.post('input', { ...vonageCall, dtmf: { digits: '1' } }));
+    costs.vonageEvent = await cost(() =>
+      vonage.post('event', { ...vonageCall, status: 'completed', timestamp: new Date().toISOString() }),
+    );
+
+    const telnyxCall = TelnyxClient.call('+393331110003');
+    await telnyx.send('call.initiated', telnyxCall);
+    costs.telnyxGather = await cost(() =>
+      telnyx.send('call.gather.ended', telnyxCall, { digits: '1', status: 'valid' }),
+    );
+    costs.telnyxHangup = await cost(() =>
+      telnyx.send('call.hangup', telnyxCall, { hangup_cause: 'normal_clearing' }),
+    );
+    expect(costs).toEqual({
+      twilioGather: 9,
+      twilioStatus: 4,
+      vonageInput: 9,
+      vonageEvent: 4,
+      telnyxGather: 11,
+      telnyxHangup: 6,
+    });
+  });
+});
