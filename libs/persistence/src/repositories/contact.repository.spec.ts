@@ -280,6 +280,65 @@ describe.each(['pglite', 'postgres'] as const)('ContactRepository on %s', (engin
     });
   });
 
+  it('creates the contact with every field, its history in order and its receipt', async () => {
+    const id = randomUUID();
+    const at = new Date('2026-12-03T12:00:00.123Z');
+    const triage = { source: 'ivr', confidence: 1, reasons: ['digit 1'], decision: 'queue' } as const;
+    const before = await database.query<{ n: string }>('SELECT count(*) AS n FROM webhook_receipts');
+    const outcome = await contacts.createFromWebhook(
+      {
+        id,
+        channel: 'voice',
+        provider: 'generic',
+        externalId: `call-${id}`,
+        providerAccount: 'gateway-b',
+        fromAddress: '+390212345678',
+        toAddress: '+390200000000',
+        state: 'queued',
+        problemType: 'billing',
+        language: 'en',
+        triage: triage as never,
+        operatorId: null,
+        receivedAt: at,
+        queuedAt: at,
+      },
+      [
+        { type: 'received', at, data: { provider: 'generic' } },
+        { type: 'triaged', at, data: { problemType: 'billing' } },
+        { type: 'queued', at },
+      ],
+      { provider: 'generic', eventKey: `evt-${id}`, response: { contactId: id } },
+    );
+    const expected = {
+      id,
+      providerAccount: 'gateway-b',
+      state: 'queued',
+      problemType: 'billing',
+      language: 'en',
+      triage,
+      receivedAt: at,
+      queuedAt: at,
+      connectedAt: null,
+      endedAt: null,
+      callback: null,
+    };
+    expect(outcome).toMatchObject({ created: true, contact: expected });
+    await expect(contacts.findById(id)).resolves.toMatchObject(expected);
+    const events = await contacts.events(id);
+    expect(events.map((event) => [event.type, event.data])).toEqual([
+      ['received', { provider: 'generic' }],
+      ['triaged', { problemType: 'billing' }],
+      ['queued', {}],
+    ]);
+    expect(events.every((event) => event.at.getTime() === at.getTime())).toBe(true);
+    await expect(contacts.findReceipt('generic', `evt-${id}`)).resolves.toMatchObject({
+      contactId: id,
+      response: { contactId: id },
+    });
+    const after = await database.query<{ n: string }>('SELECT count(*) AS n FROM webhook_receipts');
+    expect(Number(after[0]!.n) - Number(before[0]!.n)).toBe(1);
+  });
+
   it('keeps reading after another instance migrates the table under its prepared statements', async () => {
     const id = await queuedContact();
     await expect(contacts.findById(id)).resolves.toMatchObject({ id });
@@ -291,6 +350,7 @@ describe.each(['pglite', 'postgres'] as const)('ContactRepository on %s', (engin
       await expect(contacts.findByExternalId('generic', `call-${id}`)).resolves.toMatchObject({ id });
       const moved = await contacts.transition(id, ['queued'], 'abandoned', {}, { reason: 'probe' });
       expect(moved?.state).toBe('abandoned');
+      await expect(contacts.findById(await queuedContact())).resolves.toMatchObject({ state: 'queued' });
     } finally {
       await database.query('ALTER TABLE contacts DROP COLUMN upgrade_probe');
     }

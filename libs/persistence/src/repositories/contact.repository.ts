@@ -255,7 +255,8 @@ export class ContactRepository {
 
   /**
    * Creates a contact with its event history and the receipt of the webhook that created it, in one
-   * transaction. If another delivery of the same event (or the same call) won the race, nothing is written
+   * statement (atomic by itself: no transaction's BEGIN and COMMIT; this runs for every new call and
+   * chat). If another delivery of the same event (or the same call) won the race, nothing is written
    * and the existing receipt or contact is returned instead.
    */
   async createFromWebhook(
@@ -266,71 +267,112 @@ export class ContactRepository {
     | { created: true; contact: Contact }
     | { created: false; contact: Contact | null; response: JsonObject | null }
   > {
-    type Outcome = Awaited<ReturnType<ContactRepository['createFromWebhook']>>;
-    const outcome = await this.database.transaction<Outcome>(async (manager) => {
-      // The receipt first, and only when the call is not known already: one statement for what were a
-      // read of each and an insert (this runs for every new call and chat). Nothing inserted means a
-      // retried delivery (its receipt exists), another event of a known call, or a concurrent delivery
-      // of this event (the insert waited for it): the rare paths read which.
-      const inserted = await manager.query(
-        `INSERT INTO webhook_receipts (provider, event_key, contact_id, response, received_at)
-          SELECT $1::text, $2::text, $3::uuid, $4::jsonb, $5::timestamptz
-          WHERE NOT EXISTS (SELECT 1 FROM contacts WHERE provider = $6 AND external_id = $7)
-          ON CONFLICT DO NOTHING RETURNING provider`,
-        [
-          receipt.provider,
-          receipt.eventKey,
-          contact.id,
-          JSON.stringify(receipt.response),
-          new Date(),
-          contact.provider,
-          contact.externalId,
-        ],
-      );
-      if (inserted.length === 0) {
-        const [existingReceipt] = await manager.query(
-          'SELECT contact_id, response FROM webhook_receipts WHERE provider = $1 AND event_key = $2',
-          [receipt.provider, receipt.eventKey],
-        );
-        if (existingReceipt) {
-          const [existing] = existingReceipt.contact_id
-            ? await manager.query('SELECT * FROM contacts WHERE id = $1', [existingReceipt.contact_id])
-            : [];
-          return {
-            created: false,
-            contact: existing ? this.toContact(existing) : null,
-            response: existingReceipt.response as JsonObject,
-          };
-        }
-        const [sameCall] = await manager.query(
-          'SELECT * FROM contacts WHERE provider = $1 AND external_id = $2 LIMIT 1',
-          [contact.provider, contact.externalId],
-        );
-        // Neither: a concurrent delivery of this event committed nothing yet that this one can see.
-        return { created: false, contact: sameCall ? this.toContact(sameCall) : null, response: null };
-      }
-      const entity = manager.create(ContactEntity, {
-        connectedAt: null,
-        endedAt: null,
-        queuedAt: null,
-        callback: null,
-        providerAccount: null,
-        ...contact,
-      });
-      await manager.insert(ContactEntity, entity);
-      await manager.insert(
-        ContactEventEntity,
-        history.map((event) => ({
-          contactId: contact.id,
-          type: event.type,
-          at: event.at,
-          data: event.data ?? {},
-        })),
-      );
-      return { created: true, contact: entity };
-    });
-    if (outcome.created) for (const event of history) this.metrics.contactEntered(event.type);
-    return outcome;
+    const entity: Contact = {
+      connectedAt: null,
+      endedAt: null,
+      queuedAt: null,
+      callback: null,
+      providerAccount: null,
+      ...contact,
+    };
+    const { sql, columns } = this.createStatement();
+    const rows = await this.database.query(
+      sql,
+      [
+        receipt.provider,
+        receipt.eventKey,
+        JSON.stringify(receipt.response),
+        new Date(),
+        JSON.stringify(
+          history.map((event, ord) => ({ ord, type: event.type, at: event.at, data: event.data ?? {} })),
+        ),
+        ...columns.map((column) =>
+          this.database.dataSource.driver.preparePersistentValue(
+            (entity as unknown as Record<string, unknown>)[column.propertyName] ?? null,
+            column,
+          ),
+        ),
+      ],
+      // By unique keys only (the receipt's, the call's): one plan fits every call.
+      { prepared: true },
+    );
+    const row = rows[0];
+    if (row?.found === 'created') {
+      for (const event of history) this.metrics.contactEntered(event.type);
+      return { created: true, contact: this.toContact(row) };
+    }
+    if (row?.found === 'receipt') {
+      return {
+        created: false,
+        contact: row.id ? this.toContact(row) : null,
+        response: this.json(row.receipt_response) as JsonObject,
+      };
+    }
+    if (row?.found === 'call') return { created: false, contact: this.toContact(row), response: null };
+    // Nothing inserted and nothing seen: a concurrent delivery of this event (the insert waited for it)
+    // or of this call committed after this statement began. A statement of its own sees which.
+    const existingReceipt = await this.findReceipt(receipt.provider, receipt.eventKey);
+    if (existingReceipt) {
+      return {
+        created: false,
+        contact: existingReceipt.contactId ? await this.findById(existingReceipt.contactId) : null,
+        response: existingReceipt.response,
+      };
+    }
+    return {
+      created: false,
+      contact: await this.findByExternalId(contact.provider, contact.externalId),
+      response: null,
+    };
+  }
+
+  private creation?: { sql: string; columns: ColumnMetadata[] };
+
+  /**
+   * createFromWebhook's statement. The receipt is inserted only when the call is not known already
+   * (nothing inserted: a retried delivery, another event of a known call, or a concurrent delivery of
+   * this event, which the insert waits for); the contact only with the receipt, its events only with
+   * the contact. The same statement reports what it found instead (seen as of its start): the first
+   * delivery's receipt and contact, or the known call. A second contact for the same call (another
+   * event key, concurrently) fails the whole statement on contacts_provider_external_id_uq, receipt
+   * included, as the transaction it replaces did.
+   */
+  private createStatement(): { sql: string; columns: ColumnMetadata[] } {
+    if (this.creation) return this.creation;
+    const columns = this.database.dataSource.getMetadata(ContactEntity).columns;
+    const FIRST = 6; // $1-$5: the receipt's provider, key, response, time, and the history
+    const parameter = (property: string) => {
+      const index = columns.findIndex((column) => column.propertyName === property);
+      return `$${FIRST + index}::${columns[index]!.type as string}`;
+    };
+    const names = columns.map((column) => column.databaseName).join(', ');
+    const values = columns.map((column, index) => `$${FIRST + index}::${column.type as string}`).join(', ');
+    const sameCall = `provider = ${parameter('provider')} AND external_id = ${parameter('externalId')}`;
+    const sql = `WITH receipt AS (
+         INSERT INTO webhook_receipts (provider, event_key, contact_id, response, received_at)
+         SELECT $1::text, $2::text, ${parameter('id')}, $3::jsonb, $4::timestamptz
+         WHERE NOT EXISTS (SELECT 1 FROM contacts WHERE ${sameCall})
+         ON CONFLICT DO NOTHING RETURNING provider
+       ),
+       created AS (INSERT INTO contacts (${names}) SELECT ${values} FROM receipt RETURNING *),
+       logged AS (
+         INSERT INTO contact_events (contact_id, type, at, data)
+         SELECT created.id, event.type, event.at, event.data
+         FROM created CROSS JOIN jsonb_to_recordset($5::jsonb) AS event (ord int, type text, at timestamptz, data jsonb)
+         ORDER BY event.ord
+       ),
+       earlier AS (SELECT contact_id, response FROM webhook_receipts WHERE provider = $1::text AND event_key = $2::text)
+       SELECT 'created' AS found, NULL::jsonb AS receipt_response, created.* FROM created
+       UNION ALL
+       SELECT 'receipt', earlier.response, contacts.* FROM earlier LEFT JOIN contacts ON contacts.id = earlier.contact_id
+       UNION ALL
+       SELECT 'call', NULL::jsonb, contacts.* FROM contacts WHERE ${sameCall} AND NOT EXISTS (SELECT 1 FROM earlier)`;
+    this.creation = { sql, columns };
+    return this.creation;
+  }
+
+  private json(value: unknown): unknown {
+    return typeof value === 'string' ? JSON.parse(value) : value;
   }
 
   /**
