@@ -1,4 +1,4 @@
-import { Channel } from '@centralino/contacts';
+import { Channel, Contact } from '@centralino/contacts';
 import type { ClarifyQuestion, DirectoryTarget } from '@centralino/triage';
 
 /** A provider-neutral inbound contact, as each provider adapter hands it to intake. */
@@ -39,4 +39,15 @@ export interface IntakeResult {
   clarify?: ClarifyQuestion;
   /** The caller asked for this person or department (queued to reception meanwhile). */
   directoryTarget?: DirectoryTarget;
+}
+
+/** How the adapter that hands intake an inbound contact wants a contact it turns out to be about handled. */
+export interface ReceiveOptions {
+  /**
+   * Called with the contact an event turns out to be about already (a retried delivery's, or a known
+   * call's), before anything about it is changed or reported; throws to refuse the event (another
+   * account's call: AccountOwnership). A contact the event creates is its own and is not checked: the
+   * account check of a first event costs no read of its own.
+   */
+  knownContact?: (contact: Contact) => void;
 }

@@ -192,4 +192,33 @@ describe('IntakeService clarifying loop', () => {
   it('refuses input for a call it never received', async () => {
     await expect(intake.input(said('nobody', 'fattura'))).rejects.toBeInstanceOf(DomainError);
   });
+
+  it('checks a contact the event turns out to be about before changing or telling anything, never a new one', async () => {
+    const seen: string[] = [];
+    const knownContact = (contact: Contact) => {
+      seen.push(contact.id);
+      if (contact.externalId === 'c4') throw new DomainError('signature_account_mismatch', 'not yours');
+    };
+    const created = await intake.receiveContact(said('c4', 'buongiorno'), { knownContact });
+    expect(seen).toEqual([]);
+    expect(created.contact).toMatchObject({ id: created.result.contactId, state: 'received' });
+    // The answer to the question (a known call) and a retried delivery: refused, nothing appended.
+    await expect(intake.receive(said('c4', 'la fattura'), { knownContact })).rejects.toMatchObject({
+      code: 'signature_account_mismatch',
+    });
+    const retried = said('c4', 'buongiorno');
+    await expect(
+      intake.receive({ ...retried, eventKey: `evt_${sequence - 2}` }, { knownContact }),
+    ).rejects.toMatchObject({ code: 'signature_account_mismatch' });
+    expect(seen).toEqual([created.result.contactId, created.result.contactId]);
+    expect(types(created.result.contactId)).toEqual(['received', 'clarifying']);
+    // Checked and let through: the answer goes on as before, and the contact comes back as it now is.
+    const answer = await intake.receiveContact(said('c4', 'la fattura'), { knownContact: () => undefined });
+    expect(answer.result).toMatchObject({ state: 'queued', queue: 'billing', duplicate: false });
+    expect(answer.contact).toMatchObject({
+      id: created.result.contactId,
+      state: 'queued',
+      problemType: 'billing',
+    });
+  });
 });

@@ -5,7 +5,7 @@ import { FrontOfficeConfig } from '@centralino/config';
 import { ContactRepository, NewContact } from '@centralino/persistence';
 import { ContactFlowService, QueueRulesService } from '@centralino/routing';
 import { ClarifyQuestion, TriageDecision, TriageService } from '@centralino/triage';
-import { InboundContact, IntakeResult } from './inbound-call';
+import { InboundContact, IntakeResult, ReceiveOptions } from './inbound-call';
 
 /**
  * The provider-neutral front door: persist the contact, triage it, put it in its queue. Idempotent: a
@@ -26,9 +26,20 @@ export class IntakeService {
     private readonly frontOffice: FrontOfficeConfig,
   ) {}
 
-  async receive(inbound: InboundContact): Promise<IntakeResult> {
+  async receive(inbound: InboundContact, options: ReceiveOptions = {}): Promise<IntakeResult> {
+    return (await this.receiveContact(inbound, options)).result;
+  }
+
+  /**
+   * As `receive`, with the contact as intake left it: an adapter that acts on it next (the call flow's
+   * step after triage, the reply's actions) does not read it again.
+   */
+  async receiveContact(
+    inbound: InboundContact,
+    options: ReceiveOptions = {},
+  ): Promise<{ result: IntakeResult; contact: Contact }> {
     // Straight to creating the contact: createFromWebhook finds a retried delivery (its receipt) or a
-    // call already known in the same transaction, so a new call costs no separate reads first.
+    // call already known in the same statement, so a new call costs no separate reads first.
     const now = new Date();
     const decision = this.triage.classify({
       text: inbound.text,
@@ -63,23 +74,26 @@ export class IntakeService {
       { provider: inbound.provider, eventKey: inbound.eventKey, response: { contactId: contact.id } },
     );
     if (!outcome.created) {
+      let known = outcome.contact;
+      if (!known) {
+        // A concurrent delivery of this event committed after the creation's statement began.
+        const receipt = await this.contacts.findReceipt(inbound.provider, inbound.eventKey);
+        known = receipt?.contactId ? await this.contacts.findById(receipt.contactId) : null;
+      }
+      if (!known)
+        throw new DomainError('conflict', 'A concurrent delivery of this event is in progress; retry');
+      // Before anything about it is changed or told: the event may be refused (another account's call).
+      options.knownContact?.(known);
       // More speech or digits for a call that was asked a clarifying question: triage continues.
-      const known = outcome.response === null ? outcome.contact : null;
-      if (known?.state === 'received') {
+      if (outcome.response === null && outcome.contact?.state === 'received') {
         const asked = await this.askedSoFar(known.id);
         if (asked.length > 0) return this.continueTriage(known, inbound, asked);
       }
-      const existingId =
-        outcome.contact?.id ??
-        (await this.contacts.findReceipt(inbound.provider, inbound.eventKey))?.contactId;
-      if (!existingId)
-        throw new DomainError('conflict', 'A concurrent delivery of this event is in progress; retry');
-      return this.resultFor(existingId, true);
+      return this.resultFor(known, true);
     }
     this.logDecision(outcome.contact, inbound, decision);
     // The queue's rules decide: wait there, in another queue, leave a message, or hear it is closed.
-    await this.rules.admit(outcome.contact);
-    return this.resultFor(contact.id, false);
+    return this.resultFor(await this.rules.admit(outcome.contact), false);
   }
 
   /** The caller answered a clarifying question: triage again with everything said so far. */
@@ -87,7 +101,7 @@ export class IntakeService {
     contact: Contact,
     inbound: InboundContact,
     asked: ContactEvent[],
-  ): Promise<IntakeResult> {
+  ): Promise<{ result: IntakeResult; contact: Contact }> {
     const now = new Date();
     const decision = this.triage.classify({
       text: inbound.text,
@@ -116,8 +130,7 @@ export class IntakeService {
     // A concurrent delivery of this event, or the caller hung up meanwhile: report where it is.
     if (!moved) return this.resultFor(contact.id, true);
     this.logDecision(moved, inbound, decision);
-    await this.rules.admit(moved);
-    return this.resultFor(contact.id, false);
+    return this.resultFor(await this.rules.admit(moved), false);
   }
 
   /** The events a triage decision appends: a clarifying question, or triaged then queued. */
@@ -193,19 +206,25 @@ export class IntakeService {
     );
   }
 
-  /** A retried delivery also repairs a contact whose enqueue did not happen (crash after commit). */
-  private async resultFor(contactId: string, duplicate: boolean): Promise<IntakeResult> {
-    let contact = await this.contacts.findById(contactId);
-    if (!contact) throw new DomainError('not_found', `Contact ${contactId} does not exist`);
+  /**
+   * Where the contact is now, as intake answers it: `found` as just read or written (an id: read now).
+   * A retried delivery also repairs a contact whose enqueue did not happen (crash after commit).
+   */
+  private async resultFor(
+    found: Contact | string,
+    duplicate: boolean,
+  ): Promise<{ result: IntakeResult; contact: Contact }> {
+    let contact = typeof found === 'string' ? await this.contacts.findById(found) : found;
+    if (!contact) throw new DomainError('not_found', `Contact ${String(found)} does not exist`);
     if (duplicate && (await this.rules.admitIfMissing(contact))) {
-      contact = (await this.contacts.findById(contactId)) ?? contact;
+      contact = (await this.contacts.findById(contact.id)) ?? contact;
     }
     // Still waiting for an answer: the same question again (a retried delivery gets the same reply).
     const question =
       contact.state === 'received' ? (await this.askedSoFar(contact.id)).at(-1)?.data.question : undefined;
     const target = contact.triage?.directoryTarget;
     const position = await this.flow.position(contact);
-    return {
+    const result: IntakeResult = {
       contactId: contact.id,
       state: contact.state,
       queue: contact.problemType,
@@ -216,6 +235,7 @@ export class IntakeService {
       ...(question ? { clarify: question as ClarifyQuestion } : {}),
       ...(target ? { directoryTarget: target } : {}),
     };
+    return { result, contact };
   }
 
   /**
@@ -229,24 +249,25 @@ export class IntakeService {
     >,
   ): Promise<IntakeResult> {
     const receipt = await this.contacts.findReceipt(inbound.provider, inbound.eventKey);
-    if (receipt?.contactId) return this.resultFor(receipt.contactId, true);
+    if (receipt?.contactId) return (await this.resultFor(receipt.contactId, true)).result;
     const contact = await this.contacts.findByExternalId(inbound.provider, inbound.externalId);
     if (!contact) throw new DomainError('unknown_call', `No contact for call ${inbound.externalId}`);
     if (contact.state === 'received') {
       const asked = await this.askedSoFar(contact.id);
       if (asked.length > 0) {
-        return this.continueTriage(
+        const { result } = await this.continueTriage(
           contact,
           { ...inbound, channel: contact.channel, from: contact.fromAddress, to: contact.toAddress },
           asked,
         );
+        return result;
       }
     }
     await this.contacts.recordReceipt(
       { provider: inbound.provider, eventKey: inbound.eventKey, response: { contactId: contact.id } },
       contact.id,
     );
-    return this.resultFor(contact.id, true);
+    return (await this.resultFor(contact, true)).result;
   }
 
   /** The call ended on the provider's side. Unknown calls are a 404 (`unknown_call`), never a retry loop. */

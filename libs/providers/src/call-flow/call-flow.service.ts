@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Contact, DomainError, maskPhone } from '@centralino/contacts';
 import { FrontOfficeConfig } from '@centralino/config';
-import { InboundContact, IntakeResult, IntakeService } from '@centralino/intake';
+import { InboundContact, IntakeResult, IntakeService, ReceiveOptions } from '@centralino/intake';
 import { ContactRepository, OperatorRecord } from '@centralino/persistence';
 import { QueueRegistry } from '@centralino/queueing';
 import { CallbackService, ContactFlowService } from '@centralino/routing';
@@ -81,17 +81,15 @@ export class CallFlow {
    */
   async gathered(
     inbound: InboundContact,
-    options: { announcePosition?: boolean; attempt?: number } = {},
+    options: { announcePosition?: boolean; attempt?: number } & ReceiveOptions = {},
   ): Promise<{ result: IntakeResult; actions: CallAction[] }> {
-    const result = await this.intake.receive(inbound);
+    const { result, contact } = await this.intake.receiveContact(inbound, options);
     // Triage is unsure and the adapter renders questions (canClarify): ask, in the caller's language.
     if (result.clarify) {
       return { result, actions: [this.clarifyingGather(result.clarify, (options.attempt ?? 1) + 1)] };
     }
-    const step = await this.afterTriage(result);
+    const step = await this.afterTriage(result, contact);
     if (step) return step;
-    const contact = await this.contacts.findById(result.contactId);
-    if (!contact) throw new DomainError('not_found', `Contact ${result.contactId} does not exist`);
     return { result, actions: await this.actionsFor(contact, true, options.announcePosition ?? false) };
   }
 
@@ -100,13 +98,19 @@ export class CallFlow {
    * or department of the directory is put through to its phone, or, without one, leaves a message for
    * it (rather than waiting at reception for someone to do either by hand). A retried delivery finds the
    * contact transferred or leaving a message and gets the same step again. Null: the caller waits.
+   * `known`: the contact as intake just left it (not read again).
    */
-  async afterTriage(result: IntakeResult): Promise<{ result: IntakeResult; actions: CallAction[] } | null> {
-    const contact = await this.contacts.findById(result.contactId);
+  async afterTriage(
+    result: IntakeResult,
+    known?: Contact,
+  ): Promise<{ result: IntakeResult; actions: CallAction[] } | null> {
+    const contact = known?.id === result.contactId ? known : await this.contacts.findById(result.contactId);
     if (!contact) throw new DomainError('not_found', `Contact ${result.contactId} does not exist`);
     // The queue's rules diverted it (a message, or closed), or it was put through: that step, also on retries.
     if (contact.state === 'messaging' || contact.state === 'transferred' || contact.state === 'closed') {
-      return { result: await this.refreshed(result), actions: await this.actionsFor(contact, false) };
+      // Intake's result already tells the state of the contact it handed over.
+      const now = contact === known ? result : await this.refreshed(result);
+      return { result: now, actions: await this.actionsFor(contact, false) };
     }
     const target = contact.triage?.decision === 'directory' ? contact.triage.directoryTarget : undefined;
     if (!target || contact.state !== 'queued') return null;
@@ -343,10 +347,10 @@ export class CallFlow {
   }
 
   /** The key that asks for a callback while this contact waits, or null when none can be offered. */
-  async callbackKeyFor(contactId: string): Promise<string | null> {
+  async callbackKeyFor(contactId: string, known?: Contact): Promise<string | null> {
     // Without callbacks configured there is nothing to offer: no read on the webhook's path.
     if (!this.callbacks.digit) return null;
-    const contact = await this.contacts.findById(contactId);
+    const contact = known?.id === contactId ? known : await this.contacts.findById(contactId);
     return contact && this.callbacks.canOffer(contact) ? this.callbacks.digit : null;
   }
 

@@ -53,8 +53,13 @@ export class GenericWebhookController {
       throw new DomainError('validation_failed', 'The body must be a JSON object');
     }
     const event = genericWebhookSchema.parse(request.body);
-    // Any event about a call centralino knows (a retried call.started too) must come from its gateway.
-    const known = await this.ownership.callOf(GENERIC_PROVIDER, event.callId, gateway.id);
+    // Any event about a call centralino knows (a retried call.started too) must come from its gateway. A
+    // call.started is checked by intake on the contact creating it finds instead (a retried delivery's, a
+    // known call's): a new call, nearly every one, costs no read for it.
+    const known =
+      event.type === 'call.started'
+        ? null
+        : await this.ownership.callOf(GENERIC_PROVIDER, event.callId, gateway.id);
     // The outbound call of a chat's callback: the contact is known by the chat, the call by its id; it
     // was pushed to the default gateway, whose reports are the only ones taken.
     const chatCallback =
@@ -101,35 +106,38 @@ export class GenericWebhookController {
       });
       return this.reply(result);
     }
-    const result = await this.intake.receive({
-      provider: GENERIC_PROVIDER,
-      eventKey: event.id,
-      externalId: event.callId,
-      providerAccount: gateway.id,
-      channel: 'voice',
-      from: event.from,
-      to: event.to,
-      language: event.language,
-      digits: event.digits,
-      text: event.speech,
-      canClarify: true,
-    });
-    return this.reply(result);
+    const { result, contact } = await this.intake.receiveContact(
+      {
+        provider: GENERIC_PROVIDER,
+        eventKey: event.id,
+        externalId: event.callId,
+        providerAccount: gateway.id,
+        channel: 'voice',
+        from: event.from,
+        to: event.to,
+        language: event.language,
+        digits: event.digits,
+        text: event.speech,
+        canClarify: true,
+      },
+      { knownContact: (found) => this.ownership.assertOwner(GENERIC_PROVIDER, found, gateway.id) },
+    );
+    return this.reply(result, contact);
   }
 
   /**
    * A clarifying question to gather the caller's answer (a `call.input`); the directory step (transfer
-   * to its phone, or a message for it); or enqueue with a prompt.
+   * to its phone, or a message for it); or enqueue with a prompt. `contact`: as intake just left it.
    */
-  private async reply(result: IntakeResult) {
+  private async reply(result: IntakeResult, contact?: Contact) {
     if (result.clarify) {
       const { prompt, language, options } = result.clarify;
       return { ...result, actions: [{ type: 'gather', prompt, language, options }] };
     }
-    const step = await this.flow.afterTriage(result);
+    const step = await this.flow.afterTriage(result, contact);
     if (step) return { ...step.result, actions: renderGenericActions(step.actions) };
     const say = this.frontOffice.prompt('queued', result.language);
-    const callbackDigit = await this.flow.callbackKeyFor(result.contactId);
+    const callbackDigit = await this.flow.callbackKeyFor(result.contactId, contact);
     return {
       ...result,
       actions: [

@@ -67,16 +67,21 @@ export class TelnyxWebhookController {
     }
     const { data, meta } = telnyxWebhookSchema.parse(request.body);
     const call = data.payload;
-    // Every event of a call centralino knows (its retries too) must come from the call's account.
-    await this.ownership.callOf(TELNYX_PROVIDER, call.call_control_id, account.id);
+    const state = decodeClientState(call.client_state);
+    // Every event of a call centralino knows (its retries too) must come from the call's account. The
+    // menu's answer is checked by intake on the contact it finds instead (menuAnswer): the answer of a
+    // new call, nearly every one, costs no read for it.
+    const checkedByIntake = isMenuAnswer(data.event_type, call, state);
+    if (!checkedByIntake) await this.ownership.callOf(TELNYX_PROVIDER, call.call_control_id, account.id);
     // A redelivery after a failed attempt: commands of an answer intake already took are sent again
     // (same command_ids, so Telnyx runs each once), in case the failure came before they went out.
     const redelivery = (meta?.attempt ?? 1) > 1;
     if (await this.contacts.findReceipt(TELNYX_PROVIDER, data.id)) {
+      // A menu answer handled already does not reach intake again: checked here (a rare path).
+      if (checkedByIntake) await this.ownership.callOf(TELNYX_PROVIDER, call.call_control_id, account.id);
       markWebhookDuplicate(request);
       return {};
     }
-    const state = decodeClientState(call.client_state);
     if (state?.outboundAttempt) {
       // A callback's outbound call: reported by the account that placed it, before the contact knows it
       // by this call (its first events may come before the call's id is stored).
@@ -181,7 +186,8 @@ export class TelnyxWebhookController {
   ): Promise<void> {
     const suffix = attempt > 1 ? String(attempt) : '';
     // The answer to a question is recognised in the language it was asked in (like Twilio's).
-    const asked = attempt > 1 ? await this.flow.findContact(TELNYX_PROVIDER, call.call_control_id) : null;
+    const asked =
+      attempt > 1 ? await this.ownership.callOf(TELNYX_PROVIDER, call.call_control_id, account.id) : null;
     const { result, actions } = await this.flow.gathered(
       {
         provider: TELNYX_PROVIDER,
@@ -195,7 +201,12 @@ export class TelnyxWebhookController {
         canClarify: true,
         ...input,
       },
-      { announcePosition: true, attempt },
+      {
+        announcePosition: true,
+        attempt,
+        // The call must be this account's: a retried answer, the other input's, a known call's.
+        knownContact: (found) => this.ownership.assertOwner(TELNYX_PROVIDER, found, account.id),
+      },
     );
     // Answered already by the other input (digits, then a transcript, or the reverse): nothing to do.
     if (result.duplicate && !redelivery) return;
@@ -290,4 +301,21 @@ export class TelnyxWebhookController {
   ): Promise<void> {
     return this.telnyx.send(account, call.call_control_id, commands, `${call.call_control_id}:${step}`);
   }
+}
+
+/**
+ * The events `receive` hands `menuAnswer`: the menu's or a clarifying question's answer, by digits or by
+ * a final transcript (one of the message flow, or of a caller already waiting, is not one). Decided as
+ * its switch does.
+ */
+function isMenuAnswer(
+  eventType: string,
+  call: TelnyxCall,
+  state: ReturnType<typeof decodeClientState>,
+): boolean {
+  if (eventType === 'call.gather.ended') return !state?.hold && !state?.field;
+  if (eventType !== 'call.transcription') return false;
+  const transcript = call.transcription_data?.transcript.trim();
+  if (!transcript || call.transcription_data?.is_final === false) return false;
+  return !state?.field && (!state || !!state.attempt);
 }

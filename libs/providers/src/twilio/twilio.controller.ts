@@ -85,11 +85,9 @@ export class TwilioVoiceController {
     const { body, accountId } = this.twilio.verifiedRequest(request, signature);
     const call = twilioGatherSchema.parse(body);
     const { attempt } = gatherAttemptSchema.parse({ attempt: attemptParam });
-    // A retried menu answer or the answer to a question: the call must be this account's.
-    const known = await this.ownership.callOf(TWILIO_PROVIDER, call.CallSid, accountId);
     // The answer to a question was recognised in the language it was asked in; the menu's answer is
     // detected from the transcript, so a caller who answers in another company language is understood.
-    const asked = attempt > 1 ? known : null;
+    const asked = attempt > 1 ? await this.ownership.callOf(TWILIO_PROVIDER, call.CallSid, accountId) : null;
     const { result, actions } = await this.flow.gathered(
       {
         provider: TWILIO_PROVIDER,
@@ -104,7 +102,9 @@ export class TwilioVoiceController {
         language: asked?.language ?? undefined,
         canClarify: true,
       },
-      { attempt },
+      // A retried menu answer or the answer to a question: the call must be this account's (checked on
+      // what intake finds, so the menu's answer of a new call costs no read for it).
+      { attempt, knownContact: (found) => this.ownership.assertOwner(TWILIO_PROVIDER, found, accountId) },
     );
     if (result.duplicate) markWebhookDuplicate(request);
     return this.twiml(reply, actions);

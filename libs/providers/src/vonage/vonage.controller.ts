@@ -80,10 +80,8 @@ export class VonageVoiceController {
     const input = vonageInputSchema.parse(request.body ?? {});
     const { attempt } = gatherAttemptSchema.parse({ attempt: attemptParam });
     const speech = input.speech?.results?.[0]?.text?.trim() || undefined;
-    // A retried menu answer or the answer to a question: the call must be this application's.
-    const known = await this.ownership.callOf(VONAGE_PROVIDER, input.uuid, account.id);
     // An answer to a question was recognised in the language it was asked in; the menu's is detected.
-    const asked = attempt > 1 ? known : null;
+    const asked = attempt > 1 ? await this.ownership.callOf(VONAGE_PROVIDER, input.uuid, account.id) : null;
     const { actions, result } = await this.flow.gathered(
       {
         provider: VONAGE_PROVIDER,
@@ -98,7 +96,13 @@ export class VonageVoiceController {
         language: asked?.language ?? undefined,
         canClarify: true,
       },
-      { announcePosition: true, attempt },
+      {
+        announcePosition: true,
+        attempt,
+        // A retried menu answer or the answer to a question: the call must be this application's
+        // (checked on what intake finds, so the menu's answer of a new call costs no read for it).
+        knownContact: (found) => this.ownership.assertOwner(VONAGE_PROVIDER, found, account.id),
+      },
     );
     if (result.duplicate) markWebhookDuplicate(request);
     return this.vonage.renderer.render(actions);
