@@ -21,7 +21,9 @@ const LABELS: Record<AccountProvider, string> = {
  * created it (`contacts.provider_account`; none stored: the default account). Each controller checks,
  * after the signature and before it changes anything, the contact its webhook is about; one of another
  * account is refused with `403 signature_account_mismatch` and nothing is changed. A webhook about a
- * call centralino does not know has nothing to protect and goes on as before.
+ * call centralino does not know has nothing to protect and goes on as before. The first event of a
+ * call (a call.started, a menu answer) is checked by intake instead, on the contact its creation finds
+ * (`ReceiveOptions.knownContact` → assertOwner): a new call costs no read for the check.
  */
 @Injectable()
 export class AccountOwnership {
