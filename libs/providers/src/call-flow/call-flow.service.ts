@@ -214,8 +214,10 @@ export class CallFlow {
     field: MessageField,
     input: { speech?: string; digits?: string },
     eventKey: string,
+    /** The call's contact as the controller just read it (its account check): not read again. */
+    known?: Contact | null,
   ): Promise<CallAction[] | null> {
-    const contact = await this.contacts.findByExternalId(provider, externalId);
+    const contact = await this.contactOf(provider, externalId, known);
     if (!contact) {
       this.logger.warn({ provider, externalId }, 'Message answer for an unknown call');
       return null;
@@ -234,9 +236,10 @@ export class CallFlow {
   async waiting(
     provider: string,
     externalId: string,
-    options: { callbackInput?: boolean } = {},
+    /** `known`: the call's contact as the controller just read it (its account check): not read again. */
+    options: { callbackInput?: boolean; known?: Contact | null } = {},
   ): Promise<CallAction[] | null> {
-    const contact = await this.contacts.findByExternalId(provider, externalId);
+    const contact = await this.contactOf(provider, externalId, options.known);
     if (!contact) {
       this.logger.warn({ provider, externalId }, 'Wait request for an unknown call');
       return null;
@@ -310,15 +313,16 @@ export class CallFlow {
     provider: string,
     externalId: string,
     digits: string | undefined,
-    options: { parked?: boolean } = {},
+    /** `known`: the call's contact as the controller just read it (its account check): not read again. */
+    options: { parked?: boolean; known?: Contact | null } = {},
   ): Promise<CallAction[] | null> {
-    const contact = await this.contacts.findByExternalId(provider, externalId);
+    const contact = await this.contactOf(provider, externalId, options.known);
     if (!contact) return null;
     const language = contact.language ?? this.defaultLanguage;
     if (contact.callback) return this.callbackConfirmed(language);
     if (!digits || digits !== this.callbacks.digit || contact.state !== 'queued') {
       if (options.parked) return this.holdRound(contact);
-      return (await this.waiting(provider, externalId, { callbackInput: true })) ?? [];
+      return (await this.waiting(provider, externalId, { callbackInput: true, known: contact })) ?? [];
     }
     try {
       await this.callbacks.request(contact.id, this.callbacks.callerNumber(contact), 'voice');
@@ -372,8 +376,13 @@ export class CallFlow {
    * The caller left the holding room on centralino's request because they are to leave a message: the
    * message flow's current question. Null when that is not why (the caller hung up, the room failed).
    */
-  async leftHoldingRoom(provider: string, externalId: string): Promise<CallAction[] | null> {
-    const contact = await this.contacts.findByExternalId(provider, externalId);
+  async leftHoldingRoom(
+    provider: string,
+    externalId: string,
+    /** The call's contact as the controller just read it (its account check): not read again. */
+    known?: Contact | null,
+  ): Promise<CallAction[] | null> {
+    const contact = await this.contactOf(provider, externalId, known);
     return contact?.state === 'messaging' ? this.messages.current(contact) : null;
   }
 
@@ -473,7 +482,7 @@ export class CallFlow {
   ): Promise<IntakeResult | null> {
     try {
       // A caller who hangs up after saying why they called has left their message.
-      const contact = known ?? (await this.contacts.findByExternalId(provider, externalId));
+      const contact = await this.contactOf(provider, externalId, known);
       if (contact?.state === 'messaging') await this.messages.settle(contact);
       // The outbound call of a callback ended before it was answered (or, `completed`, after).
       if (contact?.state === 'calling_back') await this.callbacks.outcome(contact.id, null, reason);
@@ -494,6 +503,17 @@ export class CallFlow {
 
   findContact(provider: string, externalId: string): Promise<Contact | null> {
     return this.contacts.findByExternalId(provider, externalId);
+  }
+
+  /**
+   * The contact of `provider`'s call `externalId`: `known` when it is that call's (the controller read
+   * it for the account check of the same request), else read. A call not known then is read again: it
+   * may have become known since (a hang-up racing the menu's answer).
+   */
+  private contactOf(provider: string, externalId: string, known?: Contact | null): Promise<Contact | null> {
+    return known?.provider === provider && known.externalId === externalId
+      ? Promise.resolve(known)
+      : this.contacts.findByExternalId(provider, externalId);
   }
 
   contactById(contactId: string): Promise<Contact | null> {

@@ -91,9 +91,9 @@ export class GenericWebhookController {
       return this.callbackReport(event.id, { contact: known, attempt: null }, 'answered');
     }
     if (event.type === 'call.input') {
-      if (event.field) return this.messageAnswer(event, event.field);
+      if (event.field) return this.messageAnswer(event, event.field, known);
       if (this.flow.isCallbackKey(event.digits) && known) {
-        if (known.state === 'queued' || known.callback) return this.callbackKey(event);
+        if (known.state === 'queued' || known.callback) return this.callbackKey(event, known);
       }
       const result = await this.intake.input({
         provider: GENERIC_PROVIDER,
@@ -158,12 +158,12 @@ export class GenericWebhookController {
    * The callback key pressed while holding: the contact keeps its place as a callback to the caller's
    * number; the reply says goodbye and hangs up (or, for a number that cannot be called, holds on).
    */
-  private async callbackKey(event: CallInputEvent) {
+  private async callbackKey(event: CallInputEvent, known: Contact) {
     const duplicate = !(await this.contacts.recordReceipt(
       { provider: GENERIC_PROVIDER, eventKey: event.id, response: { callId: event.callId } },
       null,
     ));
-    const actions = await this.flow.callbackKey(GENERIC_PROVIDER, event.callId, event.digits);
+    const actions = await this.flow.callbackKey(GENERIC_PROVIDER, event.callId, event.digits, { known });
     const contact = await this.flow.findContact(GENERIC_PROVIDER, event.callId);
     if (!actions || !contact) throw new DomainError('unknown_call', `No contact for call ${event.callId}`);
     return {
@@ -202,7 +202,7 @@ export class GenericWebhookController {
   }
 
   /** An answer to a `gather` of the voice message flow (`field`); a retried delivery changes nothing. */
-  private async messageAnswer(event: CallInputEvent, field: MessageField) {
+  private async messageAnswer(event: CallInputEvent, field: MessageField, known: Contact | null) {
     const duplicate = !!(await this.contacts.findReceipt(GENERIC_PROVIDER, event.id));
     const actions = await this.flow.messageAnswer(
       GENERIC_PROVIDER,
@@ -210,6 +210,7 @@ export class GenericWebhookController {
       field,
       { speech: event.speech, digits: event.digits },
       event.id,
+      known,
     );
     const contact = await this.flow.findContact(GENERIC_PROVIDER, event.callId);
     if (!actions || !contact) throw new DomainError('unknown_call', `No contact for call ${event.callId}`);

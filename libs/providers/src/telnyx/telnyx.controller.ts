@@ -2,7 +2,7 @@ import { Controller, Headers, HttpCode, Logger, Post, Req, UseInterceptors } fro
 import type { RawBodyRequest } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import type { TelnyxAccount } from '@centralino/config';
-import { maskPhone } from '@centralino/contacts';
+import { Contact, maskPhone } from '@centralino/contacts';
 import { markWebhookDuplicate, webhookMetricsInterceptor } from '@centralino/observability';
 import { ContactRepository } from '@centralino/persistence';
 import { AccountOwnership } from '../accounts/account-ownership.service';
@@ -72,7 +72,10 @@ export class TelnyxWebhookController {
     // menu's answer is checked by intake on the contact it finds instead (menuAnswer): the answer of a
     // new call, nearly every one, costs no read for it.
     const checkedByIntake = isMenuAnswer(data.event_type, call, state);
-    if (!checkedByIntake) await this.ownership.callOf(TELNYX_PROVIDER, call.call_control_id, account.id);
+    // The call's contact as the check read it (null: not known): the handlers below do not read it again.
+    const known = checkedByIntake
+      ? null
+      : await this.ownership.callOf(TELNYX_PROVIDER, call.call_control_id, account.id);
     // A redelivery after a failed attempt: commands of an answer intake already took are sent again
     // (same command_ids, so Telnyx runs each once), in case the failure came before they went out.
     const redelivery = (meta?.attempt ?? 1) > 1;
@@ -105,9 +108,9 @@ export class TelnyxWebhookController {
       }
       case 'call.gather.ended':
         if (state?.hold) {
-          await this.holdAnswer(account, call, data.id);
+          await this.holdAnswer(account, call, data.id, known);
         } else if (state?.field) {
-          await this.messageAnswer(account, call, state.field, { digits: call.digits ?? '' }, []);
+          await this.messageAnswer(account, call, state.field, { digits: call.digits ?? '' }, [], known);
         } else {
           const input = { digits: call.digits || undefined };
           await this.menuAnswer(account, call, input, 'digits', redelivery, state?.attempt ?? 1);
@@ -118,7 +121,14 @@ export class TelnyxWebhookController {
         // Interim results change nothing: the answer is the first final utterance.
         if (!transcript || call.transcription_data?.is_final === false) break;
         if (state?.field) {
-          await this.messageAnswer(account, call, state.field, { speech: transcript }, [STOP_TRANSCRIPTION]);
+          await this.messageAnswer(
+            account,
+            call,
+            state.field,
+            { speech: transcript },
+            [STOP_TRANSCRIPTION],
+            known,
+          );
         } else if (!state || state.attempt) {
           // The menu (no contact yet) or a clarifying question; after that the caller waits, and what
           // they say while waiting is not an answer to anything.
@@ -154,6 +164,7 @@ export class TelnyxWebhookController {
           call.call_control_id,
           call.hangup_cause === 'normal_clearing' ? 'hangup' : (call.hangup_cause ?? 'hangup'),
           call.from,
+          known,
         );
         break;
       default:
@@ -228,17 +239,20 @@ export class TelnyxWebhookController {
    * gather stopped (the operator connect, a diversion) or ended by the hang-up, or a contact no longer
    * waiting, gets nothing: the call has moved on. Command ids: `<data.id>:<n>:<action>`.
    */
-  private async holdAnswer(account: TelnyxAccount, call: TelnyxCall, eventId: string): Promise<void> {
+  private async holdAnswer(
+    account: TelnyxAccount,
+    call: TelnyxCall,
+    eventId: string,
+    known: Contact | null,
+  ): Promise<void> {
     if (call.status === 'cancelled' || call.status === 'call_hangup') return;
-    const contact = await this.flow.findContact(TELNYX_PROVIDER, call.call_control_id);
+    const contact = known ?? (await this.flow.findContact(TELNYX_PROVIDER, call.call_control_id));
     if (!contact || (contact.state !== 'queued' && contact.state !== 'offered')) return;
     const actions = await this.flow.callbackKey(
       TELNYX_PROVIDER,
       call.call_control_id,
       call.digits || undefined,
-      {
-        parked: true,
-      },
+      { parked: true, known: contact },
     );
     if (!actions) return;
     // The call is still parked in its Telnyx queue: holding on needs no new `enqueue`.
@@ -279,6 +293,7 @@ export class TelnyxWebhookController {
     field: MessageField,
     input: { speech?: string; digits?: string },
     stops: TelnyxCommand[],
+    known: Contact | null,
   ): Promise<void> {
     const step = `message:${field}`;
     const actions: CallAction[] | null = await this.flow.messageAnswer(
@@ -287,10 +302,12 @@ export class TelnyxWebhookController {
       field,
       input,
       `${call.call_control_id}:${step}`,
+      known,
     );
     if (!actions) return;
-    const contact = await this.flow.findContact(TELNYX_PROVIDER, call.call_control_id);
-    await this.sendActions(account, call, [...stops, ...this.telnyx.commands(actions, contact?.id)], step);
+    // Only its id is needed, which the answer does not change.
+    const contactId = known?.id ?? (await this.flow.findContact(TELNYX_PROVIDER, call.call_control_id))?.id;
+    await this.sendActions(account, call, [...stops, ...this.telnyx.commands(actions, contactId)], step);
   }
 
   private sendActions(

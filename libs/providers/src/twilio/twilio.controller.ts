@@ -12,7 +12,7 @@ import {
 import type { RawBodyRequest } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodType } from 'zod';
-import { maskPhone } from '@centralino/contacts';
+import { Contact, maskPhone } from '@centralino/contacts';
 import { markWebhookDuplicate, webhookMetricsInterceptor } from '@centralino/observability';
 import { AccountOwnership } from '../accounts/account-ownership.service';
 import { CallAction } from '../call-flow/call-actions';
@@ -124,7 +124,7 @@ export class TwilioVoiceController {
     @Headers('i-twilio-idempotency-token') idempotencyToken?: string,
     @Query('field') fieldParam?: string,
   ): Promise<string> {
-    const call = await this.verifiedCall(request, signature, twilioGatherSchema);
+    const { call, known } = await this.verifiedCall(request, signature, twilioGatherSchema);
     const { field } = messageFieldSchema.parse({ field: fieldParam });
     const actions = await this.flow.messageAnswer(
       TWILIO_PROVIDER,
@@ -132,6 +132,7 @@ export class TwilioVoiceController {
       field,
       { speech: call.SpeechResult, digits: call.Digits },
       `${call.CallSid}:message:${field}:${idempotencyToken ?? ''}`,
+      known,
     );
     return actions ? this.twiml(reply, actions) : this.raw(reply, EMPTY);
   }
@@ -144,9 +145,9 @@ export class TwilioVoiceController {
     @Res({ passthrough: true }) reply: FastifyReply,
     @Headers('x-twilio-signature') signature?: string,
   ): Promise<string> {
-    const call = await this.verifiedCall(request, signature, twilioCallSchema);
+    const { call, known } = await this.verifiedCall(request, signature, twilioCallSchema);
     // The holding room takes a key: the position comes with the callback offer when one is possible.
-    const actions = await this.flow.waiting(TWILIO_PROVIDER, call.CallSid, { callbackInput: true });
+    const actions = await this.flow.waiting(TWILIO_PROVIDER, call.CallSid, { callbackInput: true, known });
     // An unknown call leaves the queue (and then ends) rather than waiting for nobody; a caller who is
     // to leave a message leaves it too, and `<Enqueue action>` asks for the message.
     return actions ? this.twiml(reply, actions) : this.raw(reply, LEAVE);
@@ -163,8 +164,8 @@ export class TwilioVoiceController {
     @Res({ passthrough: true }) reply: FastifyReply,
     @Headers('x-twilio-signature') signature?: string,
   ): Promise<string> {
-    const call = await this.verifiedCall(request, signature, twilioGatherSchema);
-    const actions = await this.flow.callbackKey(TWILIO_PROVIDER, call.CallSid, call.Digits);
+    const { call, known } = await this.verifiedCall(request, signature, twilioGatherSchema);
+    const actions = await this.flow.callbackKey(TWILIO_PROVIDER, call.CallSid, call.Digits, { known });
     return actions ? this.twiml(reply, actions) : this.raw(reply, LEAVE);
   }
 
@@ -201,9 +202,9 @@ export class TwilioVoiceController {
     @Res({ passthrough: true }) reply: FastifyReply,
     @Headers('x-twilio-signature') signature?: string,
   ): Promise<string> {
-    const call = await this.verifiedCall(request, signature, twilioQueueResultSchema);
+    const { call, known } = await this.verifiedCall(request, signature, twilioQueueResultSchema);
     if (call.QueueResult === 'leave') {
-      const message = await this.flow.leftHoldingRoom(TWILIO_PROVIDER, call.CallSid);
+      const message = await this.flow.leftHoldingRoom(TWILIO_PROVIDER, call.CallSid, known);
       if (message) return this.twiml(reply, message);
     }
     // bridged, redirected (the operator connect): the call goes on elsewhere.
@@ -215,6 +216,7 @@ export class TwilioVoiceController {
       call.CallSid,
       reason,
       call.From,
+      known,
     );
     if (!ended || call.QueueResult === 'hangup') return this.raw(reply, EMPTY);
     return this.twiml(reply, this.flow.apology(ended.language));
@@ -246,7 +248,7 @@ export class TwilioVoiceController {
     @Res({ passthrough: true }) reply: FastifyReply,
     @Headers('x-twilio-signature') signature?: string,
   ): Promise<string> {
-    const call = await this.verifiedCall(request, signature, twilioStatusSchema);
+    const { call, known } = await this.verifiedCall(request, signature, twilioStatusSchema);
     if (TWILIO_FINAL_STATUSES.has(call.CallStatus)) {
       await this.flow.ended(
         TWILIO_PROVIDER,
@@ -254,6 +256,7 @@ export class TwilioVoiceController {
         call.CallSid,
         call.CallStatus,
         call.From,
+        known,
       );
     }
     return this.raw(reply, EMPTY);
@@ -275,16 +278,17 @@ export class TwilioVoiceController {
 
   /**
    * The verified, validated callback about a call, refused when centralino knows the call and it belongs
-   * to another account than the one that signed the request (before anything is changed).
+   * to another account than the one that signed the request (before anything is changed); with the
+   * call's contact as the check read it (null: not known), which the flow then does not read again.
    */
   private async verifiedCall<T extends { CallSid: string }>(
     request: TwilioRequest,
     signature: string | undefined,
     schema: ZodType<T>,
-  ): Promise<T> {
+  ): Promise<{ call: T; known: Contact | null }> {
     const { body, accountId } = this.twilio.verifiedRequest(request, signature);
     const call = schema.parse(body);
-    await this.ownership.callOf(TWILIO_PROVIDER, call.CallSid, accountId);
-    return call;
+    const known = await this.ownership.callOf(TWILIO_PROVIDER, call.CallSid, accountId);
+    return { call, known };
   }
 }

@@ -13,7 +13,7 @@ import type { RawBodyRequest } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import type { ZodType } from 'zod';
 import type { VonageAccount } from '@centralino/config';
-import { maskPhone } from '@centralino/contacts';
+import { Contact, maskPhone } from '@centralino/contacts';
 import { markWebhookDuplicate, webhookMetricsInterceptor } from '@centralino/observability';
 import { AccountOwnership } from '../accounts/account-ownership.service';
 import { CallFlow } from '../call-flow/call-flow.service';
@@ -120,7 +120,7 @@ export class VonageVoiceController {
     @Headers('authorization') authorization?: string,
     @Query('field') fieldParam?: string,
   ): Promise<NccoAction[]> {
-    const input = await this.verifiedCall(request, authorization, vonageInputSchema);
+    const { call: input, known } = await this.verifiedCall(request, authorization, vonageInputSchema);
     const { field } = messageFieldSchema.parse({ field: fieldParam });
     const actions = await this.flow.messageAnswer(
       VONAGE_PROVIDER,
@@ -128,6 +128,7 @@ export class VonageVoiceController {
       field,
       { speech: input.speech?.results?.[0]?.text, digits: input.dtmf?.digits },
       `${input.uuid}:message:${field}`,
+      known,
     );
     return this.vonage.renderer.render(actions ?? []);
   }
@@ -142,7 +143,7 @@ export class VonageVoiceController {
     @Req() request: VonageRequest,
     @Headers('authorization') authorization?: string,
   ): Promise<object> {
-    const event = await this.verifiedCall(request, authorization, vonageEventSchema);
+    const { call: event, known } = await this.verifiedCall(request, authorization, vonageEventSchema);
     if (VONAGE_FINAL_STATUSES.has(event.status)) {
       await this.flow.ended(
         VONAGE_PROVIDER,
@@ -150,6 +151,7 @@ export class VonageVoiceController {
         event.uuid,
         event.status === 'completed' ? 'completed' : event.status,
         event.from,
+        known,
       );
     }
     return {};
@@ -167,13 +169,14 @@ export class VonageVoiceController {
     @Req() request: VonageRequest,
     @Headers('authorization') authorization?: string,
   ): Promise<NccoAction[]> {
-    const input = await this.verifiedCall(request, authorization, vonageInputSchema);
+    const { call: input, known } = await this.verifiedCall(request, authorization, vonageInputSchema);
     const actions = await this.flow.callbackKey(
       VONAGE_PROVIDER,
       input.uuid,
       input.dtmf?.digits || undefined,
       {
         parked: true,
+        known,
       },
     );
     return this.vonage.renderer.render(actions ?? []);
@@ -230,17 +233,19 @@ export class VonageVoiceController {
 
   /**
    * The verified, validated callback (POST, JSON) about a call, refused when centralino knows the call
-   * and it belongs to another application than the one that signed it (before anything is changed).
+   * and it belongs to another application than the one that signed it (before anything is changed);
+   * with the call's contact as the check read it (null: not known), which the flow then does not read
+   * again.
    */
   private async verifiedCall<T extends { uuid: string }>(
     request: VonageRequest,
     authorization: string | undefined,
     schema: ZodType<T>,
-  ): Promise<T> {
+  ): Promise<{ call: T; known: Contact | null }> {
     const account = this.checked(request, authorization, request.body);
     const call = schema.parse(request.body ?? {});
-    await this.ownership.callOf(VONAGE_PROVIDER, call.uuid, account.id);
-    return call;
+    const known = await this.ownership.callOf(VONAGE_PROVIDER, call.uuid, account.id);
+    return { call, known };
   }
 
   /** Verifies the signed callback; returns the account it is for. A refusal is logged, number masked. */
