@@ -125,6 +125,11 @@ export class DatabaseService implements OnModuleInit, OnApplicationShutdown {
     return this.lane.run(true, work);
   }
 
+  /** Whether the caller runs inside `routingLane` (work it defers must go back to that lane). */
+  inRoutingLane(): boolean {
+    return this.lane.getStore() === true;
+  }
+
   private source(): DataSource {
     return this.routing && this.lane.getStore() ? this.routing : this.dataSource;
   }

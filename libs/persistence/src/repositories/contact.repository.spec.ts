@@ -125,6 +125,61 @@ describe.each(['pglite', 'postgres'] as const)('ContactRepository on %s', (engin
     expect((await contacts.events(id)).map((event) => event.type)).toHaveLength(2);
   });
 
+  it('group-commits concurrent moves of many contacts, each still a compare-and-set of its own', async () => {
+    const ids = await Promise.all(Array.from({ length: 40 }, () => queuedContact()));
+    const statements = jest.spyOn(database, 'query');
+    const operatorIds = ids.map(() => randomUUID());
+    // Every contact offered at once, and a hang-up racing the offer on the first ten.
+    const [offers, hangUps] = await Promise.all([
+      Promise.all(
+        ids.map((id, i) => contacts.transition(id, ['queued'], 'offered', { operatorId: operatorIds[i] })),
+      ),
+      Promise.all(
+        ids
+          .slice(0, 10)
+          .map((id) => contacts.transition(id, ['queued', 'offered'], 'abandoned', { endedAt: new Date() })),
+      ),
+    ]);
+    const batches = statements.mock.calls.filter(([sql]) =>
+      String(sql).includes('jsonb_to_recordset'),
+    ).length;
+    statements.mockRestore();
+    // 50 moves in a few statements (a contact's second move waits for the batch holding its first).
+    expect(batches).toBeLessThanOrEqual(4);
+    expect(offers.every(Boolean)).toBe(true);
+    expect(hangUps.every(Boolean)).toBe(true);
+    for (const [i, id] of ids.entries()) {
+      const contact = await contacts.findById(id);
+      expect(contact).toMatchObject({ state: i < 10 ? 'abandoned' : 'offered', operatorId: operatorIds[i] });
+      expect((await contacts.events(id)).map((event) => event.type)).toEqual(
+        i < 10 ? ['queued', 'offered', 'abandoned'] : ['queued', 'offered'],
+      );
+    }
+  });
+
+  it('fails only the bad move of a batch, and clears patched columns set to null', async () => {
+    const [good, bad, cleared] = await Promise.all([queuedContact(), queuedContact(), queuedContact()]);
+    await contacts.patchIn(
+      cleared,
+      ['queued'],
+      { callback: { number: '+390211111111', attempts: 0 } as never, operatorId: randomUUID() },
+      { kind: 'set_up' },
+    );
+    const [moved, refused, clearedNow] = await Promise.allSettled([
+      contacts.transition(good, ['queued'], 'offered', { operatorId: randomUUID() }),
+      contacts.transition(bad, ['queued'], 'offered', { operatorId: 'not-a-uuid' }),
+      contacts.transition(cleared, ['queued'], 'offered', { callback: null, operatorId: null }),
+    ]);
+    expect(moved).toMatchObject({ status: 'fulfilled', value: { state: 'offered' } });
+    expect(refused.status).toBe('rejected');
+    expect(clearedNow).toMatchObject({
+      status: 'fulfilled',
+      value: { state: 'offered', callback: null, operatorId: null },
+    });
+    await expect(contacts.findById(bad)).resolves.toMatchObject({ state: 'queued' });
+    await expect(contacts.findById(cleared)).resolves.toMatchObject({ callback: null, operatorId: null });
+  });
+
   it('refuses an illegal move and an unknown contact with coded errors', async () => {
     const id = await queuedContact();
     await expect(contacts.transition(id, ['queued'], 'completed')).rejects.toMatchObject({

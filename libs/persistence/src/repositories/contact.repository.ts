@@ -13,6 +13,7 @@ import {
 } from '@centralino/contacts';
 import { MetricsService } from '@centralino/observability';
 import { DatabaseService } from '../database.service';
+import { ContactMoveBatcher, ContactMoveInput, ContactMoveRow } from './contact-move-batcher';
 import { ContactEntity, ContactEventEntity, WebhookReceiptEntity } from '../entities';
 
 /** A free-form jsonb object (event data, stored responses). */
@@ -43,6 +44,19 @@ export interface NewContact extends Omit<
   queuedAt?: Date | null;
 }
 
+/** Every property a move may patch (ContactPatch's keys): the batch move's SET covers each. */
+const PATCHABLE = [
+  'problemType',
+  'language',
+  'triage',
+  'operatorId',
+  'queuedAt',
+  'connectedAt',
+  'endedAt',
+  'callback',
+  'externalId',
+] as const satisfies readonly (keyof ContactPatch)[];
+
 /** An earlier contact of a caller, with what the console shows of it. */
 export interface PreviousContactRecord {
   contact: Contact;
@@ -65,6 +79,10 @@ export interface Receipt {
 /** All reads and writes of contacts, their append-only event log and webhook receipts. */
 @Injectable()
 export class ContactRepository {
+  private readonly moves = new ContactMoveBatcher((moves) => this.executeMoves(moves, false));
+  private readonly routingMoves = new ContactMoveBatcher((moves) => this.executeMoves(moves, true));
+  private moveSql: string | null = null;
+
   constructor(
     private readonly database: DatabaseService,
     private readonly metrics: MetricsService,
@@ -453,41 +471,23 @@ export class ContactRepository {
      */
     when: { noCallback?: boolean; noteAfter?: boolean } = {},
   ): Promise<Contact | null> {
-    const legal = from.filter((state) => ContactStateMachine.canTransition(state, to));
-    const parameters: unknown[] = [id, to, at, note ? JSON.stringify(note) : null, JSON.stringify(data)];
-    const assignments = ['state = $2'];
+    const columns: Record<string, unknown> = {};
     for (const [property, value] of Object.entries(patch)) {
-      if (value === undefined) continue;
-      const column = this.contactColumn(property);
-      parameters.push(this.database.dataSource.driver.preparePersistentValue(value, column));
-      assignments.push(`${column.databaseName} = $${parameters.length}`);
+      if (value !== undefined) columns[this.patchColumn(property).databaseName] = value ?? null;
     }
-    const fromList = legal.map((state) => {
-      parameters.push(state);
-      return `$${parameters.length}`;
-    });
-    const rows = await this.database.query(
-      `WITH previous AS (SELECT state FROM contacts WHERE id = $1),
-       moved AS (
-         UPDATE contacts SET ${assignments.join(', ')}
-         WHERE id = $1 AND state IN (${fromList.length > 0 ? fromList.join(', ') : 'NULL'})
-           ${when.noCallback ? 'AND callback IS NULL' : ''}
-         RETURNING *
-       ),
-       logged AS (
-         INSERT INTO contact_events (contact_id, type, at, data)
-         SELECT moved.id, event.type, $3, event.data
-         FROM moved CROSS JOIN (VALUES (${when.noteAfter ? 3 : 1}, 'note', $4::jsonb), (2, $2::text, $5::jsonb)) AS event (ord, type, data)
-         WHERE event.data IS NOT NULL
-         ORDER BY event.ord
-         ON CONFLICT DO NOTHING
-       )
-       SELECT (SELECT state FROM previous) AS previous_state, moved.* FROM (SELECT 1) AS one LEFT JOIN moved ON true`,
-      parameters,
-      // By primary key: one plan fits every contact, made once per connection (the hottest write).
-      { prepared: true },
-    );
-    const row = rows[0]!;
+    const move: ContactMoveInput = {
+      id,
+      to,
+      from: from.filter((state) => ContactStateMachine.canTransition(state, to)),
+      patch: columns,
+      data,
+      at: at.toISOString(),
+      note: note ?? null,
+      noteAfter: !!when.noteAfter,
+      noCallback: !!when.noCallback,
+    };
+    // Group commit (ContactMoveBatcher): on the lane the caller runs in, so routing's moves keep their pool.
+    const row = await (this.database.inRoutingLane() ? this.routingMoves : this.moves).submit(move);
     if (row.id === null || row.id === undefined) {
       const previous = row.previous_state as ContactState | null;
       if (previous === null) throw new DomainError('not_found', `Contact ${id} does not exist`);
@@ -497,6 +497,80 @@ export class ContactRepository {
     }
     this.metrics.contactEntered(to);
     return this.toContact(row);
+  }
+
+  /** Runs a batch of moves as one statement; one row per move, in the batch's order. */
+  private async executeMoves(moves: ContactMoveInput[], routingLane: boolean): Promise<ContactMoveRow[]> {
+    const input = JSON.stringify(
+      moves.map((move, ord) => ({
+        ord,
+        id: move.id,
+        to_state: move.to,
+        from_states: move.from,
+        patch: move.patch,
+        data: move.data,
+        at: move.at,
+        note: move.note,
+        note_after: move.noteAfter,
+        no_callback: move.noCallback,
+      })),
+    );
+    // One plan for every batch (the input is one parameter): prepared once per connection.
+    const run = () => this.database.query(this.moveStatement(), [input], { prepared: true });
+    const rows = await (routingLane ? this.database.routingLane(run) : run());
+    const byOrd = new Map(rows.map((row) => [Number(row.input_ord), row]));
+    return moves.map((_, ord) => byOrd.get(ord)!);
+  }
+
+  /**
+   * The batch move: each input row is a compare-and-set on its contact (the UPDATE's WHERE is re-checked
+   * on the row a concurrent move left, READ COMMITTED), its events appended in the same statement; the
+   * final SELECT sees the rows as they were before it (the previous state, to tell "not found" and
+   * "not in `from`" apart). Every patchable column is set from the move's `patch` when it names it.
+   */
+  private moveStatement(): string {
+    if (this.moveSql) return this.moveSql;
+    const assignments = PATCHABLE.map((property) => {
+      const column = this.patchColumn(property);
+      const name = column.databaseName;
+      const value =
+        column.type === 'jsonb'
+          ? `nullif(i.patch -> '${name}', 'null'::jsonb)`
+          : `(i.patch ->> '${name}')::${String(column.type)}`;
+      return `${name} = CASE WHEN (i.patch -> '${name}') IS NOT NULL THEN ${value} ELSE c.${name} END`;
+    });
+    this.moveSql = `WITH input AS (
+        SELECT * FROM jsonb_to_recordset($1::jsonb) AS i (ord int, id uuid, to_state text,
+          from_states text[], patch jsonb, data jsonb, at timestamptz, note jsonb, note_after boolean,
+          no_callback boolean)
+      ),
+      moved AS (
+        UPDATE contacts c SET state = i.to_state, ${assignments.join(', ')}
+        FROM input i
+        WHERE c.id = i.id AND c.state = ANY (i.from_states) AND (NOT i.no_callback OR c.callback IS NULL)
+        RETURNING c.*, i.ord AS input_ord
+      ),
+      logged AS (
+        INSERT INTO contact_events (contact_id, type, at, data)
+        SELECT m.id, event.type, i.at, event.data
+        FROM moved m JOIN input i ON i.ord = m.input_ord
+        CROSS JOIN LATERAL (VALUES (CASE WHEN i.note_after THEN 3 ELSE 1 END, 'note', i.note),
+          (2, i.to_state, i.data)) AS event (ord, type, data)
+        WHERE event.data IS NOT NULL
+        ORDER BY m.input_ord, event.ord
+        ON CONFLICT DO NOTHING
+      )
+      SELECT i.ord AS input_ord, p.state AS previous_state, m.*
+      FROM input i LEFT JOIN contacts p ON p.id = i.id LEFT JOIN moved m ON m.input_ord = i.ord`;
+    return this.moveSql;
+  }
+
+  /** The metadata of a patchable contact column by property name (the patch keys). */
+  private patchColumn(property: string): ColumnMetadata {
+    if (!(PATCHABLE as readonly string[]).includes(property)) {
+      throw new Error(`ContactPatch has no property ${property}`);
+    }
+    return this.contactColumn(property);
   }
 
   /** The metadata of a contact column by property name (the patch keys). */
