@@ -510,13 +510,15 @@ async function main(): Promise<void> {
       await inserter.query<{ query: string; calls: string; exec: number }>(
         `SELECT query, calls, total_exec_time + total_plan_time AS exec FROM pg_stat_statements
           WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
-          ORDER BY calls DESC LIMIT 15`,
+          ORDER BY total_exec_time + total_plan_time DESC LIMIT 15`,
       )
     ).rows;
-    process.stdout.write('statements during the burst (calls per routed contact, server ms per call):\n');
+    process.stdout.write(
+      'statements during the burst, most server time first (calls per routed contact, server ms per call, server ms per routed contact):\n',
+    );
     for (const row of statements)
       process.stdout.write(
-        `  ${(Number(row.calls) / BURST).toFixed(2)}  ${(row.exec / Number(row.calls)).toFixed(3)} ms  ${row.query.replace(/\s+/g, ' ').slice(0, 160)}\n`,
+        `  ${(Number(row.calls) / BURST).toFixed(2)}  ${(row.exec / Number(row.calls)).toFixed(3)} ms  ${(row.exec / BURST).toFixed(3)} ms  ${row.query.replace(/\s+/g, ' ').slice(0, 160)}\n`,
       );
     const redisAfter = await redisCommandStats(redis);
     const redisPerContact = [...redisAfter]

@@ -516,7 +516,8 @@ export class ContactRepository {
       })),
     );
     // One plan for every batch (the input is one parameter): prepared once per connection.
-    const run = () => this.database.query(this.moveStatement(), [input], { prepared: true });
+    const ids = moves.map((move) => move.id);
+    const run = () => this.database.query(this.moveStatement(), [input, ids], { prepared: true });
     const rows = await (routingLane ? this.database.routingLane(run) : run());
     const byOrd = new Map(rows.map((row) => [Number(row.input_ord), row]));
     return moves.map((_, ord) => byOrd.get(ord)!);
@@ -547,7 +548,10 @@ export class ContactRepository {
       moved AS (
         UPDATE contacts c SET state = i.to_state, ${assignments.join(', ')}
         FROM input i
-        WHERE c.id = i.id AND c.state = ANY (i.from_states) AND (NOT i.no_callback OR c.callback IS NULL)
+        -- The ids again as an array: the rows are then found through the primary key, whatever the
+        -- planner guesses of the JSON input's size (a hash join would read the whole table).
+        WHERE c.id = ANY ($2::uuid[]) AND c.id = i.id AND c.state = ANY (i.from_states)
+          AND (NOT i.no_callback OR c.callback IS NULL)
         RETURNING c.*, i.ord AS input_ord
       ),
       logged AS (
@@ -560,8 +564,8 @@ export class ContactRepository {
         ORDER BY m.input_ord, event.ord
         ON CONFLICT DO NOTHING
       )
-      SELECT i.ord AS input_ord, p.state AS previous_state, m.*
-      FROM input i LEFT JOIN contacts p ON p.id = i.id LEFT JOIN moved m ON m.input_ord = i.ord`;
+      SELECT i.ord AS input_ord, (SELECT p.state FROM contacts p WHERE p.id = i.id) AS previous_state, m.*
+      FROM input i LEFT JOIN moved m ON m.input_ord = i.ord`;
     return this.moveSql;
   }
 

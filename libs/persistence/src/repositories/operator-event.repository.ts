@@ -24,12 +24,17 @@ const ADD_CLOSED_SPANS_SQL = `
   WITH fresh AS (
     SELECT * FROM operator_events WHERE $1::text[] IS NULL OR id = ANY($1::text[])
   ), previous AS (
-    SELECT DISTINCT ON (e.operator_id) e.*
-    FROM operator_events e
-    JOIN (SELECT operator_id, min(at) AS first_at FROM fresh GROUP BY operator_id) f
-      ON f.operator_id = e.operator_id AND e.at <= f.first_at
-    WHERE $1::text[] IS NOT NULL AND NOT (e.id = ANY($1::text[]))
-    ORDER BY e.operator_id, e.at DESC, e.id DESC
+    -- Each operator's last event before the fresh ones: one short walk of (operator_id, at) each, not
+    -- every earlier event of the operator (the log grows all day; this runs every second).
+    SELECT last.*
+    FROM (SELECT operator_id, min(at) AS first_at FROM fresh GROUP BY operator_id) f
+    CROSS JOIN LATERAL (
+      SELECT e.* FROM operator_events e
+      WHERE e.operator_id = f.operator_id AND e.at <= f.first_at AND NOT (e.id = ANY($1::text[]))
+      ORDER BY e.at DESC, e.id DESC
+      LIMIT 1
+    ) last
+    WHERE $1::text[] IS NOT NULL
   ), spans AS (
     SELECT operator_id, state, at AS starts, lead(at) OVER (PARTITION BY operator_id ORDER BY at, id) AS ends
     FROM (SELECT * FROM previous UNION ALL SELECT * FROM fresh) events
