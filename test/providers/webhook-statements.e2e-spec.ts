@@ -127,6 +127,30 @@ describe('database statements per webhook (http role, PostgreSQL)', () => {
     expect(costs).toEqual({ started: 1, retried: 1, ended: 3 });
   });
 
+  it('generic: a clarifying question and its answer (call.input)', async () => {
+    const started = callStarted({ speech: 'buongiorno' });
+    const costs: Record<string, number> = {};
+    costs.asked = await cost(async () => {
+      const reply = await postGenericWebhook(service.url, started);
+      expect(reply.body).toMatchObject({ state: 'received', queue: null, duplicate: false });
+    });
+    const answer = {
+      id: `evt_${randomUUID()}`,
+      type: 'call.input',
+      callId: started.callId,
+      speech: 'è per la fattura',
+    };
+    costs.answered = await cost(async () => {
+      const reply = await postGenericWebhook(service.url, answer);
+      expect(reply.body).toMatchObject({ state: 'queued', queue: 'billing', duplicate: false });
+    });
+    costs.retried = await cost(async () => {
+      const reply = await postGenericWebhook(service.url, answer);
+      expect(reply.body).toMatchObject({ state: 'queued', queue: 'billing', duplicate: true });
+    });
+    expect(costs).toEqual({ asked: 2, answered: 8, retried: 2 });
+  });
+
   it("Twilio's gather and status callback, Vonage's input and completed event, Telnyx's menu answer and hang-up", async () => {
     const costs: Record<string, number> = {};
     const sid = `CA${randomBytes(16).toString('hex')}`;

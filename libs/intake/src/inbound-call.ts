@@ -51,3 +51,14 @@ export interface ReceiveOptions {
    */
   knownContact?: (contact: Contact) => void;
 }
+
+/** What `input` is given: more of what the caller said or pressed, for a call intake knows. */
+export type InboundInput = Pick<
+  InboundContact,
+  'provider' | 'eventKey' | 'externalId' | 'language' | 'digits' | 'text' | 'canClarify'
+>;
+
+export interface InputOptions {
+  /** The call's contact as the adapter just read it (its account check): not read again. */
+  known?: Contact | null;
+}

@@ -5,7 +5,7 @@ import { FrontOfficeConfig } from '@centralino/config';
 import { ContactRepository, NewContact } from '@centralino/persistence';
 import { ContactFlowService, QueueRulesService } from '@centralino/routing';
 import { ClarifyQuestion, TriageDecision, TriageService } from '@centralino/triage';
-import { InboundContact, IntakeResult, ReceiveOptions } from './inbound-call';
+import { InboundContact, InboundInput, InputOptions, IntakeResult, ReceiveOptions } from './inbound-call';
 
 /**
  * The provider-neutral front door: persist the contact, triage it, put it in its queue. Idempotent: a
@@ -241,33 +241,39 @@ export class IntakeService {
   /**
    * More input for a call already received (the answer to a clarifying question): continues the triage.
    * For a contact already placed it changes nothing and reports where it is; an unknown call is a 404.
+   * A retried delivery is told by its receipt where it is written (the triage's move, or the receipt of
+   * input for a placed contact), not by a read first.
    */
-  async input(
-    inbound: Pick<
-      InboundContact,
-      'provider' | 'eventKey' | 'externalId' | 'language' | 'digits' | 'text' | 'canClarify'
-    >,
-  ): Promise<IntakeResult> {
-    const receipt = await this.contacts.findReceipt(inbound.provider, inbound.eventKey);
-    if (receipt?.contactId) return (await this.resultFor(receipt.contactId, true)).result;
-    const contact = await this.contacts.findByExternalId(inbound.provider, inbound.externalId);
+  async input(inbound: InboundInput, options: InputOptions = {}): Promise<IntakeResult> {
+    return (await this.inputContact(inbound, options)).result;
+  }
+
+  /** As `input`, with the contact as intake left it (see receiveContact). */
+  async inputContact(
+    inbound: InboundInput,
+    options: InputOptions = {},
+  ): Promise<{ result: IntakeResult; contact: Contact }> {
+    const known = options.known;
+    const contact =
+      known?.provider === inbound.provider && known.externalId === inbound.externalId
+        ? known
+        : await this.contacts.findByExternalId(inbound.provider, inbound.externalId);
     if (!contact) throw new DomainError('unknown_call', `No contact for call ${inbound.externalId}`);
     if (contact.state === 'received') {
       const asked = await this.askedSoFar(contact.id);
       if (asked.length > 0) {
-        const { result } = await this.continueTriage(
+        return this.continueTriage(
           contact,
           { ...inbound, channel: contact.channel, from: contact.fromAddress, to: contact.toAddress },
           asked,
         );
-        return result;
       }
     }
     await this.contacts.recordReceipt(
       { provider: inbound.provider, eventKey: inbound.eventKey, response: { contactId: contact.id } },
       contact.id,
     );
-    return (await this.resultFor(contact, true)).result;
+    return this.resultFor(contact, true);
   }
 
   /** The call ended on the provider's side. Unknown calls are a 404 (`unknown_call`), never a retry loop. */

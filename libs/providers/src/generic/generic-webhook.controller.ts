@@ -95,16 +95,19 @@ export class GenericWebhookController {
       if (this.flow.isCallbackKey(event.digits) && known) {
         if (known.state === 'queued' || known.callback) return this.callbackKey(event, known);
       }
-      const result = await this.intake.input({
-        provider: GENERIC_PROVIDER,
-        eventKey: event.id,
-        externalId: event.callId,
-        language: event.language,
-        digits: event.digits,
-        text: event.speech,
-        canClarify: true,
-      });
-      return this.reply(result);
+      const { result, contact } = await this.intake.inputContact(
+        {
+          provider: GENERIC_PROVIDER,
+          eventKey: event.id,
+          externalId: event.callId,
+          language: event.language,
+          digits: event.digits,
+          text: event.speech,
+          canClarify: true,
+        },
+        { known },
+      );
+      return this.reply(result, contact);
     }
     const { result, contact } = await this.intake.receiveContact(
       {
