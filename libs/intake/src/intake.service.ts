@@ -290,11 +290,12 @@ export class IntakeService {
         ? known
         : await this.contacts.findByExternalId(provider, externalId);
     if (!contact) throw new DomainError('unknown_call', `No contact for call ${externalId}`);
-    await this.contacts.recordReceipt(
-      { provider, eventKey, response: { contactId: contact.id } },
-      contact.id,
-    );
-    const ended = await this.flow.end(contact.id, reason, new Date(), contact);
+    // The receipt is written by the statement that ends the contact (or on its own if nothing is).
+    const ended = await this.flow.end(contact.id, reason, new Date(), contact, {
+      provider,
+      eventKey,
+      response: { contactId: contact.id },
+    });
     this.logger.log(
       { correlationId: contact.id, contactId: contact.id, state: ended?.state, reason },
       'Contact ended',

@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { Contact } from '@centralino/contacts';
 import { FrontOfficeConfig } from '@centralino/config';
-import { ContactRepository, JsonObject } from '@centralino/persistence';
+import { ContactRepository, JsonObject, Receipt } from '@centralino/persistence';
 import { QueueRegistry, TimerHandlerRegistry } from '@centralino/queueing';
 import { DispatchSignal } from './dispatch-signal.service';
 import { OfferService } from './offer.service';
@@ -118,63 +118,87 @@ export class ContactFlowService implements OnModuleInit {
     at = new Date(),
     /** The contact as the caller just read it: the first attempt starts from it instead of a read. */
     known?: Contact,
+    /**
+     * The webhook that reports the end (idempotency record): written by the statement that ends the
+     * contact, or on its own when nothing is written (a final contact, a callback's), not one more
+     * round trip before it.
+     */
+    receipt?: Receipt,
   ): Promise<Contact | null> {
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const contact =
-        attempt === 0 && known?.id === contactId ? known : await this.contacts.findById(contactId);
-      if (!contact) return null;
-      // The customer asked to be called back: their hang-up ends the call, not the contact, which keeps
-      // its place (docs/routing.md, "Callbacks").
-      if (contact.callback && (contact.state === 'queued' || contact.state === 'offered')) return contact;
-      switch (contact.state) {
-        case 'received':
-        case 'triaged':
-        case 'messaging':
-        case 'queued': {
-          if (contact.state === 'queued' && contact.problemType) {
-            const job = await this.queues.waitingLine(contact.problemType).getJob(contactId);
-            // A job locked by a dispatcher right now is dropped by it once it sees the final state.
-            await job?.remove().catch(() => undefined);
+    let pending = receipt;
+    /** The receipt for the next statement that writes: it is recorded once. */
+    const take = () => {
+      const taken = pending;
+      pending = undefined;
+      return taken;
+    };
+    try {
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const contact =
+          attempt === 0 && known?.id === contactId ? known : await this.contacts.findById(contactId);
+        if (!contact) return null;
+        // The customer asked to be called back: their hang-up ends the call, not the contact, which keeps
+        // its place (docs/routing.md, "Callbacks").
+        if (contact.callback && (contact.state === 'queued' || contact.state === 'offered')) return contact;
+        switch (contact.state) {
+          case 'received':
+          case 'triaged':
+          case 'messaging':
+          case 'queued': {
+            if (contact.state === 'queued' && contact.problemType) {
+              const job = await this.queues.waitingLine(contact.problemType).getJob(contactId);
+              // A job locked by a dispatcher right now is dropped by it once it sees the final state.
+              await job?.remove().catch(() => undefined);
+            }
+            const ended = await this.contacts.transition(
+              contactId,
+              [contact.state],
+              'abandoned',
+              { endedAt: at },
+              {
+                reason,
+                waitSeconds: this.waitSeconds(contact, at),
+              },
+              undefined,
+              undefined,
+              { receipt: take() },
+            );
+            if (ended) return ended;
+            break;
           }
-          const ended = await this.contacts.transition(
-            contactId,
-            [contact.state],
-            'abandoned',
-            { endedAt: at },
-            {
-              reason,
-              waitSeconds: this.waitSeconds(contact, at),
-            },
-          );
-          if (ended) return ended;
-          break;
+          case 'offered': {
+            await this.offers.withdrawForHangUp(contactId);
+            const ended = await this.contacts.transition(
+              contactId,
+              ['offered', 'queued'],
+              'abandoned',
+              { endedAt: at },
+              {
+                reason,
+                waitSeconds: this.waitSeconds(contact, at),
+              },
+              undefined,
+              undefined,
+              { receipt: take() },
+            );
+            if (ended) return ended;
+            break;
+          }
+          case 'connected': {
+            const ended = await this.complete(contact, reason, at, undefined, take());
+            if (ended) return ended;
+            break;
+          }
+          default:
+            return contact;
         }
-        case 'offered': {
-          await this.offers.withdrawForHangUp(contactId);
-          const ended = await this.contacts.transition(
-            contactId,
-            ['offered', 'queued'],
-            'abandoned',
-            { endedAt: at },
-            {
-              reason,
-              waitSeconds: this.waitSeconds(contact, at),
-            },
-          );
-          if (ended) return ended;
-          break;
-        }
-        case 'connected': {
-          const ended = await this.complete(contact, reason, at);
-          if (ended) return ended;
-          break;
-        }
-        default:
-          return contact;
       }
+      this.logger.error({ contactId }, 'Could not settle the end of a contact after 5 attempts');
+      return await this.contacts.findById(contactId);
+    } finally {
+      const left = take();
+      if (left) await this.contacts.recordReceipt(left, contactId);
     }
-    this.logger.error({ contactId }, 'Could not settle the end of a contact after 5 attempts');
-    return this.contacts.findById(contactId);
   }
 
   /**
@@ -187,6 +211,8 @@ export class ContactFlowService implements OnModuleInit {
     reason: string,
     at = new Date(),
     note?: JsonObject & { kind: string },
+    /** The webhook that reports it, recorded by the same statement (ContactRepository.transition). */
+    receipt?: Receipt,
   ): Promise<Contact | null> {
     const talkSeconds = contact.connectedAt ? (at.getTime() - contact.connectedAt.getTime()) / 1000 : 0;
     const ended = await this.contacts.transition(
@@ -197,7 +223,7 @@ export class ContactFlowService implements OnModuleInit {
       { reason, talkSeconds: Math.round(talkSeconds) },
       at,
       note,
-      { noteAfter: true },
+      { noteAfter: true, receipt },
     );
     if (!ended) return null;
     if (ended.problemType && contact.connectedAt) {

@@ -16,6 +16,8 @@ export interface ContactMoveInput {
   noteAfter: boolean;
   /** Only if the contact has no callback request. */
   noCallback: boolean;
+  /** The webhook that reports the move, recorded for the contact whether or not it moves. */
+  receipt?: { provider: string; eventKey: string; response: Record<string, unknown> } | null;
 }
 
 /** The batch statement's row of one move: the previous state and, if it moved, the contact's row. */

@@ -105,6 +105,53 @@ describe.each(['pglite', 'postgres'] as const)('ContactRepository on %s', (engin
     ]);
   });
 
+  it('records the receipt of the webhook reporting a move in the same statement, moved or not, once', async () => {
+    const id = await queuedContact();
+    const receipt = (eventKey: string) => ({
+      provider: 'generic',
+      eventKey: `${eventKey}-${id}`,
+      response: { contactId: id },
+    });
+    const at = new Date('2026-12-03T10:02:00Z');
+    const moved = await contacts.transition(id, ['queued'], 'abandoned', { endedAt: at }, {}, at, undefined, {
+      receipt: receipt('end'),
+    });
+    expect(moved?.state).toBe('abandoned');
+    await expect(contacts.findReceipt('generic', `end-${id}`)).resolves.toMatchObject({
+      contactId: id,
+      response: { contactId: id },
+    });
+    // Not moved (already final): the receipt is written all the same; one already there stays as it is.
+    const late = await contacts.transition(id, ['queued'], 'abandoned', {}, {}, at, undefined, {
+      receipt: receipt('late'),
+    });
+    expect(late).toBeNull();
+    await expect(contacts.findReceipt('generic', `late-${id}`)).resolves.toMatchObject({ contactId: id });
+    await contacts.transition(id, ['queued'], 'abandoned', {}, {}, at, undefined, {
+      receipt: { ...receipt('end'), response: { other: true } },
+    });
+    await expect(contacts.findReceipt('generic', `end-${id}`)).resolves.toMatchObject({
+      response: { contactId: id },
+    });
+    expect((await contacts.events(id)).map((event) => event.type)).toEqual(['queued', 'abandoned']);
+
+    // Moves sent together (one batch): each one's receipt, for its own contact.
+    const ids = await Promise.all(Array.from({ length: 5 }, () => queuedContact()));
+    await Promise.all(
+      ids.map((each) =>
+        contacts.transition(each, ['queued'], 'abandoned', {}, {}, at, undefined, {
+          receipt: { provider: 'generic', eventKey: `batch-${each}`, response: { contactId: each } },
+        }),
+      ),
+    );
+    for (const each of ids) {
+      await expect(contacts.findReceipt('generic', `batch-${each}`)).resolves.toMatchObject({
+        contactId: each,
+        response: { contactId: each },
+      });
+    }
+  });
+
   it('writes nothing and returns null when the contact is no longer in `from`', async () => {
     const id = await queuedContact();
     await expect(

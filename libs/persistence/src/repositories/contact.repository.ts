@@ -468,8 +468,10 @@ export class ContactRepository {
     /**
      * `noCallback`: only if the contact has no callback request (else null, nothing written).
      * `noteAfter`: the note is logged after the move's event instead of before it (a completion's disposition).
+     * `receipt`: the webhook that reports the move, recorded for the contact by the same statement
+     * (whether or not the contact moved; a receipt already there is left as it is).
      */
-    when: { noCallback?: boolean; noteAfter?: boolean } = {},
+    when: { noCallback?: boolean; noteAfter?: boolean; receipt?: Receipt } = {},
   ): Promise<Contact | null> {
     const columns: Record<string, unknown> = {};
     for (const [property, value] of Object.entries(patch)) {
@@ -485,6 +487,7 @@ export class ContactRepository {
       note: note ?? null,
       noteAfter: !!when.noteAfter,
       noCallback: !!when.noCallback,
+      receipt: when.receipt ?? null,
     };
     // Group commit (ContactMoveBatcher): on the lane the caller runs in, so routing's moves keep their pool.
     const row = await (this.database.inRoutingLane() ? this.routingMoves : this.moves).submit(move);
@@ -513,6 +516,7 @@ export class ContactRepository {
         note: move.note,
         note_after: move.noteAfter,
         no_callback: move.noCallback,
+        receipt: move.receipt ?? null,
       })),
     );
     // One plan for every batch (the input is one parameter): prepared once per connection.
@@ -543,7 +547,13 @@ export class ContactRepository {
     this.moveSql = `WITH input AS (
         SELECT * FROM jsonb_to_recordset($1::jsonb) AS i (ord int, id uuid, to_state text,
           from_states text[], patch jsonb, data jsonb, at timestamptz, note jsonb, note_after boolean,
-          no_callback boolean)
+          no_callback boolean, receipt jsonb)
+      ),
+      receipted AS (
+        INSERT INTO webhook_receipts (provider, event_key, contact_id, response, received_at)
+        SELECT i.receipt ->> 'provider', i.receipt ->> 'eventKey', i.id, i.receipt -> 'response', now()
+        FROM input i WHERE i.receipt IS NOT NULL
+        ON CONFLICT DO NOTHING
       ),
       moved AS (
         UPDATE contacts c SET state = i.to_state, ${assignments.join(', ')}
