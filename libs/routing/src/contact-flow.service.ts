@@ -43,8 +43,9 @@ export class ContactFlowService implements OnModuleInit {
   }
 
   /** The wrap-up of `contactId` is over: a chat's frees its chat slot; a call's makes the operator available. */
-  private async endWrapUp(operatorId: string, contactId: string): Promise<void> {
-    if (await this.operators.endChatWrapUp(operatorId, contactId)) {
+  private async endWrapUp(operatorId: string, contactId: string, slot?: 'voice'): Promise<void> {
+    // A voice slot's wrap-up (known to the caller) skips the chat slots' check.
+    if (slot !== 'voice' && (await this.operators.endChatWrapUp(operatorId, contactId))) {
       await this.signal.notify();
       return;
     }
@@ -226,13 +227,16 @@ export class ContactFlowService implements OnModuleInit {
       { noteAfter: true, receipt },
     );
     if (!ended) return null;
-    if (ended.problemType && contact.connectedAt) {
-      await this.handleTimes.record(
-        ended.problemType,
-        Math.round(talkSeconds + this.frontOffice.data.routing.wrapUpSeconds),
-      );
-    }
-    await this.startWrapUp(ended);
+    // The queue's handle times and the operator's wrap-up are independent: side by side.
+    await Promise.all([
+      ended.problemType && contact.connectedAt
+        ? this.handleTimes.record(
+            ended.problemType,
+            Math.round(talkSeconds + this.frontOffice.data.routing.wrapUpSeconds),
+          )
+        : undefined,
+      this.startWrapUp(ended),
+    ]);
     return ended;
   }
 
@@ -267,7 +271,7 @@ export class ContactFlowService implements OnModuleInit {
     }
     if (await this.operators.transition(operatorId, ['busy'], 'wrap_up', { contactId: contact.id })) {
       // No wrap-up configured: available at once, without a timer job (one per contact otherwise).
-      if (wrapUpSeconds === 0) return this.endWrapUp(operatorId, contact.id);
+      if (wrapUpSeconds === 0) return this.endWrapUp(operatorId, contact.id, 'voice');
       await this.notifyState(operatorId);
       await this.queues.schedule(
         'operator.wrap-up-end',

@@ -109,27 +109,36 @@ export class OfferService implements OnModuleInit {
       await this.signal.notify();
       throw new DomainError('conflict', 'The caller is no longer waiting', { offerId });
     }
-    await this.waitingLine.finish(offer.queue, offer.jobId, offer.token, 'accepted');
-    if (offer.channel === 'chat') {
-      // A chat holds one of the operator's chat slots; their state (the voice slot) does not change.
-      await this.operators.connectChat(operatorId, contact.id, offer.id);
-      await this.operators.resetMissed(operatorId);
-    } else {
-      await this.operators.transition(operatorId, ['reserved'], 'busy', {
-        offerId: null,
-        contactId: contact.id,
-        missed: 0,
-      });
-    }
-    await this.stats.handled(operatorId);
-    if (contact.state === 'calling_back') {
-      // The provider calls the customer back and puts them through to the operator's endpoint.
-      await this.callbacks.place(contact, operatorId);
-    } else {
-      // The provider connects the waiting call to the operator's endpoint (no-op for the generic webhook).
-      await this.bridges.connect(contact, operatorId);
-    }
-    const payload = await this.views.current(contact);
+    const connected = contact;
+    // The contact is the operator's now: its job, the operator's slot and the day's count are independent
+    // writes, sent together (one Redis write for the store's, not one round trip each).
+    const holdSlot = async () => {
+      if (offer.channel === 'chat') {
+        // A chat holds one of the operator's chat slots; their state (the voice slot) does not change.
+        await this.operators.connectChat(operatorId, connected.id, offer.id);
+        await this.operators.resetMissed(operatorId);
+      } else {
+        await this.operators.transition(operatorId, ['reserved'], 'busy', {
+          offerId: null,
+          contactId: connected.id,
+          missed: 0,
+        });
+      }
+    };
+    await Promise.all([
+      this.waitingLine.finish(offer.queue, offer.jobId, offer.token, 'accepted'),
+      holdSlot(),
+      this.stats.handled(operatorId),
+    ]);
+    // The provider's side (a REST call for most) and the console's view (a database read) side by side.
+    const [payload] = await Promise.all([
+      this.views.current(connected),
+      connected.state === 'calling_back'
+        ? // The provider calls the customer back and puts them through to the operator's endpoint.
+          this.callbacks.place(connected, operatorId)
+        : // The provider connects the waiting call to the operator's endpoint (no-op for the generic webhook).
+          this.bridges.connect(connected, operatorId),
+    ]);
     await this.notifier.emit(operatorId, 'contact.connected', payload);
     return payload;
   }
