@@ -152,6 +152,87 @@ describe.each(['pglite', 'postgres'] as const)('ContactRepository on %s', (engin
     }
   });
 
+  it('advances a contact from a webhook once: receipt, patch, history in order; refuses what it must', async () => {
+    const id = randomUUID();
+    await contacts.createFromWebhook(
+      {
+        id,
+        channel: 'voice',
+        provider: 'generic',
+        externalId: `call-${id}`,
+        fromAddress: '+390212345678',
+        toAddress: '+390200000000',
+        state: 'received',
+        problemType: null,
+        language: 'it',
+        triage: null,
+        operatorId: null,
+        receivedAt: new Date('2026-12-03T10:00:00Z'),
+      },
+      [{ type: 'received', at: new Date('2026-12-03T10:00:00Z') }],
+      { provider: 'generic', eventKey: `start-${id}`, response: {} },
+    );
+    const at = new Date('2026-12-03T10:00:30Z');
+    const receipt = (key: string) => ({
+      provider: 'generic',
+      eventKey: `${key}-${id}`,
+      response: { contactId: id },
+    });
+    // Only logged: the state stays, the patch applies.
+    const asked = await contacts.advanceFromWebhook(
+      id,
+      ['received'],
+      [{ type: 'clarifying', at, data: { question: 'which?' } }],
+      { language: 'en' },
+      receipt('answer-1'),
+    );
+    expect(asked).toMatchObject({ id, state: 'received', language: 'en' });
+    // The same delivery again: nothing more.
+    await expect(
+      contacts.advanceFromWebhook(id, ['received'], [{ type: 'clarifying', at }], {}, receipt('answer-1')),
+    ).resolves.toBeNull();
+    // An illegal path from where it is: refused with the state machine's error, nothing written.
+    await expect(
+      contacts.advanceFromWebhook(id, ['received'], [{ type: 'completed', at }], {}, receipt('bad')),
+    ).rejects.toBeInstanceOf(DomainError);
+    await expect(contacts.findReceipt('generic', `bad-${id}`)).resolves.toBeNull();
+    // State events move it along, in order.
+    const queued = await contacts.advanceFromWebhook(
+      id,
+      ['received'],
+      [
+        { type: 'triaged', at, data: { problemType: 'billing' } },
+        { type: 'queued', at, data: { queue: 'billing' } },
+      ],
+      { problemType: 'billing', queuedAt: at, triage: { source: 'ivr', decision: 'queue' } as never },
+      receipt('answer-2'),
+    );
+    expect(queued).toMatchObject({
+      id,
+      state: 'queued',
+      problemType: 'billing',
+      queuedAt: at,
+      language: 'en',
+      triage: { source: 'ivr', decision: 'queue' },
+    });
+    await expect(contacts.findById(id)).resolves.toMatchObject({ state: 'queued', problemType: 'billing' });
+    expect((await contacts.events(id)).map((event) => [event.type, event.data])).toEqual([
+      ['received', {}],
+      ['clarifying', { question: 'which?' }],
+      ['triaged', { problemType: 'billing' }],
+      ['queued', { queue: 'billing' }],
+    ]);
+    await expect(contacts.findReceipt('generic', `answer-2-${id}`)).resolves.toMatchObject({ contactId: id });
+    // No longer in `from`: null, nothing written; an unknown contact is an error.
+    await expect(
+      contacts.advanceFromWebhook(id, ['received'], [{ type: 'clarifying', at }], {}, receipt('late')),
+    ).resolves.toBeNull();
+    expect(await contacts.events(id)).toHaveLength(4);
+    await expect(
+      contacts.advanceFromWebhook(randomUUID(), ['received'], [], {}, receipt('nobody')),
+    ).rejects.toMatchObject({ code: 'not_found' });
+  });
+
   it('writes nothing and returns null when the contact is no longer in `from`', async () => {
     const id = await queuedContact();
     await expect(
