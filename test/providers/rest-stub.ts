@@ -80,6 +80,24 @@ export class RestStub {
     });
   }
 
+  /**
+   * The `index`-th (0-based) recorded request matching, polled for until `timeoutMs` (a request the
+   * service sends after an asynchronous step, e.g. the n-th outbound call it places).
+   */
+  async nth(
+    predicate: (request: RecordedRequest) => boolean,
+    index: number,
+    timeoutMs = 15_000,
+  ): Promise<RecordedRequest> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const matching = this.requests.filter(predicate);
+      if (matching.length > index) return matching[index]!;
+      if (Date.now() > deadline) throw new Error(`no request #${index + 1} at the stub`);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+
   async stop(): Promise<void> {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }

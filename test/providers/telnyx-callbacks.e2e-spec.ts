@@ -1,12 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { OfferPayload } from '@centralino/realtime/operator-events.contract';
-import { ContactRepository } from '@centralino/persistence';
-import { QueueRegistry } from '@centralino/queueing';
+import { CallbackDesk, writeCallbackFixture } from '../support/callbacks';
 import { getContact, waitForState } from '../support/contacts-api';
-import { writeFixtureConfig } from '../support/fixture-config';
 import { OperatorClient } from '../support/operator-client';
 import { TelnyxCall, TelnyxClient, TelnyxCommand } from '../support/telnyx-client';
-import { startTestService, TestService } from '../support/test-service';
+import { TestService } from '../support/test-service';
 import { RecordedRequest, RestStub } from './rest-stub';
 
 const PUBLIC_BASE_URL = 'https://centralino.example.com';
@@ -14,15 +11,13 @@ const API_KEY = `KEY${randomBytes(16).toString('hex')}`;
 const CONNECTION_ID = `${Date.now()}${randomBytes(2).readUInt16BE(0)}`;
 const COMPANY_NUMBER = '+390200000000';
 
-/** The providers' front office with callbacks: two attempts, one second apart (short for the test). */
-const FIXTURE = writeFixtureConfig((config) => {
-  config.callbacks = { digit: '9', maxAttempts: 2, retryDelaySeconds: 1, ringSeconds: 10 };
-}, 'front-office.providers.yaml');
+const FIXTURE = writeCallbackFixture();
 
 const state = (contactId: string, step?: string) =>
   Buffer.from(step ? `${contactId}:${step}` : contactId).toString('base64');
 
 describe('Telnyx callbacks that keep their place', () => {
+  let desk: CallbackDesk;
   let service: TestService;
   let stub: RestStub;
   let telnyx: TelnyxClient;
@@ -31,59 +26,51 @@ describe('Telnyx callbacks that keep their place', () => {
   const outboundIds: string[] = [];
 
   beforeAll(async () => {
-    stub = await new RestStub((request) => {
-      if (request.method === 'POST' && request.path === '/v2/calls') {
-        const id = `v3:out-${randomBytes(12).toString('base64url')}`;
-        outboundIds.push(id);
-        return {
-          status: 200,
-          body: {
-            data: {
-              call_control_id: id,
-              call_leg_id: randomUUID(),
-              call_session_id: randomUUID(),
-              is_alive: false,
-              record_type: 'call',
+    desk = await CallbackDesk.start(
+      (request) => {
+        if (request.method === 'POST' && request.path === '/v2/calls') {
+          const id = `v3:out-${randomBytes(12).toString('base64url')}`;
+          outboundIds.push(id);
+          return {
+            status: 200,
+            body: {
+              data: {
+                call_control_id: id,
+                call_leg_id: randomUUID(),
+                call_session_id: randomUUID(),
+                is_alive: false,
+                record_type: 'call',
+              },
             },
-          },
+          };
+        }
+        return { status: 200, body: { data: { result: 'ok' } } };
+      },
+      (rest) => {
+        telnyx = new TelnyxClient('', rest.requests);
+        return {
+          FRONT_OFFICE_CONFIG: FIXTURE,
+          PUBLIC_BASE_URL,
+          TELNYX_PUBLIC_KEY: telnyx.publicKey,
+          TELNYX_API_KEY: API_KEY,
+          TELNYX_API_BASE_URL: `${rest.url}/v2`,
+          TELNYX_CONNECTION_ID: CONNECTION_ID,
         };
-      }
-      return { status: 200, body: { data: { result: 'ok' } } };
-    }).start();
-    telnyx = new TelnyxClient('', stub.requests);
-    service = await startTestService('pglite', {
-      FRONT_OFFICE_CONFIG: FIXTURE,
-      PUBLIC_BASE_URL,
-      TELNYX_PUBLIC_KEY: telnyx.publicKey,
-      TELNYX_API_KEY: API_KEY,
-      TELNYX_API_BASE_URL: `${stub.url}/v2`,
-      TELNYX_CONNECTION_ID: CONNECTION_ID,
-    });
+      },
+    );
+    ({ service, stub, anna } = desk);
     telnyx.serviceUrl = service.url;
-    anna = await OperatorClient.connect(service.url, 'anna');
   }, 90_000);
 
   afterAll(async () => {
-    anna?.close();
-    await service?.stop();
-    await stub?.stop();
+    await desk?.stop();
   });
 
   beforeEach(async () => {
-    // Every test starts with anna away and lets calls queue up before she takes any.
-    await anna.send('state.set', { state: 'away' });
+    await desk.away();
   });
 
-  async function contactByCall(callControlId: string, timeoutMs = 10_000) {
-    const repository = service.running.app.get(ContactRepository);
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const contact = await repository.findByExternalId('telnyx', callControlId);
-      if (contact) return contact;
-      if (Date.now() > deadline) throw new Error(`no contact for ${callControlId}`);
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-  }
+  const contactByCall = (callControlId: string) => desk.contactByCall('telnyx', callControlId, 10_000);
 
   /** Waits for the commands sent for a call after the first `from` of them, at least `count` more. */
   async function commandsAfter(call: TelnyxCall, from: number, count: number): Promise<TelnyxCommand[]> {
@@ -105,13 +92,18 @@ describe('Telnyx callbacks that keep their place', () => {
     expect(command!.body.payload).toContain('prema 9');
   }
 
-  /** A Telnyx billing call (menu digit 1), parked in its queue with the key loop; returns it and its contact. */
-  async function telnyxCall(from: string) {
+  /** A new call from `from` answering the menu with 1 (billing): the greeting's commands, then the 4 after it. */
+  async function billingCall(from: string) {
     const call = TelnyxClient.call(from);
     await telnyx.send('call.initiated', call);
     const greeting = await telnyx.commandsAtLeast(call, 3);
     await telnyx.send('call.gather.ended', call, { digits: '1', status: 'valid' });
-    const queued = await commandsAfter(call, greeting.length, 4);
+    return { call, greeting, queued: await commandsAfter(call, greeting.length, 4) };
+  }
+
+  /** A Telnyx billing call (menu digit 1), parked in its queue with the key loop; returns it and its contact. */
+  async function telnyxCall(from: string) {
+    const { call, queued } = await billingCall(from);
     expect(queued.map((command) => command.action)).toEqual([
       'transcription_stop',
       'speak',
@@ -145,37 +137,11 @@ describe('Telnyx callbacks that keep their place', () => {
     expect(telnyx.commands(call)).toHaveLength(sent + 2);
   }
 
-  /** The next offer is for this contact (the order is the point); accepts it and returns it. */
-  async function acceptNext(expectedContactId: string): Promise<OfferPayload> {
-    let offer = await anna.next('offer', () => true, 15_000);
-    expect(offer.contactId).toBe(expectedContactId);
-    for (;;) {
-      const ack = await anna.send('offer.accept', { offerId: offer.offerId });
-      if (ack.ok) return offer;
-      // Timed out on a loaded machine before the accept: the same contact is offered again at once.
-      if (ack.error.code !== 'offer_not_pending') throw new Error(`refused: ${ack.error.message}`);
-      offer = await anna.next('offer', (next) => next.contactId === expectedContactId, 15_000);
-    }
-  }
-
-  async function waitForRequest(
-    predicate: (request: RecordedRequest) => boolean,
-    index: number,
-  ): Promise<RecordedRequest> {
-    const deadline = Date.now() + 15_000;
-    for (;;) {
-      const matching = stub.requests.filter(predicate);
-      if (matching.length > index) return matching[index]!;
-      if (Date.now() > deadline) throw new Error(`no request #${index + 1} at the stub`);
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-  }
-
   const isDial = (request: RecordedRequest) => request.method === 'POST' && request.path === '/v2/calls';
 
   /** The n-th `POST /calls` (0-based), decoded, and the outbound call as Telnyx then reports it. */
   async function outboundCall(index: number) {
-    const request = await waitForRequest(isDial, index);
+    const request = await stub.nth(isDial, index);
     const body = JSON.parse(request.body) as Record<string, unknown>;
     const call: TelnyxCall = {
       call_control_id: outboundIds[index]!,
@@ -188,36 +154,24 @@ describe('Telnyx callbacks that keep their place', () => {
   }
 
   /** The caller of a call anna is being offered hangs up while it rings: nothing is left for the next test. */
-  async function hangUpWhileOffered(call: TelnyxCall, contactId: string) {
-    await anna.next('operator.state', (s) => s.state === 'available', 10_000);
-    const offer = await anna.next('offer', () => true, 15_000);
-    expect(offer.contactId).toBe(contactId);
-    await telnyx.send('call.hangup', call, { hangup_cause: 'normal_clearing' });
-    await expect(
-      anna.next('offer.withdrawn', (withdrawn) => withdrawn.offerId === offer.offerId),
-    ).resolves.toMatchObject({ reason: 'caller_hung_up' });
-    await waitForState(service.url, contactId, 'abandoned');
-  }
+  const hangUpWhileOffered = (call: TelnyxCall, contactId: string) =>
+    desk.hangUpWhileOffered(contactId, () =>
+      telnyx.send('call.hangup', call, { hangup_cause: 'normal_clearing' }),
+    );
 
   it('a caller who presses 9 keeps their place (same job), is offered as a callback, dialled through POST /calls, bridged to the operator on call.answered, and completed', async () => {
     const earlier = await telnyxCall('+393331000001');
     const asker = await telnyxCall('+393331000002');
-    const line = service.running.app.get(QueueRegistry).waitingLine('billing');
-    const jobBefore = await line.getJob(asker.contactId);
-    expect(jobBefore).toBeDefined();
+    const jobBefore = await desk.billingJob(asker.contactId);
     await askForCallback(asker.call, asker.contactId);
 
     // The hang-up did not abandon it: it waits as a callback, with the same job and enqueue time.
     const waiting = await contactByCall(asker.call.call_control_id);
-    expect(waiting.state).toBe('queued');
-    expect(waiting.callback).toMatchObject({ number: '+393331000002', via: 'voice', attempts: 0 });
-    const jobAfter = await line.getJob(asker.contactId);
-    expect(jobAfter?.id).toBe(jobBefore!.id);
-    expect(jobAfter?.data.enqueuedAt).toBe(jobBefore!.data.enqueuedAt);
+    await desk.expectWaitingAsCallback(waiting, '+393331000002', jobBefore);
     const later = await telnyxCall('+393331000003');
 
     await anna.available();
-    const first = await acceptNext(earlier.contactId);
+    const first = await desk.acceptNext(earlier.contactId);
     expect(first.callback).toBeNull();
     // The key loop's gather is stopped before the call is put through.
     await stub.next(
@@ -235,7 +189,7 @@ describe('Telnyx callbacks that keep their place', () => {
     await anna.next('operator.state', (s) => s.state === 'available', 10_000);
 
     // Its turn comes before the later caller's: the callback kept its place.
-    const offer = await acceptNext(asker.contactId);
+    const offer = await desk.acceptNext(asker.contactId);
     expect(offer.callback).toEqual({ number: expect.stringMatching(/^\+39\*+002$/), attempt: 1 });
     const outbound = await outboundCall(0);
     expect(outbound.authorization).toBe(`Bearer ${API_KEY}`);
@@ -290,28 +244,15 @@ describe('Telnyx callbacks that keep their place', () => {
     const before = stub.requests.filter(isDial).length;
 
     await anna.available();
-    await acceptNext(asker.contactId);
+    await desk.acceptNext(asker.contactId);
     const first = await outboundCall(before);
     await contactByCall(first.call.call_control_id);
     const firstState = { client_state: state(asker.contactId, 'outbound-1') };
     await telnyx.send('call.initiated', first.call, firstState);
     await telnyx.send('call.hangup', first.call, { ...firstState, hangup_cause: 'timeout' });
-    const pending = await waitForState(service.url, asker.contactId, 'callback_pending');
-    expect(pending.events.findLast((e) => e.type === 'callback_pending')?.data).toMatchObject({
-      status: 'no-answer',
-      attempt: 1,
-    });
-    const ended = await anna.next('contact.ended', (payload) => payload.contactId === asker.contactId);
-    expect(ended.state).toBe('callback_pending');
-    // anna steps away; a younger caller queues while the callback waits out its retry delay.
-    await anna.send('state.set', { state: 'away' });
-    const younger = await telnyxCall('+393332000002');
-    await waitForState(service.url, asker.contactId, 'queued', 10_000);
-
-    await anna.available();
-    // Back at its place: ahead of the younger caller.
-    const again = await acceptNext(asker.contactId);
-    expect(again.callback).toMatchObject({ attempt: 2 });
+    await desk.notReached(asker.contactId, 'no-answer');
+    // Back at its place after the delay: ahead of a younger caller.
+    const younger = await desk.retriedAtItsPlace(asker.contactId, () => telnyxCall('+393332000002'));
     const second = await outboundCall(before + 1);
     expect(second.body).toMatchObject({
       to: '+393332000001',
@@ -327,13 +268,7 @@ describe('Telnyx callbacks that keep their place', () => {
       client_state: state(asker.contactId, 'outbound-2'),
       hangup_cause: 'user_busy',
     });
-    const failed = await waitForState(service.url, asker.contactId, 'callback_failed');
-    expect(failed.endedAt).not.toBeNull();
-    expect(failed.events.find((e) => e.type === 'callback_failed')?.data).toMatchObject({
-      status: 'busy',
-      attempts: 2,
-      reason: 'not_reached',
-    });
+    await desk.expectFailed(asker.contactId, 'busy');
     // Two attempts, then no more calls placed.
     expect(stub.requests.filter(isDial)).toHaveLength(before + 2);
 
@@ -341,11 +276,7 @@ describe('Telnyx callbacks that keep their place', () => {
   }, 90_000);
 
   it('a withheld number is offered no callback: it stays parked without the key loop, and the key is refused with the reason', async () => {
-    const call = TelnyxClient.call('anonymous');
-    await telnyx.send('call.initiated', call);
-    const greeting = await telnyx.commandsAtLeast(call, 3);
-    await telnyx.send('call.gather.ended', call, { digits: '1', status: 'valid' });
-    const queued = await commandsAfter(call, greeting.length, 4);
+    const { call, greeting, queued } = await billingCall('anonymous');
     expect(queued.map((command) => command.action)).toEqual([
       'transcription_stop',
       'speak',

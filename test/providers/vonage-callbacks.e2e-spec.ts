@@ -1,11 +1,8 @@
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
-import type { OfferPayload } from '@centralino/realtime/operator-events.contract';
-import { ContactRepository } from '@centralino/persistence';
-import { QueueRegistry } from '@centralino/queueing';
+import { CallbackDesk, writeCallbackFixture } from '../support/callbacks';
 import { getContact, waitForState } from '../support/contacts-api';
-import { writeFixtureConfig } from '../support/fixture-config';
 import { OperatorClient } from '../support/operator-client';
-import { startTestService, TestService } from '../support/test-service';
+import { TestService } from '../support/test-service';
 import { VonageClient } from '../support/vonage-client';
 import { RecordedRequest, RestStub } from './rest-stub';
 
@@ -17,14 +14,12 @@ const PRIVATE_KEY_PEM = privateKey.export({ type: 'pkcs8', format: 'pem' }).toSt
 const COMPANY_NUMBER = '390200000000';
 const VOICE = `${PUBLIC_BASE_URL}/webhooks/vonage/voice`;
 
-/** The providers' front office with callbacks: two attempts, one second apart (short for the test). */
-const FIXTURE = writeFixtureConfig((config) => {
-  config.callbacks = { digit: '9', maxAttempts: 2, retryDelaySeconds: 1, ringSeconds: 10 };
-}, 'front-office.providers.yaml');
+const FIXTURE = writeCallbackFixture();
 
 type VonageCall = { uuid: string; conversation_uuid: string; from: string; to: string };
 
 describe('Vonage callbacks that keep their place', () => {
+  let desk: CallbackDesk;
   let service: TestService;
   let stub: RestStub;
   let vonage: VonageClient;
@@ -33,38 +28,37 @@ describe('Vonage callbacks that keep their place', () => {
   const outboundUuids: string[] = [];
 
   beforeAll(async () => {
-    stub = await new RestStub((request) => {
-      if (request.method === 'POST' && request.path === '/v1/calls') {
-        const uuid = randomUUID();
-        outboundUuids.push(uuid);
-        return {
-          status: 201,
-          body: { uuid, status: 'started', direction: 'outbound', conversation_uuid: `CON-${uuid}` },
-        };
-      }
-      return { status: 204, body: {} };
-    }).start();
-    service = await startTestService('pglite', {
-      FRONT_OFFICE_CONFIG: FIXTURE,
-      PUBLIC_BASE_URL,
-      VONAGE_SIGNATURE_SECRET: SIGNATURE_SECRET,
-      VONAGE_APPLICATION_ID: APPLICATION_ID,
-      VONAGE_PRIVATE_KEY: PRIVATE_KEY_PEM.replace(/\n/g, '\\n'),
-      VONAGE_API_BASE_URL: stub.url,
-    });
+    desk = await CallbackDesk.start(
+      (request) => {
+        if (request.method === 'POST' && request.path === '/v1/calls') {
+          const uuid = randomUUID();
+          outboundUuids.push(uuid);
+          return {
+            status: 201,
+            body: { uuid, status: 'started', direction: 'outbound', conversation_uuid: `CON-${uuid}` },
+          };
+        }
+        return { status: 204, body: {} };
+      },
+      (rest) => ({
+        FRONT_OFFICE_CONFIG: FIXTURE,
+        PUBLIC_BASE_URL,
+        VONAGE_SIGNATURE_SECRET: SIGNATURE_SECRET,
+        VONAGE_APPLICATION_ID: APPLICATION_ID,
+        VONAGE_PRIVATE_KEY: PRIVATE_KEY_PEM.replace(/\n/g, '\\n'),
+        VONAGE_API_BASE_URL: rest.url,
+      }),
+    );
+    ({ service, stub, anna } = desk);
     vonage = new VonageClient(service.url, SIGNATURE_SECRET, APPLICATION_ID);
-    anna = await OperatorClient.connect(service.url, 'anna');
   }, 90_000);
 
   afterAll(async () => {
-    anna?.close();
-    await service?.stop();
-    await stub?.stop();
+    await desk?.stop();
   });
 
   beforeEach(async () => {
-    // Every test starts with anna away and lets calls queue up before she takes any.
-    await anna.send('state.set', { state: 'away' });
+    await desk.away();
   });
 
   function newCall(from: string): VonageCall {
@@ -84,11 +78,7 @@ describe('Vonage callbacks that keep their place', () => {
     return { ...call, status, direction: 'inbound', timestamp: new Date().toISOString() };
   }
 
-  async function contactOf(uuid: string) {
-    const contact = await service.running.app.get(ContactRepository).findByExternalId('vonage', uuid);
-    if (!contact) throw new Error(`no contact for ${uuid}`);
-    return contact;
-  }
+  const contactOf = (uuid: string) => desk.contactByCall('vonage', uuid);
 
   /** The hold loop's round: the position and the offer (barge-in), then a one-key input reporting to /callback. */
   function expectKeyLoop(ncco: Record<string, unknown>[]) {
@@ -136,37 +126,11 @@ describe('Vonage callbacks that keep their place', () => {
     expect((await vonage.post('event', event(call, 'completed'))).status).toBe(200);
   }
 
-  /** The next offer is for this contact (the order is the point); accepts it and returns it. */
-  async function acceptNext(expectedContactId: string): Promise<OfferPayload> {
-    let offer = await anna.next('offer', () => true, 15_000);
-    expect(offer.contactId).toBe(expectedContactId);
-    for (;;) {
-      const ack = await anna.send('offer.accept', { offerId: offer.offerId });
-      if (ack.ok) return offer;
-      // Timed out on a loaded machine before the accept: the same contact is offered again at once.
-      if (ack.error.code !== 'offer_not_pending') throw new Error(`refused: ${ack.error.message}`);
-      offer = await anna.next('offer', (next) => next.contactId === expectedContactId, 15_000);
-    }
-  }
-
-  async function waitForRequest(
-    predicate: (request: RecordedRequest) => boolean,
-    index: number,
-  ): Promise<RecordedRequest> {
-    const deadline = Date.now() + 15_000;
-    for (;;) {
-      const matching = stub.requests.filter(predicate);
-      if (matching.length > index) return matching[index]!;
-      if (Date.now() > deadline) throw new Error(`no request #${index + 1} at the stub`);
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-  }
-
   const isCreate = (request: RecordedRequest) => request.method === 'POST' && request.path === '/v1/calls';
 
   /** The n-th `POST /v1/calls` (0-based), decoded, with the uuid the stub gave the call. */
   async function outboundCall(index: number) {
-    const request = await waitForRequest(isCreate, index);
+    const request = await stub.nth(isCreate, index);
     const token = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
     const claims = JSON.parse(Buffer.from(token!.split('.')[1]!, 'base64url').toString()) as {
       application_id?: string;
@@ -193,32 +157,17 @@ describe('Vonage callbacks that keep their place', () => {
   }
 
   /** The caller of a call anna is being offered hangs up while it rings: nothing is left for the next test. */
-  async function hangUpWhileOffered(call: VonageCall, contactId: string) {
-    await anna.next('operator.state', (state) => state.state === 'available', 10_000);
-    const offer = await anna.next('offer', () => true, 15_000);
-    expect(offer.contactId).toBe(contactId);
-    await vonage.post('event', event(call, 'completed'));
-    await expect(
-      anna.next('offer.withdrawn', (withdrawn) => withdrawn.offerId === offer.offerId),
-    ).resolves.toMatchObject({ reason: 'caller_hung_up' });
-    await waitForState(service.url, contactId, 'abandoned');
-  }
+  const hangUpWhileOffered = (call: VonageCall, contactId: string) =>
+    desk.hangUpWhileOffered(contactId, () => vonage.post('event', event(call, 'completed')));
 
   it('a caller who presses 9 keeps their place (same job), is offered as a callback, called back through POST /v1/calls, connected and completed', async () => {
     const earlier = await vonageCall('393331000001');
     const asker = await vonageCall('393331000002');
-    const line = service.running.app.get(QueueRegistry).waitingLine('billing');
-    const jobBefore = await line.getJob(asker.contactId);
-    expect(jobBefore).toBeDefined();
+    const jobBefore = await desk.billingJob(asker.contactId);
     await askForCallback(asker.call);
 
     // The hang-up did not abandon it: it waits as a callback, with the same job and enqueue time.
-    const waiting = await contactOf(asker.call.uuid);
-    expect(waiting.state).toBe('queued');
-    expect(waiting.callback).toMatchObject({ number: '+393331000002', via: 'voice', attempts: 0 });
-    const jobAfter = await line.getJob(asker.contactId);
-    expect(jobAfter?.id).toBe(jobBefore!.id);
-    expect(jobAfter?.data.enqueuedAt).toBe(jobBefore!.data.enqueuedAt);
+    await desk.expectWaitingAsCallback(await contactOf(asker.call.uuid), '+393331000002', jobBefore);
     // A retried report of the key gets the goodbye again.
     expect((await vonage.post('callback', input(asker.call, '9'))).body).toEqual([
       expect.objectContaining({ action: 'talk', text: expect.stringContaining('La richiameremo') }),
@@ -226,7 +175,7 @@ describe('Vonage callbacks that keep their place', () => {
     const later = await vonageCall('393331000003');
 
     await anna.available();
-    const first = await acceptNext(earlier.contactId);
+    const first = await desk.acceptNext(earlier.contactId);
     expect(first.callback).toBeNull();
     await stub.next(
       (request) => request.method === 'PUT' && request.path === `/v1/calls/${earlier.call.uuid}`,
@@ -236,7 +185,7 @@ describe('Vonage callbacks that keep their place', () => {
     await anna.next('operator.state', (state) => state.state === 'available', 10_000);
 
     // Its turn comes before the later caller's: the callback kept its place.
-    const offer = await acceptNext(asker.contactId);
+    const offer = await desk.acceptNext(asker.contactId);
     expect(offer.callback).toEqual({ number: expect.stringMatching(/^\+39\*+002$/), attempt: 1 });
     const outbound = await outboundCall(0);
     expect(outbound.applicationId).toBe(APPLICATION_ID);
@@ -286,39 +235,20 @@ describe('Vonage callbacks that keep their place', () => {
     const before = stub.requests.filter(isCreate).length;
 
     await anna.available();
-    await acceptNext(asker.contactId);
+    await desk.acceptNext(asker.contactId);
     const first = await outboundCall(before);
     await outboundEvent(first.body.event_url[0]!, first.uuid, 'ringing');
     await outboundEvent(first.body.event_url[0]!, first.uuid, 'timeout');
-    const pending = await waitForState(service.url, asker.contactId, 'callback_pending');
-    expect(pending.events.findLast((e) => e.type === 'callback_pending')?.data).toMatchObject({
-      status: 'no-answer',
-      attempt: 1,
-    });
-    const ended = await anna.next('contact.ended', (payload) => payload.contactId === asker.contactId);
-    expect(ended.state).toBe('callback_pending');
-    // anna steps away; a younger caller queues while the callback waits out its retry delay.
-    await anna.send('state.set', { state: 'away' });
-    const younger = await vonageCall('393332000002');
-    await waitForState(service.url, asker.contactId, 'queued', 10_000);
-
-    await anna.available();
-    // Back at its place: ahead of the younger caller.
-    const again = await acceptNext(asker.contactId);
-    expect(again.callback).toMatchObject({ attempt: 2 });
+    await desk.notReached(asker.contactId, 'no-answer');
+    // Back at its place after the delay: ahead of a younger caller.
+    const younger = await desk.retriedAtItsPlace(asker.contactId, () => vonageCall('393332000002'));
     const second = await outboundCall(before + 1);
     expect(second.body.event_url).toEqual([`${VOICE}/callback-event?contactId=${asker.contactId}&attempt=2`]);
     // A late report about the first attempt changes nothing.
     await outboundEvent(first.body.event_url[0]!, first.uuid, 'answered');
     expect((await getContact(service.url, asker.contactId)).state).toBe('calling_back');
     await outboundEvent(second.body.event_url[0]!, second.uuid, 'rejected');
-    const failed = await waitForState(service.url, asker.contactId, 'callback_failed');
-    expect(failed.endedAt).not.toBeNull();
-    expect(failed.events.find((e) => e.type === 'callback_failed')?.data).toMatchObject({
-      status: 'failed',
-      attempts: 2,
-      reason: 'not_reached',
-    });
+    await desk.expectFailed(asker.contactId, 'failed');
     // Two attempts, then no more calls placed; a late report of the last one changes nothing.
     await outboundEvent(second.body.event_url[0]!, second.uuid, 'completed');
     expect((await getContact(service.url, asker.contactId)).state).toBe('callback_failed');

@@ -1,19 +1,18 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { XMLParser } from 'fast-xml-parser';
-import type { Ack, OfferPayload } from '@centralino/realtime/operator-events.contract';
 import { GenericSignatureVerifier } from '@centralino/intake';
 import { ContactRepository } from '@centralino/persistence';
 import { callbackRetryJobId, CallbackService } from '@centralino/routing';
 import { QueueRegistry } from '@centralino/queueing';
+import { CallbackDesk, writeCallbackFixture } from '../support/callbacks';
 import { getContact, waitForState } from '../support/contacts-api';
 import { callEnded, callStarted } from '../support/calls';
-import { writeFixtureConfig } from '../support/fixture-config';
 import { ChatCustomer } from '../support/chat-customer';
 import { OperatorClient } from '../support/operator-client';
-import { startTestService, TEST_WEBHOOK_SECRET, TestService } from '../support/test-service';
+import { TEST_WEBHOOK_SECRET, TestService } from '../support/test-service';
 import { TwilioClient } from '../support/twilio-client';
 import { postGenericWebhook } from '../support/webhook-client';
-import { RecordedRequest, RestStub } from '../providers/rest-stub';
+import { RestStub } from '../providers/rest-stub';
 
 const PUBLIC_BASE_URL = 'https://centralino.example.com';
 const TWILIO_TOKEN = randomBytes(16).toString('hex');
@@ -23,30 +22,18 @@ const CHAT_CALLER_ID = '+390200000099';
 const REFUSED_NUMBER = '393335000001';
 const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', parseTagValue: false });
 
-/** The providers' front office with callbacks: two attempts, one second apart (short for the test). */
-const FIXTURE = writeFixtureConfig((config) => {
-  config.callbacks = {
-    digit: '9',
-    maxAttempts: 2,
-    retryDelaySeconds: 1,
-    ringSeconds: 10,
-    // Chat customers are called back through Twilio, from this number.
-    provider: 'twilio',
-    fromNumber: CHAT_CALLER_ID,
-  };
+const FIXTURE = writeCallbackFixture((config) => {
+  // Chat customers are called back through Twilio, from this number.
+  Object.assign(config.callbacks as object, { provider: 'twilio', fromNumber: CHAT_CALLER_ID });
   // A supervisor, to read the reports.
   const operators = config.operators as Record<string, unknown>[];
   operators.push({ ...operators[0], username: 'sara', displayName: 'Sara', role: 'supervisor', skills: {} });
-}, 'front-office.providers.yaml');
-
-function data<T>(ack: Ack<T>): T {
-  if (!ack.ok) throw new Error(`refused: ${ack.error.code} ${ack.error.message}`);
-  return ack.data;
-}
+});
 
 const callsPath = `/2010-04-01/Accounts/${ACCOUNT_SID}/Calls.json`;
 
 describe('callbacks keep their place and are retried per the policy (Twilio and the generic webhook)', () => {
+  let desk: CallbackDesk;
   let service: TestService;
   let stub: RestStub;
   let twilio: TwilioClient;
@@ -55,44 +42,47 @@ describe('callbacks keep their place and are retried per the policy (Twilio and 
   const outboundSids: string[] = [];
 
   beforeAll(async () => {
-    stub = await new RestStub((request) => {
-      // Twilio refuses to call this number (as for a number it cannot dial: 400 with code 21217).
-      if (request.method === 'POST' && request.path === callsPath && request.body.includes(REFUSED_NUMBER)) {
-        // Indexed like the requests: outboundCall(n) pairs the n-th request with its sid.
-        outboundSids.push('refused');
-        return {
-          status: 400,
-          body: { code: 21217, message: 'Phone number is not a valid phone number', status: 400 },
-        };
-      }
-      if (request.method === 'POST' && request.path === callsPath) {
-        const sid = `CA${randomBytes(16).toString('hex')}`;
-        outboundSids.push(sid);
-        return { status: 201, body: { sid, status: 'queued' } };
-      }
-      return { status: 200, body: { sid: 'CA0', status: 'in-progress' } };
-    }).start();
-    service = await startTestService('pglite', {
-      FRONT_OFFICE_CONFIG: FIXTURE,
-      PUBLIC_BASE_URL,
-      TWILIO_AUTH_TOKEN: TWILIO_TOKEN,
-      TWILIO_ACCOUNT_SID: ACCOUNT_SID,
-      TWILIO_API_BASE_URL: stub.url,
-      GENERIC_ACTIONS_URL: `${stub.url}/gateway/actions`,
-    });
+    desk = await CallbackDesk.start(
+      (request) => {
+        // Twilio refuses to call this number (as for a number it cannot dial: 400 with code 21217).
+        if (
+          request.method === 'POST' &&
+          request.path === callsPath &&
+          request.body.includes(REFUSED_NUMBER)
+        ) {
+          // Indexed like the requests: outboundCall(n) pairs the n-th request with its sid.
+          outboundSids.push('refused');
+          return {
+            status: 400,
+            body: { code: 21217, message: 'Phone number is not a valid phone number', status: 400 },
+          };
+        }
+        if (request.method === 'POST' && request.path === callsPath) {
+          const sid = `CA${randomBytes(16).toString('hex')}`;
+          outboundSids.push(sid);
+          return { status: 201, body: { sid, status: 'queued' } };
+        }
+        return { status: 200, body: { sid: 'CA0', status: 'in-progress' } };
+      },
+      (rest) => ({
+        FRONT_OFFICE_CONFIG: FIXTURE,
+        PUBLIC_BASE_URL,
+        TWILIO_AUTH_TOKEN: TWILIO_TOKEN,
+        TWILIO_ACCOUNT_SID: ACCOUNT_SID,
+        TWILIO_API_BASE_URL: rest.url,
+        GENERIC_ACTIONS_URL: `${rest.url}/gateway/actions`,
+      }),
+    );
+    ({ service, stub, anna } = desk);
     twilio = new TwilioClient(service.url, PUBLIC_BASE_URL, TWILIO_TOKEN);
-    anna = await OperatorClient.connect(service.url, 'anna');
   }, 90_000);
 
   afterAll(async () => {
-    anna?.close();
-    await service?.stop();
-    await stub?.stop();
+    await desk?.stop();
   });
 
   beforeEach(async () => {
-    // Every test starts with anna away and lets calls queue up before she takes any.
-    await anna.send('state.set', { state: 'away' });
+    await desk.away();
   });
 
   /** A Twilio billing call (menu digit 1); returns its CallSid and contact id. */
@@ -108,9 +98,7 @@ describe('callbacks keep their place and are retried per the policy (Twilio and 
 
   /** The contact of a Twilio call (the TwiML does not name it). */
   async function contactIdOf(callSid: string): Promise<string> {
-    const contact = await service.running.app.get(ContactRepository).findByExternalId('twilio', callSid);
-    if (!contact) throw new Error(`no contact for ${callSid}`);
-    return contact.id;
+    return (await desk.contactByCall('twilio', callSid)).id;
   }
 
   /** The caller presses the callback key in the hold loop, then hangs up as told. */
@@ -130,39 +118,9 @@ describe('callbacks keep their place and are retried per the policy (Twilio and 
     await twilio.post('/webhooks/twilio/voice/status', { ...call, CallStatus: 'completed' });
   }
 
-  /** The next offer is for this contact (the order is the point); accepts it and returns it. */
-  async function acceptNext(expectedContactId: string): Promise<OfferPayload> {
-    let offer = await anna.next('offer', () => true, 15_000);
-    expect(offer.contactId).toBe(expectedContactId);
-    for (;;) {
-      const ack = await anna.send('offer.accept', { offerId: offer.offerId });
-      if (ack.ok) return offer;
-      // Timed out on a loaded machine before the accept: the same contact is offered again at once.
-      if (ack.error.code !== 'offer_not_pending') data(ack);
-      offer = await anna.next('offer', (next) => next.contactId === expectedContactId, 15_000);
-    }
-  }
-
-  /**
-   * Accepts the offer of this callback attempt. On a loaded machine an offer may time out before it is
-   * answered and be made again (same attempt): the next one is taken then.
-   */
-  async function acceptCallback(contactId: string, attempt: number): Promise<void> {
-    for (;;) {
-      const offer = await anna.next(
-        'offer',
-        (candidate) => candidate.contactId === contactId && candidate.callback?.attempt === attempt,
-        20_000,
-      );
-      const ack = await anna.send('offer.accept', { offerId: offer.offerId });
-      if (ack.ok) return;
-      if (ack.error.code !== 'offer_not_pending') throw new Error(`refused: ${ack.error.message}`);
-    }
-  }
-
   /** The outbound Calls.json request for the n-th callback placed (0-based), decoded. */
   async function outboundCall(index: number) {
-    const request = await waitForRequest((candidate) => candidate.path === callsPath, index);
+    const request = await stub.nth((candidate) => candidate.path === callsPath, index);
     const form = new URLSearchParams(request.body);
     return {
       to: form.get('To'),
@@ -175,18 +133,11 @@ describe('callbacks keep their place and are retried per the policy (Twilio and 
     };
   }
 
-  async function waitForRequest(
-    predicate: (request: RecordedRequest) => boolean,
-    index: number,
-  ): Promise<RecordedRequest> {
-    const deadline = Date.now() + 15_000;
-    for (;;) {
-      const matching = stub.requests.filter(predicate);
-      if (matching.length > index) return matching[index]!;
-      if (Date.now() > deadline) throw new Error(`no request #${index + 1} at the stub`);
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-  }
+  /** The caller of a Twilio call anna is offered next hangs up while it rings (nothing left for the next test). */
+  const hangUpWhileOffered = (call: { CallSid: string; From: string; To: string }, contactId: string) =>
+    desk.hangUpWhileOffered(contactId, () =>
+      twilio.post('/webhooks/twilio/voice/status', { ...call, CallStatus: 'completed' }),
+    );
 
   /** Twilio's status callback of an outbound callback call, at the URL calls.create was given. */
   async function outboundStatus(statusCallback: string, sid: string, CallStatus: string) {
@@ -211,13 +162,13 @@ describe('callbacks keep their place and are retried per the policy (Twilio and 
     expect(waiting.events.some((event) => event.data.kind === 'callback_requested')).toBe(true);
 
     await anna.available();
-    const first = await acceptNext(earlier.contactId);
+    const first = await desk.acceptNext(earlier.contactId);
     expect(first.callback).toBeNull();
     await twilio.post('/webhooks/twilio/voice/status', { ...earlier.call, CallStatus: 'completed' });
     await anna.next('operator.state', (state) => state.state === 'available', 10_000);
 
     // Its turn comes before the later caller's: the callback kept its place.
-    const offer = await acceptNext(asker.contactId);
+    const offer = await desk.acceptNext(asker.contactId);
     expect(offer.callback).toEqual({ number: expect.stringMatching(/^\+39\*+002$/), attempt: 1 });
     const outbound = await outboundCall(0);
     expect(outbound).toMatchObject({ to: '+393331000002', from: COMPANY_NUMBER, timeout: '10' });
@@ -243,15 +194,7 @@ describe('callbacks keep their place and are retried per the policy (Twilio and 
     await outboundStatus(outbound.statusCallback!, outbound.sid, 'completed');
     expect((await getContact(service.url, asker.contactId)).events.length).toBe(completed.events.length);
 
-    await anna.next('operator.state', (state) => state.state === 'available', 10_000);
-    const last = await anna.next('offer', () => true, 15_000);
-    expect(last.contactId).toBe(later.contactId);
-    // The caller hangs up while it rings: the offer is withdrawn and none is left for the next test.
-    await twilio.post('/webhooks/twilio/voice/status', { ...later.call, CallStatus: 'completed' });
-    await expect(
-      anna.next('offer.withdrawn', (withdrawn) => withdrawn.offerId === last.offerId),
-    ).resolves.toMatchObject({ reason: 'caller_hung_up' });
-    await waitForState(service.url, later.contactId, 'abandoned');
+    await hangUpWhileOffered(later.call, later.contactId);
   }, 90_000);
 
   it('Twilio: not reached, retried at its place after the delay, then callback_failed after the last attempt', async () => {
@@ -260,45 +203,24 @@ describe('callbacks keep their place and are retried per the policy (Twilio and 
     const before = stub.requests.filter((request) => request.path === callsPath).length;
 
     await anna.available();
-    await acceptNext(asker.contactId);
+    await desk.acceptNext(asker.contactId);
     const first = await outboundCall(before);
     await outboundStatus(first.statusCallback!, first.sid, 'no-answer');
-    await waitForState(service.url, asker.contactId, 'callback_pending');
-    const ended = await anna.next('contact.ended', (payload) => payload.contactId === asker.contactId);
-    expect(ended.state).toBe('callback_pending');
-    // anna steps away; a younger caller queues while the callback waits out its retry delay.
-    await anna.send('state.set', { state: 'away' });
-    const younger = await twilioCall('+393332000002');
-    await waitForState(service.url, asker.contactId, 'queued', 10_000);
-
-    await anna.available();
-    // Back at its place: ahead of the younger caller.
-    const again = await acceptNext(asker.contactId);
-    expect(again.callback).toMatchObject({ attempt: 2 });
+    await desk.notReached(asker.contactId);
+    // Back at its place after the delay: ahead of a younger caller.
+    const younger = await desk.retriedAtItsPlace(asker.contactId, () => twilioCall('+393332000002'));
     const second = await outboundCall(before + 1);
     expect(second.statusCallback).toContain('attempt=2');
     // A late report about the first attempt changes nothing.
     await outboundStatus(first.statusCallback!, first.sid, 'in-progress');
     expect((await getContact(service.url, asker.contactId)).state).toBe('calling_back');
     await outboundStatus(second.statusCallback!, second.sid, 'busy');
-    const failed = await waitForState(service.url, asker.contactId, 'callback_failed');
-    expect(failed.endedAt).not.toBeNull();
-    const outcome = failed.events.find((event) => event.type === 'callback_failed');
-    expect(outcome?.data).toMatchObject({ status: 'busy', attempts: 2, reason: 'not_reached' });
+    const failed = await desk.expectFailed(asker.contactId, 'busy');
     expect(failed.events.filter((event) => event.type === 'calling_back')).toHaveLength(2);
     // Two attempts, then no more calls placed.
     expect(stub.requests.filter((request) => request.path === callsPath).length).toBe(before + 2);
 
-    await anna.next('operator.state', (state) => state.state === 'available', 10_000);
-    const next = await anna.next('offer', () => true, 15_000);
-    expect(next.contactId).toBe(younger.contactId);
-    // The younger caller hangs up while it rings: the offer is withdrawn, so no offer is left for the
-    // next test (a reject would offer it to anna again at once: she is the only one who can take it).
-    await twilio.post('/webhooks/twilio/voice/status', { ...younger.call, CallStatus: 'completed' });
-    await expect(
-      anna.next('offer.withdrawn', (withdrawn) => withdrawn.offerId === next.offerId),
-    ).resolves.toMatchObject({ reason: 'caller_hung_up' });
-    await waitForState(service.url, younger.contactId, 'abandoned');
+    await hangUpWhileOffered(younger.call, younger.contactId);
   }, 90_000);
 
   it('generic webhook: the callback key while holding, the dial command pushed to the gateway, answered and ended', async () => {
@@ -320,9 +242,9 @@ describe('callbacks keep their place and are retried per the policy (Twilio and 
     expect((await getContact(service.url, contactId)).state).toBe('queued');
 
     await anna.available();
-    const offer = await acceptNext(contactId);
+    const offer = await desk.acceptNext(contactId);
     expect(offer.callback).toMatchObject({ attempt: 1 });
-    const pushed = await waitForRequest(
+    const pushed = await stub.nth(
       (request) => request.path === '/gateway/actions' && request.body.includes('"dial"'),
       0,
     );
@@ -412,7 +334,7 @@ describe('callbacks keep their place and are retried per the policy (Twilio and 
       const later = await twilioCall('+393334000001');
 
       await anna.available();
-      const offer = await acceptNext(contactId);
+      const offer = await desk.acceptNext(contactId);
       expect(offer.callback).toEqual({ number: '+39***233', attempt: 1 });
       const placed = stub.requests.filter((request) => request.path === callsPath).length - 1;
       const outbound = await outboundCall(placed);
@@ -425,15 +347,7 @@ describe('callbacks keep their place and are retried per the policy (Twilio and 
       await waitForState(service.url, contactId, 'completed');
 
       // Wrap-up of the voice slot, then the next call.
-      await anna.next('operator.state', (state) => state.state === 'available', 10_000);
-      const next = await anna.next('offer', () => true, 15_000);
-      expect(next.contactId).toBe(later.contactId);
-      // The caller hangs up while it rings: the offer is withdrawn and none is left for the next test.
-      await twilio.post('/webhooks/twilio/voice/status', { ...later.call, CallStatus: 'completed' });
-      await expect(
-        anna.next('offer.withdrawn', (withdrawn) => withdrawn.offerId === next.offerId),
-      ).resolves.toMatchObject({ reason: 'caller_hung_up' });
-      await waitForState(service.url, later.contactId, 'abandoned');
+      await hangUpWhileOffered(later.call, later.contactId);
     } finally {
       customer.close();
     }
@@ -443,12 +357,12 @@ describe('callbacks keep their place and are retried per the policy (Twilio and 
     const asker = await twilioCall(`+${REFUSED_NUMBER}`);
     await askForCallback(asker.call);
     await anna.available();
-    await acceptNext(asker.contactId);
+    await desk.acceptNext(asker.contactId);
     // Refused at once: anna is freed (wrap-up) and the callback waits out its retry delay.
     const ended = await anna.next('contact.ended', (payload) => payload.contactId === asker.contactId);
     expect(ended.state).toBe('callback_pending');
     await anna.next('operator.state', (state) => state.state === 'available', 10_000);
-    const again = await acceptNext(asker.contactId);
+    const again = await desk.acceptNext(asker.contactId);
     expect(again.callback).toMatchObject({ attempt: 2 });
     const failed = await waitForState(service.url, asker.contactId, 'callback_failed');
     expect(failed.events.find((event) => event.type === 'callback_failed')?.data).toMatchObject({
@@ -465,7 +379,7 @@ describe('callbacks keep their place and are retried per the policy (Twilio and 
     const asker = await twilioCall('+393336000001');
     await askForCallback(asker.call);
     await anna.available();
-    await acceptNext(asker.contactId);
+    await desk.acceptNext(asker.contactId);
     expect((await getContact(service.url, asker.contactId)).state).toBe('calling_back');
     const callbacks = service.running.app.get(CallbackService);
     // Within the ring time and its grace nothing is touched...
@@ -488,9 +402,9 @@ describe('callbacks keep their place and are retried per the policy (Twilio and 
     await waitForState(service.url, asker.contactId, 'queued');
     await anna.next('operator.state', (state) => state.state === 'away', 10_000).catch(() => undefined);
     await anna.available();
-    const again = await acceptNext(asker.contactId);
+    const again = await desk.acceptNext(asker.contactId);
     expect(again.callback).toMatchObject({ attempt: 2 });
-    const outbound = await waitForRequest(
+    const outbound = await stub.nth(
       (request) => request.path === callsPath && request.body.includes('393336000001'),
       1,
     );
@@ -520,20 +434,20 @@ describe('callbacks keep their place and are retried per the policy (Twilio and 
     await anna.available();
     // The status URL of the n-th outbound call (0-based) to a number; the contact is named in it.
     const statusUrlOf = async (number: string, n: number) => {
-      const request = await waitForRequest(
+      const request = await stub.nth(
         (candidate) => candidate.path === callsPath && candidate.body.includes(number),
         n,
       );
       return new URLSearchParams(request.body).get('StatusCallback')!;
     };
     const sid = () => `CA${randomBytes(16).toString('hex')}`;
-    await acceptNext(reached.contactId);
+    await desk.acceptNext(reached.contactId);
     const reachedUrl = await statusUrlOf('393337000001', 0);
     await outboundStatus(reachedUrl, sid(), 'in-progress');
     await outboundStatus(reachedUrl, sid(), 'completed');
     await waitForState(service.url, reached.contactId, 'completed');
     for (let attempt = 1; attempt <= 2; attempt++) {
-      await acceptCallback(missed.contactId, attempt);
+      await desk.acceptCallback(missed.contactId, attempt);
       await outboundStatus(await statusUrlOf('393337000002', attempt - 1), sid(), 'no-answer');
       await waitForState(
         service.url,
