@@ -68,6 +68,19 @@ describe('database statements per webhook (http role, PostgreSQL)', () => {
     return rows[0]?.contact_id;
   }
 
+  async function stateOf(provider: string, externalId: string): Promise<string | undefined> {
+    const rows = await sql<{ state: string }>(
+      'SELECT state FROM contacts WHERE provider = $1 AND external_id = $2',
+      [provider, externalId],
+    );
+    return rows[0]?.state;
+  }
+
+  /** A provider's request answered 200 (a refusal would cost other statements for other reasons). */
+  async function answered(reply: Promise<{ status: number }>): Promise<void> {
+    expect((await reply).status).toBe(200);
+  }
+
   async function eventTypes(contactId: string): Promise<string[]> {
     const rows = await sql<{ type: string }>(
       'SELECT type FROM contact_events WHERE contact_id = $1 ORDER BY at, id',
@@ -156,27 +169,37 @@ describe('database statements per webhook (http role, PostgreSQL)', () => {
     const sid = `CA${randomBytes(16).toString('hex')}`;
     const call = { CallSid: sid, From: '+393331110001', To: '+390200000000' };
     costs.twilioGather = await cost(() =>
-      twilio.post('/webhooks/twilio/voice/gather', { ...call, Digits: '1' }),
+      answered(twilio.post('/webhooks/twilio/voice/gather', { ...call, Digits: '1' })),
     );
+    expect(await stateOf('twilio', sid)).toBe('queued');
     costs.twilioStatus = await cost(() =>
-      twilio.post('/webhooks/twilio/voice/status', { ...call, CallStatus: 'completed' }),
+      answered(twilio.post('/webhooks/twilio/voice/status', { ...call, CallStatus: 'completed' })),
     );
+    expect(await stateOf('twilio', sid)).toBe('abandoned');
     expect(await receiptOf('twilio', `${sid}:status:completed`)).toEqual(expect.any(String));
 
     const vonageCall = { uuid: randomUUID(), from: '393331110002', to: '390200000000' };
-    costs.vonageInput = await cost(() => vonage.post('input', { ...vonageCall, dtmf: { digits: '1' } }));
-    costs.vonageEvent = await cost(() =>
-      vonage.post('event', { ...vonageCall, status: 'completed', timestamp: new Date().toISOString() }),
+    costs.vonageInput = await cost(() =>
+      answered(vonage.post('input', { ...vonageCall, dtmf: { digits: '1' } })),
     );
+    expect(await stateOf('vonage', vonageCall.uuid)).toBe('queued');
+    costs.vonageEvent = await cost(() =>
+      answered(
+        vonage.post('event', { ...vonageCall, status: 'completed', timestamp: new Date().toISOString() }),
+      ),
+    );
+    expect(await stateOf('vonage', vonageCall.uuid)).toBe('abandoned');
 
     const telnyxCall = TelnyxClient.call('+393331110003');
     await telnyx.send('call.initiated', telnyxCall);
     costs.telnyxGather = await cost(() =>
       telnyx.send('call.gather.ended', telnyxCall, { digits: '1', status: 'valid' }),
     );
+    expect(await stateOf('telnyx', telnyxCall.call_control_id)).toBe('queued');
     costs.telnyxHangup = await cost(() =>
       telnyx.send('call.hangup', telnyxCall, { hangup_cause: 'normal_clearing' }),
     );
+    expect(await stateOf('telnyx', telnyxCall.call_control_id)).toBe('abandoned');
     expect(costs).toEqual({
       twilioGather: 1,
       twilioStatus: 2,
