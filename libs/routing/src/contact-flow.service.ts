@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { Contact } from '@centralino/contacts';
+import { Contact, ContactState } from '@centralino/contacts';
 import { FrontOfficeConfig } from '@centralino/config';
 import { ContactRepository, JsonObject, Receipt } from '@centralino/persistence';
 import { QueueRegistry, TimerHandlerRegistry } from '@centralino/queueing';
@@ -133,6 +133,18 @@ export class ContactFlowService implements OnModuleInit {
       pending = undefined;
       return taken;
     };
+    /** Not answered: abandoned, with how long the caller waited. */
+    const abandon = (contact: Contact, from: ContactState[]) =>
+      this.contacts.transition(
+        contactId,
+        from,
+        'abandoned',
+        { endedAt: at },
+        { reason, waitSeconds: this.waitSeconds(contact, at) },
+        undefined,
+        undefined,
+        { receipt: take() },
+      );
     try {
       for (let attempt = 0; attempt < 5; attempt++) {
         const contact =
@@ -151,37 +163,13 @@ export class ContactFlowService implements OnModuleInit {
               // A job locked by a dispatcher right now is dropped by it once it sees the final state.
               await job?.remove().catch(() => undefined);
             }
-            const ended = await this.contacts.transition(
-              contactId,
-              [contact.state],
-              'abandoned',
-              { endedAt: at },
-              {
-                reason,
-                waitSeconds: this.waitSeconds(contact, at),
-              },
-              undefined,
-              undefined,
-              { receipt: take() },
-            );
+            const ended = await abandon(contact, [contact.state]);
             if (ended) return ended;
             break;
           }
           case 'offered': {
             await this.offers.withdrawForHangUp(contactId);
-            const ended = await this.contacts.transition(
-              contactId,
-              ['offered', 'queued'],
-              'abandoned',
-              { endedAt: at },
-              {
-                reason,
-                waitSeconds: this.waitSeconds(contact, at),
-              },
-              undefined,
-              undefined,
-              { receipt: take() },
-            );
+            const ended = await abandon(contact, ['offered', 'queued']);
             if (ended) return ended;
             break;
           }
