@@ -265,15 +265,35 @@ describe.each(['pglite', 'postgres'] as const)('ContactRepository on %s', (engin
       Promise.all(
         ids
           .slice(0, 10)
-          .map((id) => contacts.transition(id, ['queued', 'offered'], 'abandoned', { endedAt: new Date() })),
+          .map((id) =>
+            contacts.transition(
+              id,
+              ['queued', 'offered'],
+              'abandoned',
+              { endedAt: new Date() },
+              {},
+              new Date(),
+              undefined,
+              { receipt: { provider: 'generic', eventKey: `batched-end-${id}`, response: { ok: true } } },
+            ),
+          ),
       ),
     ]);
-    const batches = statements.mock.calls.filter(([sql]) =>
-      String(sql).includes('jsonb_to_recordset'),
-    ).length;
+    const moveStatements = statements.mock.calls
+      .map(([sql]) => String(sql))
+      .filter((sql) => sql.includes('UPDATE contacts'));
     statements.mockRestore();
-    // 50 moves in a few statements (a contact's second move waits for the batch holding its first).
-    expect(batches).toBeLessThanOrEqual(4);
+    // 50 moves in a few statements (a contact's second move waits for the batch holding its first), the
+    // batch statement among them.
+    expect(moveStatements.length).toBeLessThanOrEqual(4);
+    expect(moveStatements.filter((sql) => sql.includes('jsonb_to_recordset')).length).toBeGreaterThanOrEqual(
+      1,
+    );
+    for (const id of ids.slice(0, 10)) {
+      await expect(contacts.findReceipt('generic', `batched-end-${id}`)).resolves.toMatchObject({
+        contactId: id,
+      });
+    }
     expect(offers.every(Boolean)).toBe(true);
     expect(hangUps.every(Boolean)).toBe(true);
     for (const [i, id] of ids.entries()) {

@@ -549,6 +549,10 @@ export class ContactRepository {
 
   /** Runs a batch of moves as one statement; one row per move, in the batch's order. */
   private async executeMoves(moves: ContactMoveInput[], routingLane: boolean): Promise<ContactMoveRow[]> {
+    if (moves.length === 1) {
+      const run = () => this.executeMove(moves[0]!);
+      return [await (routingLane ? this.database.routingLane(run) : run())];
+    }
     const input = JSON.stringify(
       moves.map((move, ord) => ({
         ord,
@@ -570,6 +574,60 @@ export class ContactRepository {
     const rows = await (routingLane ? this.database.routingLane(run) : run());
     const byOrd = new Map(rows.map((row) => [Number(row.input_ord), row]));
     return moves.map((_, ord) => byOrd.get(ord)!);
+  }
+
+  /**
+   * A batch of one, the usual case when the system is not busy: a statement made for this move's columns
+   * and states (one plan per shape, prepared), which costs PostgreSQL about half the batch statement's
+   * generic machinery (the JSON input, a CASE per column). Same semantics as the batch statement.
+   */
+  private async executeMove(move: ContactMoveInput): Promise<ContactMoveRow> {
+    const parameters: unknown[] = [
+      move.id,
+      move.to,
+      move.at,
+      move.note ? JSON.stringify(move.note) : null,
+      JSON.stringify(move.data),
+    ];
+    const push = (value: unknown) => `$${parameters.push(value)}`;
+    const metadata = this.database.dataSource.getMetadata(ContactEntity);
+    const assignments = ['state = $2'];
+    for (const [name, value] of Object.entries(move.patch)) {
+      const column = metadata.findColumnWithDatabaseName(name)!;
+      const persisted = this.database.dataSource.driver.preparePersistentValue(value, column);
+      assignments.push(`${name} = ${push(persisted)}`);
+    }
+    const states = move.from.length > 0 ? move.from.map(push).join(', ') : 'NULL';
+    const receipt = move.receipt
+      ? `receipted AS (
+           INSERT INTO webhook_receipts (provider, event_key, contact_id, response, received_at)
+           VALUES (${push(move.receipt.provider)}, ${push(move.receipt.eventKey)}, $1,
+             ${push(JSON.stringify(move.receipt.response))}::jsonb, now())
+           ON CONFLICT DO NOTHING
+         ),`
+      : '';
+    const rows = await this.database.query(
+      `WITH previous AS (SELECT state FROM contacts WHERE id = $1), ${receipt}
+       moved AS (
+         UPDATE contacts SET ${assignments.join(', ')}
+         WHERE id = $1 AND state IN (${states}) ${move.noCallback ? 'AND callback IS NULL' : ''}
+         RETURNING *
+       ),
+       logged AS (
+         INSERT INTO contact_events (contact_id, type, at, data)
+         SELECT moved.id, event.type, $3, event.data
+         FROM moved CROSS JOIN (VALUES (${move.noteAfter ? 3 : 1}, 'note', $4::jsonb), (2, $2::text, $5::jsonb))
+           AS event (ord, type, data)
+         WHERE event.data IS NOT NULL
+         ORDER BY event.ord
+         ON CONFLICT DO NOTHING
+       )
+       SELECT (SELECT state FROM previous) AS previous_state, moved.* FROM (SELECT 1) AS one LEFT JOIN moved ON true`,
+      parameters,
+      // By primary key (and the receipt's key): one plan fits every contact, made once per connection.
+      { prepared: true },
+    );
+    return rows[0]!;
   }
 
   /**
