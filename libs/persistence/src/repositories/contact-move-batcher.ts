@@ -1,3 +1,5 @@
+import type { Receipt } from './contact.repository';
+
 /** One contact move as the batch statement reads it (one element of its JSON input). */
 export interface ContactMoveInput {
   id: string;
@@ -17,7 +19,7 @@ export interface ContactMoveInput {
   /** Only if the contact has no callback request. */
   noCallback: boolean;
   /** The webhook that reports the move, recorded for the contact whether or not it moves. */
-  receipt?: { provider: string; eventKey: string; response: Record<string, unknown> } | null;
+  receipt?: Receipt | null;
 }
 
 /** The batch statement's row of one move: the previous state and, if it moved, the contact's row. */

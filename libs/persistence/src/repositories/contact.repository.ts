@@ -520,7 +520,7 @@ export class ContactRepository {
   ): Promise<Contact | null> {
     const columns: Record<string, unknown> = {};
     for (const [property, value] of Object.entries(patch)) {
-      if (value !== undefined) columns[this.patchColumn(property).databaseName] = value ?? null;
+      if (value !== undefined) columns[this.patchColumn(property).databaseName] = value;
     }
     const move: ContactMoveInput = {
       id,
